@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vinted.Hosting.Postgres;
+
+/// <summary>The <c>ConnectionStrings</c> section: where the warehouse and the orchestration ledger live.</summary>
+public sealed class PostgresOptions
+{
+    public const string Section = "ConnectionStrings";
+
+    /// <summary>Npgsql connection string of the PostgreSQL database.</summary>
+    [Required]
+    public string Warehouse { get; set; } = "";
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Vinted.Hosting.Security;
+
+/// <summary>What a presented function key grants.</summary>
+public enum KeyLevel
+{
+    None,
+    Default,
+    Admin,
+}
+
+/// <summary>Checks function keys on requests and endpoints.</summary>
+public static class FunctionKeys
+{
+    public const string HeaderName = "x-functions-key";
+    public const string QueryName = "code";
+
+    /// <summary>The level the request's key grants; keys are compared in constant time.</summary>
+    public static KeyLevel LevelOf(HttpContext context)
+    {
+        var keys = context.RequestServices.GetRequiredService<IOptions<FunctionKeyOptions>>().Value;
+        string? presented = context.Request.Headers[HeaderName];
+        if (string.IsNullOrEmpty(presented))
+        {
+            presented = context.Request.Query[QueryName];
+        }
+
+        if (string.IsNullOrEmpty(presented))
+        {
+            return KeyLevel.None;
+        }
+
+        if (Matches(presented, keys.Admin))
+        {
+            return KeyLevel.Admin;
+        }
+
+        return Matches(presented, keys.Default) ? KeyLevel.Default : KeyLevel.None;
+    }
+
+    /// <summary>Refuses the endpoint's requests with 401 (no or wrong key) or 403 (key below <paramref name="level"/>).</summary>
+    public static TBuilder RequireFunctionKey<TBuilder>(this TBuilder builder, KeyLevel level = KeyLevel.Default)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (invocation, next) =>
+        {
+            var granted = LevelOf(invocation.HttpContext);
+            if (granted == KeyLevel.None)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Missing or invalid function key",
+                    detail: $"Send a key in the '{HeaderName}' header or the '{QueryName}' query parameter.");
+            }
+
+            if (granted < level)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "This action needs the admin key");
+            }
+
+            return await next(invocation);
+        });
+
+    private static bool Matches(string presented, string expected) =>
+        expected.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test project against the local stack (already started by ./vinted test) and prints one
+# closing line "N passed, N failed, N skipped". No test run at all counts as a failure.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+RESULTS=$(mktemp -d)
+trap 'rm -rf "$RESULTS"' EXIT
+
+dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build failed"; exit 1; }
+
+# One project at a time: the machine has two cores, and integration tests share the stack.
+status=0
+dotnet test Vinted.sln -c Release --no-build -nologo --tl:off \
+  --logger "trx" --results-directory "$RESULTS" \
+  -- RunConfiguration.TestSessionTimeout=3600000 "$@" || status=$?
+
+passed=0 failed=0 skipped=0 total=0
+for trx in "$RESULTS"/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+echo
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [[ $total -eq 0 ]]; then
+  echo "no test ran: failing the run"
+  exit 1
+fi
+[[ $failed -eq 0 && $status -eq 0 ]] || exit 1
