@@ -166,14 +166,15 @@ write_env() {
   local pg s3
   pg=$(cat "$STATE/pg.port")
   s3=$(cat "$STATE/s3.port")
+  # Values are single-quoted: connection strings hold ';' and spaces.
   cat >"$ENV_FILE" <<ENV
-ConnectionStrings__Warehouse=Host=127.0.0.1;Port=$pg;Username=postgres;Database=$DATABASE;Maximum Pool Size=60
-S3__ServiceUrl=http://127.0.0.1:$s3
-S3__Bucket=$BUCKET
-S3__AccessKey=S3RVER
-S3__SecretKey=S3RVER
-Functions__Keys__Default=$(function_key default)
-Functions__Keys__Admin=$(function_key admin)
+ConnectionStrings__Warehouse='Host=127.0.0.1;Port=$pg;Username=postgres;Database=$DATABASE;Maximum Pool Size=60'
+S3__ServiceUrl='http://127.0.0.1:$s3'
+S3__Bucket='$BUCKET'
+S3__AccessKey='S3RVER'
+S3__SecretKey='S3RVER'
+Functions__Keys__Default='$(function_key default)'
+Functions__Keys__Admin='$(function_key admin)'
 ENV
 }
 

@@ -28,7 +28,7 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
             failures.AddRange(members.Select(member => Describe(Join(path, member), result.ErrorMessage)));
         }
 
-        foreach (var property in instance.GetType().GetProperties())
+        foreach (var property in instance.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
             if (property.GetIndexParameters().Length > 0 || !IsNested(property.PropertyType))
             {

@@ -38,6 +38,8 @@ public static class OrchestrationServiceCollectionExtensions
         services.AddTransient<OrchestratorJob>();
         services.AddTransient<ActivityJob>();
         services.AddSingleton<Sweeper>();
+        // Durable Functions' HTTP API spells runtime states as names ("Running"), not numbers.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         // Migrations first: hosted services start in registration order, and everything after needs the schema.
         services.AddHostedService<LedgerMigration>();

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
+using Vinted.Functions.Diagnostics;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
@@ -42,7 +43,9 @@ public static class FunctionApp
     }
 
     /// <summary>Builds the host: configuration from host.json, local.settings.json and the environment, then every concern.</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command-line settings (<c>--Section:Key=value</c>) on top of the environment.</param>
+    /// <param name="configure">Extra registrations (tests add their own orchestrators here), before the workers are added.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder, OrchestrationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
@@ -56,10 +59,11 @@ public static class FunctionApp
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
-        builder.Services.AddDurableOrchestration()
+        var orchestration = builder.Services.AddDurableOrchestration()
             .AddTimerTrigger()
-            .AddWorkers();
-        configure?.Invoke(builder);
+            .AddDiagnostics();
+        configure?.Invoke(builder, orchestration);
+        orchestration.AddWorkers();
 
         var app = builder.Build();
         app.UseExceptionHandler();

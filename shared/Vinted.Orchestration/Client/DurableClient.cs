@@ -168,7 +168,7 @@ public sealed partial class DurableClient
     private static partial Regex InstanceIdPattern();
 
     private static OrchestrationMetadata ToMetadata(InstanceRecord i, bool showInput) =>
-        new(i.Name, i.Id, i.Status, showInput ? Parse(i.Input) : null, Parse(i.CustomStatus), Parse(i.Output), i.CreatedAt, i.UpdatedAt) { Error = i.Error };
+        new(i.Name, i.Id, i.Status, showInput ? Parse(i.Input) : null, Parse(i.CustomStatus), Parse(i.Output), i.CreatedAt, i.UpdatedAt) { Error = i.Error, Executions = i.Executions };
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 

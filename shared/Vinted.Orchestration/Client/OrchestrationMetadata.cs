@@ -14,6 +14,9 @@ public sealed record OrchestrationMetadata(
     DateTimeOffset CreatedTime,
     DateTimeOffset LastUpdatedTime)
 {
+    /// <summary>How many times the orchestrator ran (a fan-out of N activities costs one re-execution, not N).</summary>
+    public int Executions { get; init; }
+
     /// <summary>Why the instance failed, when it did.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }

@@ -16,8 +16,15 @@ internal sealed class ActivityJob(
     ILogger<ActivityJob> logger)
 {
     [AutomaticRetry(Attempts = 20, DelaysInSeconds = [1, 2, 3, 5, 5, 10, 10, 15, 15, 30, 30, 30, 60, 60, 60, 60, 60, 60, 60, 60])]
-    public async Task RunAsync(string instanceId, int seq, CancellationToken cancellationToken)
+    public async Task RunAsync(string instanceId, int seq, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
+        // Hangfire keeps schedule times to the second and may start a retry up to a second early; the
+        // retry policy's interval is a promise, so wait out the remainder.
+        if (notBefore - store.Now is { Ticks: > 0 } early)
+        {
+            await Task.Delay(early, cancellationToken);
+        }
+
         var step = await store.StartAttemptAsync(instanceId, seq, cancellationToken);
         if (step is null)
         {
@@ -65,8 +72,9 @@ internal sealed class ActivityJob(
         {
             var delay = policy.DelayAfter(step.Attempts);
             logger.ActivityRetrying(step.Name, instanceId, step.Seq, step.Attempts, delay, error);
-            dispatcher.Retry(new StepRef(instanceId, step.Seq, step.Queue), delay);
-            await store.RecordRetryAsync(instanceId, step.Seq, step.Attempts, message, store.Now + delay, cancellationToken);
+            var at = store.Now + delay;
+            dispatcher.Retry(new StepRef(instanceId, step.Seq, step.Queue), at);
+            await store.RecordRetryAsync(instanceId, step.Seq, step.Attempts, message, at, cancellationToken);
             return;
         }
 

@@ -13,8 +13,8 @@ internal sealed class Dispatcher(IBackgroundJobClient jobs, LedgerStore store)
     public void Wake(string instanceId) =>
         jobs.Create<OrchestratorJob>(j => j.RunAsync(instanceId, CancellationToken.None), new EnqueuedState(OrchestrationRegistry.OrchestratorQueue));
 
-    public void Retry(StepRef step, TimeSpan delay) =>
-        jobs.Schedule<ActivityJob>(step.Queue, j => j.RunAsync(step.InstanceId, step.Seq, CancellationToken.None), delay);
+    public void Retry(StepRef step, DateTimeOffset at) =>
+        jobs.Schedule<ActivityJob>(step.Queue, j => j.RunAsync(step.InstanceId, step.Seq, at, CancellationToken.None), at);
 
     /// <summary>Enqueues the steps, then marks them dispatched (a crash in between enqueues them twice, never zero times).</summary>
     public async Task DispatchAsync(IReadOnlyList<StepRef> steps, CancellationToken cancellationToken)
@@ -24,7 +24,7 @@ internal sealed class Dispatcher(IBackgroundJobClient jobs, LedgerStore store)
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             (step, _) =>
             {
-                jobs.Create<ActivityJob>(j => j.RunAsync(step.InstanceId, step.Seq, CancellationToken.None), new EnqueuedState(step.Queue));
+                jobs.Create<ActivityJob>(j => j.RunAsync(step.InstanceId, step.Seq, null, CancellationToken.None), new EnqueuedState(step.Queue));
                 return ValueTask.CompletedTask;
             });
         foreach (var group in steps.GroupBy(s => s.InstanceId))

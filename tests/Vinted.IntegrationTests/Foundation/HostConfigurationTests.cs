@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using Vinted.IntegrationTests.Infrastructure;
+
+namespace Vinted.IntegrationTests.Foundation;
+
+public sealed class HostConfigurationTests
+{
+    [Theory]
+    [InlineData("ConnectionStrings__Warehouse", "ConnectionStrings:Warehouse")]
+    [InlineData("Functions__Keys__Admin", "Functions:Keys:Admin")]
+    public async Task Serve_RequiredSettingMissing_FailsFastNamingTheSetting(string variable, string key)
+    {
+        var result = await FunctionHostProcess.RunToExitAsync(["serve"], env => env.Remove(variable), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"'{key}'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(variable, result.StandardError, StringComparison.Ordinal);
+    }
+}
