@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Vinted.RawZone;
+
+/// <summary>
+/// The raw zone's key layout, partitioned so that a day, a run or a search is one prefix:
+/// <c>{prefix}/raw/{domain}/{endpoint}/dt={yyyy-MM-dd}/run={runId}/{searchKey}/page={00001}.json</c>;
+/// quarantined pages under <c>{prefix}/quarantine/...</c> with the same tail, and run manifests under
+/// <c>{prefix}/manifests/dt={yyyy-MM-dd}/run={runId}.json</c>.
+/// </summary>
+public sealed class RawZoneKeys(string prefix)
+{
+    public string Page(PageAddress address, bool quarantined = false) =>
+        $"{prefix}/{(quarantined ? "quarantine" : "raw")}/{address.Domain}/{address.Endpoint}/dt={Day(address.Date)}/run={address.RunId}/{address.SearchKey}/page={address.Page.ToString("D5", CultureInfo.InvariantCulture)}.json";
+
+    public string Manifest(DateOnly date, string runId) => $"{prefix}/manifests/dt={Day(date)}/run={runId}.json";
+
+    public string RunPrefix(string domain, string endpoint, DateOnly date, string runId) => $"{prefix}/raw/{domain}/{endpoint}/dt={Day(date)}/run={runId}/";
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Where one fetched page belongs.</summary>
+/// <param name="Domain">Country domain name (<c>pt</c>, <c>fr</c>, ...).</param>
+/// <param name="Endpoint">The API endpoint kind (<c>catalog</c>, <c>catalog-legacy</c>, <c>user-items</c>, <c>wardrobe</c>).</param>
+/// <param name="Date">The run's business date.</param>
+/// <param name="RunId">The orchestration instance id.</param>
+/// <param name="SearchKey">The search's stable slug.</param>
+/// <param name="Page">1-based page number.</param>
+public sealed record PageAddress(string Domain, string Endpoint, DateOnly Date, string RunId, string SearchKey, int Page);

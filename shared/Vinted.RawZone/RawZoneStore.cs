@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Vinted.RawZone;
+
+/// <summary>
+/// Reads and writes the raw zone. Writes are idempotent (a retried page rewrites the same key) and verified;
+/// bodies are stored exactly as received, never re-serialized.
+/// </summary>
+public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> options, TimeProvider time, ILogger<RawZoneStore> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    private readonly S3Options _options = options.Value;
+
+    public RawZoneKeys Keys { get; } = new(options.Value.Prefix);
+
+    public string Bucket => _options.Bucket;
+
+    /// <summary>Stores a page (under the quarantine prefix when it has a problem) and verifies what the server stored.</summary>
+    public async Task<StoredPage> WritePageAsync(PageToStore page, CancellationToken cancellationToken)
+    {
+        var key = Keys.Page(page.Address, quarantined: page.Problem is not null);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(page.Body.Span));
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(page.Body.ToArray(), writable: false),
+            ContentType = page.ContentType ?? "application/octet-stream",
+            // Streaming (aws-chunked) uploads are stored with their framing by some S3-compatible servers:
+            // a plain signed body is what every server stores byte for byte.
+            UseChunkEncoding = false,
+        };
+        request.Metadata["sha256"] = sha256;
+        request.Metadata["request-url"] = Uri.EscapeDataString(page.RequestUrl);
+        request.Metadata["http-status"] = page.HttpStatus.ToString(CultureInfo.InvariantCulture);
+        request.Metadata["fetched-at"] = page.FetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        request.Metadata["item-count"] = page.ItemCount.ToString(CultureInfo.InvariantCulture);
+        if (page.Problem is not null)
+        {
+            request.Metadata["problem"] = Uri.EscapeDataString(page.Problem);
+        }
+
+        var response = await s3.PutObjectAsync(request, cancellationToken);
+        await VerifyAsync(key, page.Body, response.ETag, cancellationToken);
+        if (page.Problem is not null)
+        {
+            LogQuarantined(key, page.Problem);
+        }
+
+        return new StoredPage(key, page.Address, sha256, page.Body.Length, page.ItemCount, page.HttpStatus, page.RequestUrl, page.FetchedAt, page.Problem);
+    }
+
+    /// <summary>Writes the run's manifest (idempotent: the same run rewrites the same key).</summary>
+    public async Task<string> WriteManifestAsync(string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken)
+    {
+        var manifest = new RunManifest(runId, date, time.GetUtcNow(), pages.OrderBy(p => p.Key, StringComparer.Ordinal).ToList());
+        var body = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        var key = Keys.Manifest(date, runId);
+        var response = await s3.PutObjectAsync(
+            new PutObjectRequest
+            {
+                BucketName = _options.Bucket,
+                Key = key,
+                InputStream = new MemoryStream(body, writable: false),
+                ContentType = "application/json",
+                UseChunkEncoding = false,
+            },
+            cancellationToken);
+        await VerifyAsync(key, body, response.ETag, cancellationToken);
+        return key;
+    }
+
+    /// <summary>Reads a run's manifest; null when the run wrote none.</summary>
+    public async Task<RunManifest?> ReadManifestAsync(string runId, DateOnly date, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(_options.Bucket, Keys.Manifest(date, runId), cancellationToken);
+            return await JsonSerializer.DeserializeAsync<RunManifest>(response.ResponseStream, Json, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads a stored page and checks it against the manifest's checksum.</summary>
+    public async Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(page.Key, cancellationToken);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
+        if (sha256 != page.Sha256)
+        {
+            throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{page.Key} has SHA-256 {sha256}, the manifest says {page.Sha256}");
+        }
+
+        return body;
+    }
+
+    /// <summary>An object's bytes.</summary>
+    public async Task<byte[]> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await s3.GetObjectAsync(_options.Bucket, key, cancellationToken);
+        using var buffer = new MemoryStream(response.ContentLength > 0 ? (int)response.ContentLength : 0);
+        await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    /// <summary>An object's user metadata (without the <c>x-amz-meta-</c> prefix).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadMetadataAsync(string key, CancellationToken cancellationToken)
+    {
+        var response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
+        return response.Metadata.Keys.ToDictionary(
+            k => k.Replace("x-amz-meta-", "", StringComparison.OrdinalIgnoreCase),
+            k => Uri.UnescapeDataString(response.Metadata[k]));
+    }
+
+    private async Task VerifyAsync(string key, ReadOnlyMemory<byte> body, string? etag, CancellationToken cancellationToken)
+    {
+        if (_options.Verify == VerifyMode.ReadBack)
+        {
+            var stored = await ReadAsync(key, cancellationToken);
+            if (!stored.AsSpan().SequenceEqual(body.Span))
+            {
+                throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key}: read back {stored.Length} bytes that differ from the {body.Length} written");
+            }
+
+            return;
+        }
+
+        var expected = Convert.ToHexStringLower(MD5.HashData(body.Span));
+        if (!string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key}: the server's ETag {etag} is not the MD5 {expected} of the {body.Length} bytes written");
+        }
+    }
+
+    [LoggerMessage(300, LogLevel.Warning, "Quarantined {S3Key}: {Problem}")]
+    private partial void LogQuarantined(string s3Key, string problem);
+}
