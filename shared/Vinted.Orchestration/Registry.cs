@@ -25,6 +25,20 @@ public sealed class OrchestrationRegistry
     internal Type OrchestratorType(string name) =>
         _orchestrators.TryGetValue(name, out var type) ? type : throw new InvalidOperationException($"No orchestrator named '{name}' is registered.");
 
+    /// <summary>The <c>TInput</c> of the orchestrator's <see cref="TaskOrchestrator{TInput, TOutput}"/> base.</summary>
+    internal Type OrchestratorInputType(string name)
+    {
+        for (var type = OrchestratorType(name); type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(TaskOrchestrator<,>))
+            {
+                return type.GetGenericArguments()[0];
+            }
+        }
+
+        return typeof(object);
+    }
+
     internal Type ActivityType(string name) =>
         _activities.TryGetValue(name, out var entry) ? entry.Type : throw new InvalidOperationException($"No activity named '{name}' is registered.");
 

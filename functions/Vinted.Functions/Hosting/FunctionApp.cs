@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
 using Vinted.Functions.Diagnostics;
+using Vinted.Functions.Pipeline;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
@@ -60,6 +61,7 @@ public static class FunctionApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         var orchestration = builder.Services.AddDurableOrchestration()
+            .AddPipeline()
             .AddTimerTrigger()
             .AddDiagnostics();
         configure?.Invoke(builder, orchestration);

@@ -37,7 +37,9 @@ public sealed partial class DurableClient
 
         instanceId ??= Guid.NewGuid().ToString("N");
         ValidateInstanceId(instanceId);
-        var created = await _store.CreateInstanceAsync(instanceId, orchestratorName, JsonSerializer.Serialize(input, OrchestrationJson.Options), cancellationToken: cancellationToken);
+        var json = JsonSerializer.Serialize(input, OrchestrationJson.Options);
+        ValidateInput(orchestratorName, json);
+        var created = await _store.CreateInstanceAsync(instanceId, orchestratorName, json, cancellationToken: cancellationToken);
         if (created)
         {
             _logger.InstanceStarted(instanceId, orchestratorName);
@@ -152,6 +154,19 @@ public sealed partial class DurableClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return status;
+        }
+    }
+
+    /// <summary>An input the orchestrator could not even read is refused at the door, not failed later.</summary>
+    private void ValidateInput(string orchestratorName, string json)
+    {
+        try
+        {
+            _ = JsonSerializer.Deserialize(json, _registry.OrchestratorInputType(orchestratorName), OrchestrationJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new ArgumentException($"The input does not fit orchestrator '{orchestratorName}': {e.Message}", nameof(json), e);
         }
     }
 

@@ -1,0 +1,35 @@
+using Vinted.Functions.Ingestion;
+
+namespace Vinted.Functions.Pipeline;
+
+/// <summary>The output of a pipeline run: what each stage did, how long it took and where the data lies.</summary>
+public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Ingestion)
+{
+    /// <summary>Stage durations in seconds, measured on the orchestration clock.</summary>
+    public Dictionary<string, double> StageSeconds { get; init; } = [];
+}
+
+/// <summary>What ingestion fetched and stored.</summary>
+public sealed record IngestionReport(
+    int Searches,
+    int Pages,
+    long Items,
+    int QuarantinedPages,
+    IReadOnlyList<string> QuarantinedKeys,
+    IReadOnlyList<string> Warnings,
+    string Bucket,
+    string ManifestKey)
+{
+    public static IngestionReport From(int searches, IReadOnlyList<FetchResult> pages, ManifestResult manifest) => new(
+        searches,
+        manifest.Pages,
+        manifest.Items,
+        manifest.QuarantinedPages,
+        manifest.QuarantinedKeys,
+        pages.Where(p => p.Warning is not null).Select(p => $"{p.Stored.Key}: {p.Warning}").ToList(),
+        manifest.Bucket,
+        manifest.ManifestKey);
+}
+
+/// <summary>What the run shows as <c>customStatus</c> while it goes.</summary>
+public sealed record RunProgress(string Stage, int PagesKnown, int PagesFetched);
