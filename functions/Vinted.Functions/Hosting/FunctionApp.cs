@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
+using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
 using Vinted.Functions.Pipeline;
 using Vinted.Hosting;
@@ -25,10 +26,17 @@ public static class FunctionApp
                 case "serve":
                     await Build(rest).RunAsync();
                     return 0;
+                case "run":
+                    return await RunCommand.RunAsync(rest, TimeProvider.System);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run.");
                     return 2;
             }
+        }
+        catch (ArgumentException e) when (command == "run")
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
         }
         catch (OptionsValidationException e)
         {

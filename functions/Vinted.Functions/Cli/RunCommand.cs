@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Vinted.Api.Options;
+using Vinted.Functions.Hosting;
+using Vinted.Functions.Ingestion;
+using Vinted.Functions.Pipeline;
+using Vinted.Orchestration;
+using Vinted.Orchestration.Client;
+using Vinted.Simulator;
+
+namespace Vinted.Functions.Cli;
+
+/// <summary>
+/// <c>run</c>: one pipeline run in this process (its own workers, no timer), with progress on the console,
+/// then the run report. Against the real Vinted API unless <c>--demo</c> puts the bundled simulator in its place.
+/// </summary>
+public static class RunCommand
+{
+    private static readonly string[] DemoDomains = ["pt", "fr"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider time)
+    {
+        var options = RunOptions.Parse(args);
+        await using var simulator = options.Demo
+            ? await SimulatorHost.StartAsync(new SimulatorOptions { Listings = options.DemoListings, Date = options.Date ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) }, CancellationToken.None)
+            : null;
+        string[] settings =
+        [
+            "--Http:Urls=http://127.0.0.1:0",
+            "--Schedule:Enabled=false",
+            "--Logging:LogLevel:Default=Warning", // the progress bars and the report are the output
+            .. simulator is null ? [] : DemoDomains.SelectMany(d => DemoSettings(simulator, d)),
+            .. options.Settings,
+        ];
+
+        await using var app = FunctionApp.Build(settings);
+        if (simulator is null && await UnreachableDomainAsync(app.Services) is { } unreachable)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Cannot reach {unreachable}[/]: this machine seems to have no internet access.");
+            AnsiConsole.MarkupLine("Run [bold]./vinted run --demo[/] to run the same pipeline against the bundled Vinted simulator.");
+            return 4;
+        }
+
+        await app.StartAsync();
+        var client = app.Services.GetRequiredService<DurableClient>();
+        var id = await client.StartNewAsync(nameof(DailyPipeline), new PipelineInput { Date = options.Date, MaxPages = options.MaxPages, Trigger = "cli" });
+        AnsiConsole.MarkupLineInterpolated($"Run [bold]{id}[/] started{(simulator is null ? "" : " against the simulator (demo)")}.");
+
+        var status = await WatchAsync(client, id);
+        await app.StopAsync();
+        RunReportView.Write(status);
+        return status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? 0 : 1;
+    }
+
+    private static IEnumerable<string> DemoSettings(SimulatorHost simulator, string domain) =>
+    [
+        $"--VintedApi:Domains:{domain}:SiteBaseUrl={simulator.DomainUrl(domain)}",
+        $"--VintedApi:Domains:{domain}:ApiBaseUrl={simulator.DomainUrl(domain)}",
+        $"--VintedApi:Domains:{domain}:RequestsPerSecond=200",
+    ];
+
+    /// <summary>Progress bars per stage, fed from the instance's step counts, until the run ends.</summary>
+    private static async Task<OrchestrationMetadata> WatchAsync(DurableClient client, string id)
+    {
+        OrchestrationMetadata status = (await client.GetStatusAsync(id, showInput: false))!;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var bars = new Dictionary<string, ProgressTask>();
+                while (true)
+                {
+                    status = (await client.GetStatusAsync(id, showInput: false))!;
+                    foreach (var (activity, counts) in status.Progress ?? new Dictionary<string, IReadOnlyDictionary<string, int>>())
+                    {
+                        var total = counts.Values.Sum();
+                        var done = counts.GetValueOrDefault("Completed") + counts.GetValueOrDefault("Failed");
+                        if (!bars.TryGetValue(activity, out var bar))
+                        {
+                            bar = bars[activity] = progress.AddTask(Describe(activity));
+                        }
+
+                        bar.Description = $"{Describe(activity)} {done}/{total}";
+                        bar.MaxValue = Math.Max(total, 1);
+                        bar.Value = done;
+                    }
+
+                    if (status.RuntimeStatus.IsTerminal())
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(250);
+                }
+            });
+        return status;
+    }
+
+    private static string Describe(string activity) => activity switch
+    {
+        nameof(FetchPage) => "Pages fetched",
+        nameof(PlanRun) => "Plan",
+        nameof(WriteManifest) => "Manifest",
+        _ => activity,
+    };
+
+    /// <summary>The first configured Vinted site this machine cannot open a connection to, if any.</summary>
+    private static async Task<Uri?> UnreachableDomainAsync(IServiceProvider services)
+    {
+        var api = services.GetRequiredService<IOptions<VintedApiOptions>>().Value;
+        var searches = services.GetRequiredService<IOptions<IngestionOptions>>().Value.Searches;
+        foreach (var domain in searches.Select(s => s.Search.Domain).Distinct())
+        {
+            var site = api.For(domain).SiteBaseFor(domain);
+            using var tcp = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await tcp.ConnectAsync(site.Host, site.Port, timeout.Token);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                return site;
+            }
+        }
+
+        return null;
+    }
+}
