@@ -38,4 +38,6 @@ internal sealed class BenchmarkArguments(IReadOnlyDictionary<string, string> val
 
     public double Double(string name, double fallback) =>
         values.TryGetValue(name, out var v) && double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : fallback;
+
+    public string Text(string name, string fallback) => values.TryGetValue(name, out var v) ? v : fallback;
 }
