@@ -12,8 +12,8 @@ dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build fa
 # One project at a time: the machine has two cores, and integration tests share the stack.
 status=0
 dotnet test Vinted.sln -c Release --no-build -nologo --tl:off \
-  --logger "trx" --results-directory "$RESULTS" \
-  -- RunConfiguration.TestSessionTimeout=3600000 "$@" || status=$?
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" \
+  -- RunConfiguration.TestSessionTimeout=3600000 || status=$?
 
 passed=0 failed=0 skipped=0 total=0
 for trx in "$RESULTS"/*.trx; do

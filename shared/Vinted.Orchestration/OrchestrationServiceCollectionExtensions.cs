@@ -59,6 +59,7 @@ public static class OrchestrationServiceCollectionExtensions
                         QueuePollInterval = options.QueuePollInterval,
                         InvisibilityTimeout = options.InvisibilityTimeout,
                         UseSlidingInvisibilityTimeout = true,
+                        DistributedLockTimeout = options.DistributedLockTimeout,
                         PrepareSchemaIfNecessary = true,
                     });
         });

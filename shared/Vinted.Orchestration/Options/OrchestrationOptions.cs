@@ -18,6 +18,14 @@ public sealed class OrchestrationOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How old a Hangfire lock row must be to count as abandoned. A host killed mid-transition leaves its
+    /// job state locks behind; the default of Hangfire.PostgreSql (10 min) would stall those jobs that long.
+    /// Hangfire holds these locks for milliseconds, so seconds are safe.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the schedule poller moves due retries to their queues.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);

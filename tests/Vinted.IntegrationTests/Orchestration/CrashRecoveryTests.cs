@@ -24,6 +24,7 @@ public sealed class CrashRecoveryTests
             env["Http__Urls"] = $"http://127.0.0.1:{port}";
             env["Schedule__Enabled"] = "false";
             env["Orchestration__InvisibilityTimeout"] = "00:00:08";
+            env["Orchestration__DistributedLockTimeout"] = "00:00:05";
             env["Orchestration__QueuePollInterval"] = "00:00:00.200";
             env["Orchestration__SweepGrace"] = "00:00:03";
             env["Orchestration__SweepInterval"] = "00:00:01";
