@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Amazon.S3;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,7 +59,7 @@ public sealed class EndToEndRig : IAsyncDisposable
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Listings = 50_000, Date = Day, MaxReachableResults = 960 }, CancellationToken.None);
         var connectionString = await LocalStack.Instance.CreateDatabaseAsync(name);
-        return new EndToEndRig(simulator, connectionString, $"tests/{name.ToLowerInvariant()}-{Guid.NewGuid():N}", FreePort());
+        return new EndToEndRig(simulator, connectionString, $"tests/{name.ToLowerInvariant()}-{Guid.NewGuid():N}", Eventually.FreePort());
     }
 
     /// <summary>Starts a host process; <paramref name="extra"/> adds or overrides environment settings.</summary>
@@ -101,26 +100,7 @@ public sealed class EndToEndRig : IAsyncDisposable
         return host;
     }
 
-    public async Task WaitUntilReadyAsync(FunctionHostProcess host, int? port = null)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port ?? Port}") };
-        http.DefaultRequestHeaders.Add("x-functions-key", LocalStack.Instance.DefaultKey);
-        await WaitForAsync(
-            async () =>
-            {
-                try
-                {
-                    using var response = await http.GetAsync("/runtime/webhooks/durabletask/instances?top=1");
-                    return response.StatusCode == HttpStatusCode.OK;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(60),
-            () => host.Output);
-    }
+    public Task WaitUntilReadyAsync(FunctionHostProcess host, int? port = null) => Eventually.WaitUntilReadyAsync(host, port ?? Port);
 
     /// <summary>Starts the daily pipeline over HTTP on <see cref="Searches"/>.</summary>
     public async Task<string> StartRunAsync(int maxPages = 10)
@@ -137,7 +117,7 @@ public sealed class EndToEndRig : IAsyncDisposable
     public async Task<JsonElement> WaitForRunAsync(string id, TimeSpan timeout, Func<string> diagnostics)
     {
         JsonElement status = default;
-        await WaitForAsync(
+        await Eventually.WaitForAsync(
             async () =>
             {
                 try
@@ -218,27 +198,6 @@ public sealed class EndToEndRig : IAsyncDisposable
         var log = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"stack.sh {command} failed: {log}");
-    }
-
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                Assert.Fail($"timed out after {timeout}; host output:\n{diagnostics()}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Simulator;
 
 namespace Vinted.IntegrationTests.EndToEnd;
@@ -59,7 +60,7 @@ public sealed class PipelineEndToEndTests
         var first = rig.StartHost(extra: new Dictionary<string, string> { ["Orchestration__Workers__fetch"] = "2" });
         await rig.WaitUntilReadyAsync(first);
         var id = await rig.StartRunAsync();
-        await EndToEndRig.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 6, TimeSpan.FromMinutes(2), () => first.Output);
+        await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 6, TimeSpan.FromMinutes(2), () => first.Output);
 
         first.Kill();
         rig.Simulator.State.Faults = new SimulatorFaults();
@@ -80,7 +81,7 @@ public sealed class PipelineEndToEndTests
         var host = rig.StartHost(extra: new Dictionary<string, string> { ["Orchestration__Workers__fetch"] = "2" });
         await rig.WaitUntilReadyAsync(host);
         var id = await rig.StartRunAsync();
-        await EndToEndRig.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 4, TimeSpan.FromMinutes(2), () => host.Output);
+        await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 4, TimeSpan.FromMinutes(2), () => host.Output);
 
         await EndToEndRig.StackAsync("restart-postgres");
         await EndToEndRig.StackAsync("stop-s3");
@@ -114,14 +115,14 @@ public sealed class PipelineEndToEndTests
             timer[$"Ingestion__Searches__{i}__MaxPages"] = "10";
         }
 
-        var secondPort = EndToEndRig.FreePort();
+        var secondPort = Eventually.FreePort();
         var first = rig.StartHost(extra: timer);
         var second = rig.StartHost(secondPort, timer);
         await rig.WaitUntilReadyAsync(first);
         await rig.WaitUntilReadyAsync(second, secondPort);
 
         string? runId = null;
-        await EndToEndRig.WaitForAsync(
+        await Eventually.WaitForAsync(
             async () =>
             {
                 using var response = await rig.Http.GetAsync("/runtime/webhooks/durabletask/instances?top=10");
