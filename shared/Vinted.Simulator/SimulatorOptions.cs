@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace Vinted.Simulator;
+
+/// <summary>Which catalog endpoints the simulator answers, like the real API in each era.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SimulatorEra>))]
+public enum SimulatorEra
+{
+    /// <summary>Both catalog endpoints serve (handy for tests of either client setting).</summary>
+    Both,
+
+    /// <summary>svc-catalogue serves; <c>/api/v2/catalog/items</c> answers 404 <c>{"code":104}</c>, as since Sep 2026.</summary>
+    Current,
+
+    /// <summary><c>/api/v2/catalog/items</c> serves; svc-catalogue answers an HTML 404, as before Sep 2026.</summary>
+    Legacy,
+}
+
+/// <summary>The <c>Simulator</c> section (standalone) or the argument of <see cref="SimulatorHost.StartAsync"/>.</summary>
+public sealed class SimulatorOptions
+{
+    public const string Section = "Simulator";
+
+    public long Seed { get; set; } = 42;
+
+    /// <summary>Listings generated per domain over the market's lifetime (not all visible on one date).</summary>
+    [Range(1, 1_000_000_000)]
+    public long Listings { get; set; } = 100_000;
+
+    /// <summary>The simulated date the API shows unless a request or the admin endpoint says otherwise.</summary>
+    public DateOnly Date { get; set; } = new(2026, 10, 1);
+
+    /// <summary>The first listing time; listings are spread evenly over <see cref="MarketDays"/> from here.</summary>
+    public DateOnly MarketStart { get; set; } = new(2025, 10, 1);
+
+    [Range(1, 10_000)]
+    public int MarketDays { get; set; } = 400;
+
+    /// <summary>Results of one search the API serves at most; deeper pages come back empty.</summary>
+    [Range(1, 100_000)]
+    public int MaxReachableResults { get; set; } = 960;
+
+    [Range(1, 96)]
+    public int DefaultPerPage { get; set; } = 24;
+
+    public SimulatorEra Era { get; set; } = SimulatorEra.Both;
+
+    /// <summary>The domain of requests whose path starts with no domain key (e.g. <c>/svc-catalogue/items</c>).</summary>
+    [Required]
+    public string DefaultDomain { get; set; } = "pt";
+
+    /// <summary>TCP port on 127.0.0.1 for <see cref="SimulatorHost"/>; 0 picks a free one.</summary>
+    [Range(0, 65_535)]
+    public int Port { get; set; }
+
+    [Required]
+    public SimulatorFaults Faults { get; set; } = new();
+}
+
+/// <summary>
+/// Faults to inject. Rates are probabilities per attempt. Whether attempt n of a request (same domain, path, query
+/// and date) is faulted is a pure function of (seed, request, n), and attempts after
+/// <see cref="MaxFaultedAttempts"/> are never faulted, so a client that retries enough always gets through.
+/// </summary>
+public sealed record SimulatorFaults
+{
+    /// <summary>Probability of a 429 with <c>Retry-After</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double RateLimitRate { get; init; }
+
+    [Range(0, 3_600)]
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Send Retry-After as an HTTP date instead of delta seconds.</summary>
+    public bool RetryAfterAsDate { get; init; }
+
+    /// <summary>Probability of a 500/502/503.</summary>
+    [Range(0.0, 1.0)]
+    public double ServerErrorRate { get; init; }
+
+    [Range(0, 60_000)]
+    public int LatencyMs { get; init; }
+
+    /// <summary>Probability that the connection is aborted before any response.</summary>
+    [Range(0.0, 1.0)]
+    public double ConnectionResetRate { get; init; }
+
+    /// <summary>Probability of a 200 whose JSON is cut in half.</summary>
+    [Range(0.0, 1.0)]
+    public double TruncatedBodyRate { get; init; }
+
+    /// <summary>Probability of a 200 whose body is not JSON at all.</summary>
+    [Range(0.0, 1.0)]
+    public double MalformedJsonRate { get; init; }
+
+    /// <summary>Probability of an anti-bot 403 HTML page.</summary>
+    [Range(0.0, 1.0)]
+    public double AntiBotRate { get; init; }
+
+    /// <summary>Probability of a page served without <c>pagination</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double MissingPaginationRate { get; init; }
+
+    /// <summary>Fraction of items (chosen per item, deterministically) whose prices use the old string form.</summary>
+    [Range(0.0, 1.0)]
+    public double StringPriceFraction { get; init; }
+
+    /// <summary>A session token expires after this many API requests (401 <c>invalid_authentication_token</c>); 0 never.</summary>
+    [Range(0, int.MaxValue)]
+    public int SessionExpiryEvery { get; init; }
+
+    /// <summary>Attempts of one request that may be faulted; later ones are served.</summary>
+    [Range(0, 1_000)]
+    public int MaxFaultedAttempts { get; init; } = 2;
+}
