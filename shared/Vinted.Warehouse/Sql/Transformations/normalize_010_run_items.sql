@@ -1,6 +1,16 @@
 -- The run's listings, one row per (domain, item_id): of an item's observations, the one from a page that carried
 -- the item's own catalog_id (seller pages: also brand, size and condition ids) wins, then the first by key.
 create temp table run_item on commit drop as
+select o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
+       o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
+       o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
+       o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
+       o.s3_key, o.item_index, null::numeric as previous_price
+from staging.item_observation o
+with no data;
+
+-- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.)
+insert into run_item
 select distinct on (o.domain, o.item_id)
        o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,

@@ -1,4 +1,5 @@
--- Current state of each listing seen in the run.
+-- Current state of each listing seen in the run. A run of an older date (a backfill, or a date normalized again
+-- after later ones) never overwrites a newer state; it can only move first_seen earlier.
 insert into core.item (
     domain, item_id, title, price, currency, total_item_price, service_fee, brand_key, size_key, condition_key,
     catalog_id, catalog_source, seller_id, photo_id, listed_at, url, is_visible, favourite_count,
@@ -31,9 +32,15 @@ on conflict (domain, item_id) do update set
     is_visible = excluded.is_visible,
     favourite_count = excluded.favourite_count,
     first_seen = least(core.item.first_seen, excluded.first_seen),
-    last_seen = greatest(core.item.last_seen, excluded.last_seen),
+    last_seen = excluded.last_seen,
     vanished_on = case when core.item.vanished_on <= excluded.last_seen then null else core.item.vanished_on end,
-    last_run_id = excluded.last_run_id;
+    last_run_id = excluded.last_run_id
+where core.item.last_seen <= excluded.last_seen;
+
+update core.item i
+set first_seen = @observed_date
+from run_item r
+where i.domain = r.domain and i.item_id = r.item_id and i.first_seen > @observed_date;
 
 insert into core.photo (domain, photo_id, item_id, url)
 select domain, photo_id, item_id, photo_url from run_item where photo_id is not null
