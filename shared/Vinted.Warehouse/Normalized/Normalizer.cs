@@ -14,7 +14,7 @@ namespace Vinted.Warehouse.Normalized;
 /// </summary>
 public sealed class Normalizer
 {
-    private static readonly string[] Scripts = ["normalize_010_run_items", "normalize_020_price_history", "normalize_030_items", "normalize_040_vanished"];
+    private static readonly string[] Scripts = ["normalize_010_run_items", "normalize_020_price_history", "normalize_030_items", "normalize_040_vanished", "normalize_050_statistics"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly QualityRunner _quality;

@@ -76,6 +76,12 @@ public sealed class StagingLoader
             await importer.CompleteAsync(cancellationToken);
         }
 
+        // Statistics for the normalizer's plans: a fresh partition otherwise looks empty to the planner.
+        await using (var analyze = WarehouseSql.Command($"analyze {partition}", connection, transaction, _options.CommandTimeout))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await RecordRunAsync(connection, transaction, manifest, rows, problems, cancellationToken);
         var checks = await _quality.EvaluateAsync(connection, transaction, runId, date, WarehouseStage.Staging, cancellationToken);
         await _quality.RecordAsync(connection, transaction, runId, checks, cancellationToken);
