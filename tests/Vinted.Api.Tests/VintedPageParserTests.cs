@@ -1,0 +1,97 @@
+using System.Text;
+using Vinted.Api.Models;
+using Vinted.Api.Parsing;
+
+namespace Vinted.Api.Tests;
+
+public sealed class VintedPageParserTests
+{
+    private static ParsedPage Parse(string json) => VintedPageParser.Parse(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Parse_CurrentForm_ReadsEveryField()
+    {
+        var page = Parse("""
+            {"items":[{"id":5043893571,"title":"Nike Air Max 90","price":{"amount":"45.0","currency_code":"EUR"},
+            "total_item_price":{"amount":"47.95","currency_code":"EUR"},"service_fee":{"amount":"2.95","currency_code":"EUR"},
+            "brand_title":"Nike","size_title":"42","status":"Muito bom","is_visible":true,"favourite_count":12,"view_count":0,
+            "path":"/items/5043893571-nike","url":"https://www.vinted.pt/items/5043893571-nike","unknown":{"deep":[1,2]},
+            "user":{"id":77283267,"login":"seller","business":false},
+            "photo":{"id":2077755291,"width":600,"height":800,"url":"https://images1.vinted.net/x","high_resolution":{"timestamp":1700000000}}}],
+            "pagination":{"current_page":1,"total_pages":34,"total_entries":3264,"per_page":96,"time":1732450000},"code":0}
+            """);
+        var item = Assert.Single(page.Items);
+        Assert.Equal(5043893571, item.Id);
+        Assert.Equal(45.0m, item.Price);
+        Assert.Equal("EUR", item.Currency);
+        Assert.Equal(47.95m, item.TotalItemPrice);
+        Assert.Equal(2.95m, item.ServiceFee);
+        Assert.Equal(("Nike", "42", "Muito bom"), (item.BrandTitle, item.SizeTitle, item.Status));
+        Assert.True(item.IsVisible);
+        Assert.Equal(77283267, item.User!.Id);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), item.ListedAt);
+        Assert.Equal(new VintedPagination(1, 34, 3264, 96, 1732450000), page.Pagination);
+        Assert.Equal(PageProblemKind.None, page.ProblemKind);
+    }
+
+    [Fact]
+    public void Parse_OldStringForm_ReadsPriceCurrencyAndFlags()
+    {
+        var page = Parse("""
+            {"items":[{"id":"9223372036854775807","price":"45.0","currency":"GBP","total_item_price":"47.95","service_fee":"2.95",
+            "is_visible":0,"brand_title":null,"photo":null,"user":null,"status_id":2,"brand_id":53,"size_id":4,"catalog_id":1206,
+            "photos":[{"id":1},{"id":2}],"created_at_ts":"2023-10-04T14:47:06-06:00"}]}
+            """);
+        var item = Assert.Single(page.Items);
+        Assert.Equal(long.MaxValue, item.Id);
+        Assert.Equal((45.0m, "GBP", 47.95m, 2.95m), (item.Price, item.Currency, item.TotalItemPrice, item.ServiceFee));
+        Assert.False(item.IsVisible);
+        Assert.Null(item.BrandTitle);
+        Assert.Null(item.User);
+        Assert.Equal((2L, 53L, 4L, 1206L), (item.StatusId, item.BrandId, item.SizeId, item.CatalogId));
+        Assert.Equal(2, item.PhotoCount);
+        Assert.Equal(1, item.Photo!.Id);
+        Assert.Equal(PageProblemKind.MissingPagination, page.ProblemKind);
+    }
+
+    [Fact]
+    public void Parse_NonNumericId_ReportsItemProblemAndKeepsOthers()
+    {
+        var page = Parse("""{"items":[{"id":"item id"},{"id":7},[]],"pagination":{"current_page":1,"total_pages":1,"total_entries":3,"per_page":96}}""");
+        Assert.Equal(7, Assert.Single(page.Items).Id);
+        Assert.Equal([0, 2], page.ItemProblems.Select(p => p.Index));
+    }
+
+    [Theory]
+    [InlineData("{\"items\":[{\"id\":1", PageProblemKind.MalformedJson)]
+    [InlineData("<html>blocked</html>", PageProblemKind.MalformedJson)]
+    [InlineData("{\"code\":104}", PageProblemKind.MissingItems)]
+    [InlineData("{\"items\":[]}", PageProblemKind.MissingPagination)]
+    public void Inspect_BadBodies_AreFlaggedNotThrown(string body, PageProblemKind expected)
+    {
+        var inspection = VintedPageParser.Inspect(Encoding.UTF8.GetBytes(body));
+        Assert.Equal(expected, inspection.ProblemKind);
+        Assert.NotNull(inspection.Problem);
+    }
+
+    [Theory]
+    [InlineData("vinted_fixture_catalog_search.json", 0, 1)]
+    [InlineData("vinted_fixture_item_details_2025.json", 1, 0)]
+    [InlineData("vinted_fixture_item_legacy_2023.json", 0, 1)]
+    public void Parse_SampleFiles_DoNotThrow(string file, int items, int problems)
+    {
+        var page = VintedPageParser.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", file)));
+        Assert.Equal(items, page.Items.Count);
+        Assert.Equal(problems, page.ItemProblems.Count);
+    }
+
+    [Fact]
+    public void Parse_DetailsSample_ReadsStringPriceAndPhotos()
+    {
+        var item = Assert.Single(VintedPageParser.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", "vinted_fixture_item_details_2025.json"))).Items);
+        Assert.Equal(6854891835, item.Id);
+        Assert.Equal((3.0m, "USD"), (item.Price, item.Currency));
+        Assert.Equal("Brand title", item.BrandTitle);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1754962318), item.ListedAt);
+    }
+}
