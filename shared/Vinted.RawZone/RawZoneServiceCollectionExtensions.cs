@@ -11,8 +11,14 @@ namespace Vinted.RawZone;
 /// <summary>Registers the raw zone.</summary>
 public static class RawZoneServiceCollectionExtensions
 {
+    /// <summary>Idempotent: ingestion and the warehouse both call it, the first call registers.</summary>
     public static IServiceCollection AddRawZone(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(RawZoneStore)))
+        {
+            return services;
+        }
+
         services.AddSettings<S3Options>(S3Options.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAmazonS3>(sp => CreateClient(sp.GetRequiredService<IOptions<S3Options>>().Value));

@@ -25,17 +25,8 @@ public static class WarehouseServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWarehouse(this IServiceCollection services)
     {
-        // The data source and raw zone are shared with other concerns; register them once whoever comes first.
-        if (!services.Any(d => d.ServiceType == typeof(NpgsqlDataSource)))
-        {
-            services.AddPostgres();
-        }
-
-        if (!services.Any(d => d.ServiceType == typeof(RawZoneStore)))
-        {
-            services.AddRawZone();
-        }
-
+        services.AddPostgres();
+        services.AddRawZone();
         services.AddSettings<WarehouseOptions>(WarehouseOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new QualityRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<WarehouseOptions>>()));

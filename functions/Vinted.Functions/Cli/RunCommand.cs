@@ -29,7 +29,9 @@ public static class RunCommand
         [
             "--Http:Urls=http://127.0.0.1:0",
             "--Schedule:Enabled=false",
-            "--Logging:LogLevel:Default=Warning", // the progress bars and the report are the output
+            // The progress bars and the report are the output.
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             .. simulator is null ? [] : DemoDomains.SelectMany(d => DemoSettings(simulator, d)),
             .. options.Settings,
         ];
@@ -103,6 +105,8 @@ public static class RunCommand
         nameof(FetchPage) => "Pages fetched",
         nameof(PlanRun) => "Plan",
         nameof(WriteManifest) => "Manifest",
+        "LoadStaging" => "Staging",
+        "BuildMart" => "Mart",
         _ => activity,
     };
 

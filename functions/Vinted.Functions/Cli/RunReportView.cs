@@ -31,7 +31,29 @@ public static class RunReportView
             "ingestion",
             Markup.Escape($"{ingestion.Searches} searches, {ingestion.Pages} pages, {ingestion.Items:N0} items, {ingestion.QuarantinedPages} quarantined"),
             Seconds(report, "ingestion"));
+        if (report.Staging is { } staged)
+        {
+            table.AddRow("staging", $"{staged.Rows:N0} rows from {staged.Pages} pages ({staged.Rows / Math.Max(staged.Elapsed.TotalSeconds, 0.001):N0} rows/s)", Seconds(report, "staging"));
+        }
+
+        if (report.Normalize is { } normalized)
+        {
+            table.AddRow("normalize", $"{normalized.Listings:N0} listings: {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished", Seconds(report, "normalize"));
+        }
+
+        if (report.Mart is { } mart)
+        {
+            table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.AggregateRows:N0} aggregates", Seconds(report, "mart"));
+        }
+
+        var failedChecks = report.Quality.Where(q => !q.Passed).ToList();
+        table.AddRow("quality", $"{report.Quality.Count - failedChecks.Count}/{report.Quality.Count} checks passed", "");
         AnsiConsole.Write(table);
+        foreach (var check in failedChecks)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]check failed[/] {check.Stage}/{check.Name}: observed {check.Observed}, expected {check.Expected}");
+        }
+
         AnsiConsole.MarkupLineInterpolated($"Raw data: s3://{ingestion.Bucket}/{ingestion.ManifestKey}");
         foreach (var key in ingestion.QuarantinedKeys)
         {

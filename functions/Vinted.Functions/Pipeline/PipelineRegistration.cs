@@ -1,8 +1,10 @@
 using Vinted.Api;
 using Vinted.Functions.Ingestion;
+using Vinted.Functions.Warehouse;
 using Vinted.Hosting;
 using Vinted.Orchestration;
 using Vinted.RawZone;
+using Vinted.Warehouse;
 
 namespace Vinted.Functions.Pipeline;
 
@@ -19,11 +21,16 @@ public static class PipelineRegistration
     {
         builder.Services.AddVintedClient();
         builder.Services.AddRawZone();
+        builder.Services.AddWarehouse();
         builder.Services.AddSettings<IngestionOptions>(IngestionOptions.Section);
         return builder
             .AddOrchestrator<DailyPipeline>()
             .AddActivity<PlanRun>()
             .AddActivity<FetchPage>(queue: FetchQueue)
-            .AddActivity<WriteManifest>();
+            .AddActivity<WriteManifest>()
+            .AddActivity<LoadStaging>(queue: WarehouseQueue)
+            .AddActivity<Normalize>(queue: WarehouseQueue)
+            .AddActivity<BuildMart>(queue: WarehouseQueue)
+            .AddActivity<ReadQualityResults>();
     }
 }

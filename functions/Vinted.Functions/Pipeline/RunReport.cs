@@ -1,10 +1,23 @@
 using Vinted.Functions.Ingestion;
+using Vinted.Warehouse.Mart;
+using Vinted.Warehouse.Normalized;
+using Vinted.Warehouse.Quality;
+using Vinted.Warehouse.Staging;
 
 namespace Vinted.Functions.Pipeline;
 
 /// <summary>The output of a pipeline run: what each stage did, how long it took and where the data lies.</summary>
 public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Ingestion)
 {
+    public StageResult? Staging { get; init; }
+
+    public NormalizeResult? Normalize { get; init; }
+
+    public MartResult? Mart { get; init; }
+
+    /// <summary>Every data-quality check of the run, with what it observed and expected.</summary>
+    public IReadOnlyList<CheckResult> Quality { get; init; } = [];
+
     /// <summary>Stage durations in seconds, measured on the orchestration clock.</summary>
     public Dictionary<string, double> StageSeconds { get; init; } = [];
 }

@@ -8,8 +8,14 @@ namespace Vinted.Hosting.Postgres;
 /// <summary>Registers the one <see cref="NpgsqlDataSource"/> of the process and the SQL migrator.</summary>
 public static class PostgresServiceCollectionExtensions
 {
+    /// <summary>Idempotent: every concern that needs the database calls it, the first call registers.</summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(NpgsqlDataSource)))
+        {
+            return services;
+        }
+
         services.AddSettings<PostgresOptions>(PostgresOptions.Section);
         services.AddSingleton(sp =>
         {

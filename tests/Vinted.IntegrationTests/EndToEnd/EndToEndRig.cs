@@ -10,6 +10,7 @@ using Vinted.Api.Models;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.RawZone;
 using Vinted.Simulator;
+using Vinted.Simulator.Market;
 
 namespace Vinted.IntegrationTests.EndToEnd;
 
@@ -136,52 +137,71 @@ public sealed class EndToEndRig : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Steps of the run by activity and state, from the status's live progress.</summary>
-    public async Task<int> CompletedStepsAsync(string id, string activity)
+    /// <summary>Steps of the run by activity and state, from the status's live progress (empty while no host answers).</summary>
+    public async Task<Dictionary<string, Dictionary<string, int>>> ProgressAsync(string id)
     {
         try
         {
             using var response = await Http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
             var status = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return status.TryGetProperty("progress", out var progress) && progress.TryGetProperty(activity, out var counts) && counts.TryGetProperty("Completed", out var n)
-                ? n.GetInt32()
-                : 0;
+            return status.TryGetProperty("progress", out var progress)
+                ? progress.Deserialize<Dictionary<string, Dictionary<string, int>>>()!
+                : [];
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
-            return 0;
+            return [];
         }
     }
 
+    /// <summary>How many of the run's calls to <paramref name="activity"/> have completed.</summary>
+    public async Task<int> CompletedStepsAsync(string id, string activity) =>
+        (await ProgressAsync(id)).GetValueOrDefault(activity)?.GetValueOrDefault("Completed") ?? 0;
+
     /// <summary>
-    /// The listing ids the run stored in loadable pages, per search, against the ground truth without the
-    /// listings of the quarantined pages: they must be the same, in the same order.
+    /// The ground truth as the run should have it: for every page the manifest lists, the listings the
+    /// simulator says that page holds, unless the page was quarantined.
     /// </summary>
-    public async Task AssertRawZoneMatchesGroundTruthAsync(string runId)
+    public async Task<List<(StoredPage Page, IReadOnlyList<GroundTruthListing> Listings)>> ExpectedPagesAsync(string runId)
     {
         var manifest = await RawZone.ReadManifestAsync(runId, Day, CancellationToken.None);
         Assert.NotNull(manifest);
+        var expected = new List<(StoredPage, IReadOnlyList<GroundTruthListing>)>();
         foreach (var search in Searches)
         {
             var truth = Simulator.Marketplace.GroundTruth(Day, search).Listings;
             var pages = manifest.Pages.Where(p => p.Address.Domain == search.Domain && p.Address.SearchKey == search.Key).OrderBy(p => p.Address.Page).ToList();
             Assert.Equal(Math.Min(10, Math.Max(1, (truth.Count + 95) / 96)), pages.Count);
-            var expected = new List<long>();
-            var actual = new List<long>();
-            foreach (var page in pages)
-            {
-                if (page.Quarantined)
-                {
-                    continue;
-                }
-
-                expected.AddRange(truth.Skip((page.Address.Page - 1) * 96).Take(96).Select(l => l.Id));
-                using var json = JsonDocument.Parse(await RawZone.ReadPageAsync(page, CancellationToken.None));
-                actual.AddRange(json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
-            }
-
-            Assert.Equal(expected, actual);
+            expected.AddRange(pages.Where(p => !p.Quarantined).Select(p => (p, (IReadOnlyList<GroundTruthListing>)truth.Skip((p.Address.Page - 1) * 96).Take(96).ToList())));
         }
+
+        return expected;
+    }
+
+    /// <summary>Raw zone and mart against the ground truth without the quarantined pages' listings.</summary>
+    public async Task AssertMatchesGroundTruthAsync(string runId)
+    {
+        var expected = await ExpectedPagesAsync(runId);
+        foreach (var (page, listings) in expected)
+        {
+            using var json = JsonDocument.Parse(await RawZone.ReadPageAsync(page, CancellationToken.None));
+            Assert.Equal(listings.Select(l => l.Id), json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        }
+
+        // The mart's day: one fact per listing (a listing two searches both returned is one listing), at its true price.
+        var truth = expected.SelectMany(e => e.Listings.Select(l => (e.Page.Address.Domain, l.Id, l.Price, l.Currency))).Distinct().Order().ToList();
+        var facts = new List<(string, long, decimal, string)>();
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand("select domain, item_id, price, currency from mart.fact_listing_daily where snapshot_date = @day and run_id = @run");
+        command.Parameters.AddWithValue("day", Day);
+        command.Parameters.AddWithValue("run", runId);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            facts.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDecimal(2), reader.GetString(3)));
+        }
+
+        Assert.Equal(truth, facts.Order().ToList());
     }
 
     public async Task<long> ScalarAsync(string sql)

@@ -9,7 +9,7 @@ namespace Vinted.IntegrationTests.EndToEnd;
 public sealed class PipelineEndToEndTests
 {
     [Fact]
-    public async Task Run_CleanDay_RawZoneEqualsGroundTruth()
+    public async Task Run_CleanDay_RawZoneAndMartEqualGroundTruth()
     {
         await using var rig = await EndToEndRig.StartAsync("e2e_clean");
         var host = rig.StartHost();
@@ -20,7 +20,7 @@ public sealed class PipelineEndToEndTests
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
         Assert.Equal(0, status.GetProperty("output").GetProperty("ingestion").GetProperty("quarantinedPages").GetInt32());
-        await rig.AssertRawZoneMatchesGroundTruthAsync(id);
+        await rig.AssertMatchesGroundTruthAsync(id);
     }
 
     [Fact]
@@ -49,11 +49,11 @@ public sealed class PipelineEndToEndTests
         Assert.Equal(
             ingestion.GetProperty("quarantinedKeys").GetArrayLength(),
             ingestion.GetProperty("quarantinedPages").GetInt32());
-        await rig.AssertRawZoneMatchesGroundTruthAsync(id);
+        await rig.AssertMatchesGroundTruthAsync(id);
     }
 
     [Fact]
-    public async Task Run_HostKilledDuringIngestion_RestartedHostCompletesWithNothingLostOrDoubled()
+    public async Task Run_HostKilledDuringIngestionAndDuringWarehouse_CompletesWithNothingLostOrDoubled()
     {
         await using var rig = await EndToEndRig.StartAsync("e2e_kill");
         rig.Simulator.State.Faults = new SimulatorFaults { LatencyMs = 150 };
@@ -62,15 +62,22 @@ public sealed class PipelineEndToEndTests
         var id = await rig.StartRunAsync();
         await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 6, TimeSpan.FromMinutes(2), () => first.Output);
 
-        first.Kill();
+        first.Kill(); // in the middle of the page fan-out
         rig.Simulator.State.Faults = new SimulatorFaults();
         var second = rig.StartHost();
-        var status = await rig.WaitForRunAsync(id, TimeSpan.FromMinutes(3), () => second.Output);
+        await Eventually.WaitForAsync(async () => (await rig.ProgressAsync(id)).ContainsKey("LoadStaging"), TimeSpan.FromMinutes(3), () => second.Output);
+        var atSecondKill = await rig.ProgressAsync(id);
+        second.Kill(); // once the warehouse stage has begun
+        Assert.False(atSecondKill.ContainsKey("ReadQualityResults"), "the run finished its warehouse stage before the kill");
+
+        var third = rig.StartHost();
+        var status = await rig.WaitForRunAsync(id, TimeSpan.FromMinutes(3), () => third.Output);
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
-        await rig.AssertRawZoneMatchesGroundTruthAsync(id);
-        var fetches = status.GetProperty("historyEvents").EnumerateArray().Where(e => e.GetProperty("name").GetString() == "FetchPage").ToList();
-        Assert.Equal(fetches.Count, fetches.Select(f => f.GetProperty("stepId").GetInt32()).Distinct().Count());
+        await rig.AssertMatchesGroundTruthAsync(id);
+        var steps = status.GetProperty("historyEvents").EnumerateArray().ToList();
+        Assert.Equal(steps.Count, steps.Select(f => f.GetProperty("stepId").GetInt32()).Distinct().Count());
+        Assert.Single(steps, s => s.GetProperty("name").GetString() == "BuildMart");
     }
 
     [Fact]
@@ -91,7 +98,7 @@ public sealed class PipelineEndToEndTests
         var status = await rig.WaitForRunAsync(id, TimeSpan.FromMinutes(4), () => host.Output);
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
-        await rig.AssertRawZoneMatchesGroundTruthAsync(id);
+        await rig.AssertMatchesGroundTruthAsync(id);
     }
 
     [Fact]
