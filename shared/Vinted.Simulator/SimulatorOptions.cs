@@ -38,7 +38,7 @@ public sealed class SimulatorOptions
     public int MarketDays { get; set; } = 400;
 
     /// <summary>Results of one search the API serves at most; deeper pages come back empty.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 1_000_000_000)]
     public int MaxReachableResults { get; set; } = 960;
 
     [Range(1, 96)]
