@@ -28,17 +28,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 1_000_000);
-        var connectionString = Setting("ConnectionStrings__Warehouse");
-        var database = "bench_warehouse";
-        await using (var admin = NpgsqlDataSource.Create(connectionString))
-        {
-            await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-            await using var create = admin.CreateCommand($"create database {database}");
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_warehouse"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
         var s3Options = new S3Options
