@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vinted.Warehouse.Options;
+
+/// <summary>The <c>Warehouse</c> section: how the warehouse stages load. Every setting has a working default.</summary>
+public sealed class WarehouseOptions
+{
+    public const string Section = "Warehouse";
+
+    /// <summary>Raw pages read from S3 ahead of the one being copied, so S3 latency overlaps the COPY.</summary>
+    [Range(1, 64)]
+    public int PageReadAhead { get; set; } = 8;
+
+    /// <summary>Timeout of one set-based statement; a day of a million listings takes tens of seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}

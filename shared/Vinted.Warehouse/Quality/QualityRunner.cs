@@ -1,0 +1,132 @@
+using System.Globalization;
+using Npgsql;
+using Vinted.Warehouse.Options;
+
+namespace Vinted.Warehouse.Quality;
+
+/// <summary>
+/// Runs a stage's named checks (each an embedded query <c>Sql/Checks/{stage}_{name}.sql</c> returning one row of
+/// observed, expected and details; it passes when observed equals expected), records them in
+/// <c>quality.check_result</c>, and gates each stage on the checks of the stages before it.
+/// </summary>
+internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Options.IOptions<WarehouseOptions> options)
+{
+    private static readonly (string Stage, string Name, bool Blocking)[] Checks =
+    [
+        (WarehouseStage.Staging, "row_count_matches_manifest", true),
+        (WarehouseStage.Staging, "observation_keys_unique", true),
+        (WarehouseStage.Staging, "prices_positive", true),
+        (WarehouseStage.Staging, "currencies_known", true),
+        (WarehouseStage.Normalize, "items_match_staging", true),
+        (WarehouseStage.Normalize, "one_open_price_version", true),
+        (WarehouseStage.Normalize, "no_orphan_references", true),
+        (WarehouseStage.Mart, "facts_match_sightings", true),
+        (WarehouseStage.Mart, "aggregates_match_facts", true),
+        (WarehouseStage.Mart, "no_orphan_dimensions", true),
+    ];
+
+    /// <summary>Evaluates the checks of <paramref name="stage"/> inside the stage's own transaction.</summary>
+    public async Task<IReadOnlyList<CheckResult>> EvaluateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, string stage, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        foreach (var (checkStage, name, blocking) in Checks.Where(c => c.Stage == stage))
+        {
+            await using var command = WarehouseSql.Command(SqlScripts.Get("Checks", $"{checkStage}_{name}"), connection, transaction, options.Value.CommandTimeout);
+            WarehouseSql.AddRunParameters(command, runId, date);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            decimal? observed = reader.IsDBNull(0) ? null : Convert.ToDecimal(reader.GetValue(0), CultureInfo.InvariantCulture);
+            decimal? expected = reader.IsDBNull(1) ? null : Convert.ToDecimal(reader.GetValue(1), CultureInfo.InvariantCulture);
+            var details = reader.IsDBNull(2) ? null : reader.GetString(2);
+            results.Add(new CheckResult(checkStage, name, observed is not null && observed == expected, observed, expected, blocking, details));
+        }
+
+        return results;
+    }
+
+    /// <summary>Replaces the run's results for the checks' stage.</summary>
+    public async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, IReadOnlyList<CheckResult> results, CancellationToken cancellationToken)
+    {
+        var checkedAt = time.GetUtcNow();
+        foreach (var stage in results.Select(r => r.Stage).Distinct())
+        {
+            await using var delete = new NpgsqlCommand("delete from quality.check_result where run_id = @run_id and stage = @stage", connection, transaction);
+            delete.Parameters.AddWithValue("run_id", runId);
+            delete.Parameters.AddWithValue("stage", stage);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch)
+        {
+            foreach (var r in results)
+            {
+                var command = new NpgsqlBatchCommand(
+                    """
+                    insert into quality.check_result (run_id, stage, check_name, passed, observed, expected, blocking, details, checked_at)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    """);
+                command.Parameters.Add(new NpgsqlParameter { Value = runId });
+                command.Parameters.Add(new NpgsqlParameter { Value = r.Stage });
+                command.Parameters.Add(new NpgsqlParameter { Value = r.Name });
+                command.Parameters.Add(new NpgsqlParameter { Value = r.Passed });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Observed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Expected ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
+                command.Parameters.Add(new NpgsqlParameter { Value = r.Blocking });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.Details ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = checkedAt });
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Records results in their own transaction: for a stage whose work was rolled back because a check failed.</summary>
+    public async Task RecordAsync(NpgsqlDataSource dataSource, string runId, IReadOnlyList<CheckResult> results, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RecordAsync(connection, transaction, runId, results, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Throws unless every blocking check of <paramref name="stage"/> was recorded for the run and passed.</summary>
+    public static async Task EnsurePassedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, string stage, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select check_name, passed, observed, expected, blocking, details
+            from quality.check_result where run_id = @run_id and stage = @stage
+            """, connection, transaction);
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("stage", stage);
+        var recorded = new List<CheckResult>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recorded.Add(new CheckResult(stage, reader.GetString(0), reader.GetBoolean(1),
+                    reader.IsDBNull(2) ? null : reader.GetDecimal(2), reader.IsDBNull(3) ? null : reader.GetDecimal(3),
+                    reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        if (recorded.Count == 0)
+        {
+            throw new DataQualityException($"Run '{runId}' has no recorded '{stage}' checks: that stage has not completed, so the next one must not run.");
+        }
+
+        ThrowIfBlockingFailed(runId, stage, recorded);
+    }
+
+    public static void ThrowIfBlockingFailed(string runId, string stage, IReadOnlyList<CheckResult> results)
+    {
+        var failed = results.Where(r => r.Blocking && !r.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            throw new DataQualityException(runId, stage, failed);
+        }
+    }
+}

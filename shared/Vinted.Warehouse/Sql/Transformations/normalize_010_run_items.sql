@@ -1,0 +1,51 @@
+-- The run's listings, one row per (domain, item_id): of an item's observations, the one from a page that carried
+-- the item's own catalog_id (seller pages: also brand, size and condition ids) wins, then the first by key.
+create temp table run_item on commit drop as
+select o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
+       o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
+       o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
+       o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
+       o.s3_key, o.item_index, null::numeric as previous_price
+from staging.item_observation o
+with no data;
+
+-- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.)
+insert into run_item
+select distinct on (o.domain, o.item_id)
+       o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
+       o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
+       o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
+       o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
+       o.s3_key, o.item_index, null::numeric as previous_price
+from staging.item_observation o
+where o.run_id = @run_id
+order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.s3_key, o.item_index;
+
+create unique index on run_item (domain, item_id);
+analyze run_item;
+
+-- Dimensions first, so items can take their keys. A page that names an id fills it in; none ever erases one.
+insert into core.brand (title, vinted_id)
+select brand_title, max(brand_id) from run_item where brand_title is not null group by brand_title
+on conflict (title) do update set vinted_id = coalesce(excluded.vinted_id, core.brand.vinted_id);
+
+insert into core.size (title, vinted_id)
+select size_title, max(size_id) from run_item where size_title is not null and size_title <> '' group by size_title
+on conflict (title) do update set vinted_id = coalesce(excluded.vinted_id, core.size.vinted_id);
+
+insert into core.condition (domain, title, vinted_id)
+select domain, condition_title, max(condition_id) from run_item where condition_title is not null group by domain, condition_title
+on conflict (domain, title) do update set vinted_id = coalesce(excluded.vinted_id, core.condition.vinted_id);
+
+insert into core.catalog (catalog_id, first_seen)
+select distinct catalog_id, @observed_date from run_item where catalog_id is not null
+on conflict (catalog_id) do update set first_seen = least(core.catalog.first_seen, excluded.first_seen);
+
+insert into core.seller (domain, seller_id, login, business, first_seen, last_seen)
+select domain, seller_id, max(seller_login), bool_or(seller_business), @observed_date, @observed_date
+from run_item where seller_id is not null group by domain, seller_id
+on conflict (domain, seller_id) do update set
+    login = coalesce(excluded.login, core.seller.login),
+    business = coalesce(excluded.business, core.seller.business),
+    first_seen = least(core.seller.first_seen, excluded.first_seen),
+    last_seen = greatest(core.seller.last_seen, excluded.last_seen);

@@ -1,0 +1,10 @@
+-- Fresh statistics for what the mart reads next. Without them the planner sees the first day's tables as empty and
+-- picks nested loops over a million rows. ANALYZE samples a fixed number of rows, so its cost does not grow with
+-- the history.
+analyze core.item;
+analyze core.item_sighting;
+analyze core.seller;
+analyze core.item_vanish;
+analyze core.item_price_history;
+analyze core.scope_sighting;
+analyze core.scope_run;

@@ -1,0 +1,88 @@
+using Npgsql;
+using NpgsqlTypes;
+using Vinted.Api.Parsing;
+using Vinted.RawZone;
+
+namespace Vinted.Warehouse.Staging;
+
+/// <summary>Writes one raw page's items as staging rows into an open binary COPY.</summary>
+internal static class ObservationWriter
+{
+    /// <summary>The COPY column list, in the order <see cref="WritePageAsync"/> writes values.</summary>
+    public const string Columns =
+        "run_id, observed_date, domain, endpoint, search_key, s3_key, page, item_index, fetched_at, item_id, title, price, currency, " +
+        "total_item_price, service_fee, brand_id, brand_title, size_id, size_title, condition_id, condition_title, catalog_id, " +
+        "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
+        "view_count, url, raw";
+
+    /// <summary>Writes the page's readable items; returns (rows written, items the parser skipped).</summary>
+    public static async Task<(int Rows, int Skipped)> WritePageAsync(
+        NpgsqlBinaryImporter importer, string runId, DateOnly date, StoredPage page, byte[] body, CancellationToken cancellationToken)
+    {
+        var parsed = VintedPageParser.Parse(body);
+        var slices = ItemSlices.Find(body);
+        var skipped = parsed.ItemProblems.Select(p => p.Index).ToHashSet();
+        var searchCatalog = SearchFilters.SingleCatalogId(page.RequestUrl);
+        var address = page.Address;
+        var next = 0;
+        for (var index = 0; index < slices.Count && next < parsed.Items.Count; index++)
+        {
+            if (skipped.Contains(index))
+            {
+                continue;
+            }
+
+            var item = parsed.Items[next++];
+            var (start, length) = slices[index];
+            var catalogId = item.CatalogId ?? searchCatalog;
+            var catalogSource = item.CatalogId is not null ? "item" : searchCatalog is not null ? "search" : null;
+
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(runId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(date, NpgsqlDbType.Date, cancellationToken);
+            await importer.WriteAsync(address.Domain, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(address.Endpoint, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(address.SearchKey, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(page.Key, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(address.Page, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(index, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(page.FetchedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(item.Id, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.Title, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.Price, NpgsqlDbType.Numeric, cancellationToken);
+            await WriteAsync(importer, item.Currency, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.TotalItemPrice, NpgsqlDbType.Numeric, cancellationToken);
+            await WriteAsync(importer, item.ServiceFee, NpgsqlDbType.Numeric, cancellationToken);
+            await WriteAsync(importer, item.BrandId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.BrandTitle, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.SizeId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.SizeTitle, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.StatusId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.Status, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, catalogId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, catalogSource, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.User?.Id, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.User?.Login, NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(importer, item.User?.Business, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteAsync(importer, item.Photo?.Id, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteAsync(importer, item.Photo?.Url, NpgsqlDbType.Text, cancellationToken);
+            // photo.high_resolution.timestamp, else created_at_ts (seller pages): the parser's ListedAt.
+            await WriteAsync(importer, item.ListedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteAsync(importer, item.IsVisible, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteAsync(importer, item.FavouriteCount, NpgsqlDbType.Integer, cancellationToken);
+            await WriteAsync(importer, item.ViewCount, NpgsqlDbType.Integer, cancellationToken);
+            await WriteAsync(importer, item.Url, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(new ReadOnlyMemory<byte>(body, start, length), NpgsqlDbType.Jsonb, cancellationToken);
+        }
+
+        return (next, parsed.ItemProblems.Count);
+    }
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : class =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+}

@@ -1,0 +1,193 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Vinted.RawZone;
+using Vinted.Warehouse.Logging;
+using Vinted.Warehouse.Options;
+using Vinted.Warehouse.Quality;
+
+namespace Vinted.Warehouse.Staging;
+
+/// <summary>
+/// Loads one run's raw pages into staging: reads the run's manifest, streams its non-quarantined pages one by one
+/// (a few read ahead, never the whole run in memory), parses them with the tolerant page parser and binary-COPYs
+/// one row per item observation into the run's own partition. Idempotent per run: a new load empties the run's
+/// partition in the same transaction, so the run's rows are replaced, never duplicated.
+/// </summary>
+public sealed class StagingLoader
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly RawZoneStore _rawZone;
+    private readonly QualityRunner _quality;
+    private readonly WarehouseOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StagingLoader> _logger;
+
+    internal StagingLoader(NpgsqlDataSource dataSource, RawZoneStore rawZone, QualityRunner quality, IOptions<WarehouseOptions> options, TimeProvider time, ILogger<StagingLoader> logger)
+    {
+        _dataSource = dataSource;
+        _rawZone = rawZone;
+        _quality = quality;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Loads the run, then runs the staging checks; their results are kept with the rows.</summary>
+    /// <exception cref="DataQualityException">A blocking staging check failed (the rows stay for diagnosis; the next stages refuse the run).</exception>
+    /// <exception cref="RawZoneIntegrityException">A page no longer matches its manifest checksum.</exception>
+    public async Task<StageResult> LoadAsync(string runId, DateOnly date, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var started = _time.GetTimestamp();
+        var manifest = await _rawZone.ReadManifestAsync(runId, date, cancellationToken)
+            ?? throw new InvalidOperationException($"Run '{runId}' of {date:yyyy-MM-dd} has no manifest in the raw zone.");
+        var pages = manifest.Pages.Where(p => !p.Quarantined).ToList();
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await WarehouseSql.LockAsync(connection, transaction, $"warehouse:staging:{runId}", cancellationToken);
+
+        string partition;
+        await using (var prepare = new NpgsqlCommand("select staging.prepare_run(@run_id)", connection, transaction))
+        {
+            prepare.Parameters.AddWithValue("run_id", runId);
+            partition = (string)(await prepare.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        long rows = 0;
+        var problems = 0;
+        // The partition name comes from staging.prepare_run, which quotes it (format %I); no value is in this SQL.
+        await using (var importer = await connection.BeginBinaryImportAsync($"copy {partition} ({ObservationWriter.Columns}) from stdin (format binary)", cancellationToken))
+        {
+            importer.Timeout = _options.CommandTimeout;
+            await foreach (var (page, body) in ReadAheadAsync(pages, cancellationToken))
+            {
+                var (written, skipped) = await ObservationWriter.WritePageAsync(importer, runId, date, page, body, cancellationToken);
+                rows += written;
+                problems += skipped;
+                if (skipped > 0)
+                {
+                    _logger.ItemsSkipped(runId, page.Key, skipped);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        // Statistics for the normalizer's plans: a fresh partition otherwise looks empty to the planner.
+        await using (var analyze = WarehouseSql.Command($"analyze {partition}", connection, transaction, _options.CommandTimeout))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await RecordRunAsync(connection, transaction, manifest, rows, problems, cancellationToken);
+        var checks = await _quality.EvaluateAsync(connection, transaction, runId, date, WarehouseStage.Staging, cancellationToken);
+        await _quality.RecordAsync(connection, transaction, runId, checks, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var result = new StageResult(runId, date, manifest.Pages.Count, manifest.QuarantinedCount, rows, problems, _time.GetElapsedTime(started));
+        _logger.Staged(runId, date, rows, result.Pages, result.QuarantinedPages, (long)result.Elapsed.TotalMilliseconds);
+        FailIfBlocking(runId, WarehouseStage.Staging, checks);
+        return result;
+    }
+
+    private void FailIfBlocking(string runId, string stage, IReadOnlyList<CheckResult> checks)
+    {
+        if (checks.Any(c => c.Blocking && !c.Passed))
+        {
+            _logger.ChecksFailed(runId, stage, string.Join("; ", checks.Where(c => !c.Passed)));
+        }
+
+        QualityRunner.ThrowIfBlockingFailed(runId, stage, checks);
+    }
+
+    private async Task RecordRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunManifest manifest, long rows, int problems, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var run = new NpgsqlBatchCommand(
+            """
+            insert into staging.run (run_id, observed_date, manifest_pages, quarantined_pages, manifest_items, staged_rows, item_problems, loaded_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            on conflict (run_id) do update set
+                observed_date = excluded.observed_date, manifest_pages = excluded.manifest_pages,
+                quarantined_pages = excluded.quarantined_pages, manifest_items = excluded.manifest_items,
+                staged_rows = excluded.staged_rows, item_problems = excluded.item_problems, loaded_at = excluded.loaded_at
+            """);
+        run.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
+        run.Parameters.Add(new NpgsqlParameter { Value = manifest.Date });
+        run.Parameters.Add(new NpgsqlParameter { Value = manifest.PageCount });
+        run.Parameters.Add(new NpgsqlParameter { Value = manifest.QuarantinedCount });
+        run.Parameters.Add(new NpgsqlParameter { Value = manifest.ItemCount });
+        run.Parameters.Add(new NpgsqlParameter { Value = rows });
+        run.Parameters.Add(new NpgsqlParameter { Value = problems });
+        run.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+        batch.BatchCommands.Add(run);
+
+        var deleteScopes = new NpgsqlBatchCommand("delete from staging.run_scope where run_id = $1");
+        deleteScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
+        batch.BatchCommands.Add(deleteScopes);
+
+        // One row per search scope, from the manifest: quarantined pages make a scope incomplete.
+        var scopes = manifest.Pages
+            .GroupBy(p => (p.Address.Domain, p.Address.SearchKey))
+            .Select(g => (g.Key.Domain, g.Key.SearchKey, Endpoint: g.First().Address.Endpoint, Pages: g.Count(),
+                Quarantined: g.Count(p => p.Quarantined), Items: g.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount)))
+            .ToList();
+        var insertScopes = new NpgsqlBatchCommand(
+            """
+            insert into staging.run_scope (run_id, domain, search_key, endpoint, pages, quarantined_pages, items)
+            select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[])
+            """);
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Domain).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.SearchKey).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Endpoint).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Pages).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Quarantined).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Items).ToArray() });
+        batch.BatchCommands.Add(insertScopes);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The pages' bodies in manifest order, with up to <see cref="WarehouseOptions.PageReadAhead"/> reads in flight.</summary>
+    private async IAsyncEnumerable<(StoredPage Page, byte[] Body)> ReadAheadAsync(
+        IReadOnlyList<StoredPage> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var window = new Queue<(StoredPage Page, Task<byte[]> Body)>();
+        var next = 0;
+        try
+        {
+            while (next < pages.Count || window.Count > 0)
+            {
+                while (window.Count < _options.PageReadAhead && next < pages.Count)
+                {
+                    var page = pages[next++];
+                    window.Enqueue((page, _rawZone.ReadPageAsync(page, abandon.Token)));
+                }
+
+                var (current, body) = window.Dequeue();
+                yield return (current, await body);
+            }
+        }
+        finally
+        {
+            // Reads still in flight when the load stops early are cancelled and observed, not leaked.
+            await abandon.CancelAsync();
+            foreach (var (_, pending) in window)
+            {
+                try
+                {
+                    await pending;
+                }
+#pragma warning disable CA1031 // The load already failed or stopped; a leftover read's own error adds nothing.
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
+            }
+        }
+    }
+}

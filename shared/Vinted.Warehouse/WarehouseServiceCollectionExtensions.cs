@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Vinted.Hosting;
+using Vinted.Hosting.Postgres;
+using Vinted.RawZone;
+using Vinted.Warehouse.Mart;
+using Vinted.Warehouse.Normalized;
+using Vinted.Warehouse.Options;
+using Vinted.Warehouse.Quality;
+using Vinted.Warehouse.Staging;
+
+namespace Vinted.Warehouse;
+
+/// <summary>Registers the warehouse.</summary>
+public static class WarehouseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="StagingLoader"/>, <see cref="Normalizer"/> and <see cref="MartBuilder"/> (singletons), the
+    /// PostgreSQL data source and the raw zone when not already added, and a hosted service that applies the
+    /// warehouse's migrations (component <c>warehouse</c>) when the host starts.
+    /// </summary>
+    public static IServiceCollection AddWarehouse(this IServiceCollection services)
+    {
+        // The data source and raw zone are shared with other concerns; register them once whoever comes first.
+        if (!services.Any(d => d.ServiceType == typeof(NpgsqlDataSource)))
+        {
+            services.AddPostgres();
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(RawZoneStore)))
+        {
+            services.AddRawZone();
+        }
+
+        services.AddSettings<WarehouseOptions>(WarehouseOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new QualityRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<WarehouseOptions>>()));
+        services.AddSingleton(sp => new StagingLoader(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RawZoneStore>(), sp.GetRequiredService<QualityRunner>(),
+            sp.GetRequiredService<IOptions<WarehouseOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StagingLoader>>()));
+        services.AddSingleton(sp => new Normalizer(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QualityRunner>(), sp.GetRequiredService<IOptions<WarehouseOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Normalizer>>()));
+        services.AddSingleton(sp => new MartBuilder(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QualityRunner>(), sp.GetRequiredService<IOptions<WarehouseOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MartBuilder>>()));
+        services.AddHostedService<WarehouseMigration>();
+        return services;
+    }
+}
+
+/// <summary>Applies the warehouse's migrations when the host starts (before the stages can be called).</summary>
+internal sealed class WarehouseMigration(SqlMigrator migrator) : IHostedService
+{
+    public const string Component = "warehouse";
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        migrator.MigrateAsync(typeof(WarehouseMigration).Assembly, Component, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

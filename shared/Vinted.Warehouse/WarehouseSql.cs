@@ -1,0 +1,57 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vinted.Warehouse;
+
+/// <summary>The few statement helpers every stage shares.</summary>
+internal static class WarehouseSql
+{
+    /// <summary>
+    /// Serializes the set-based stages (normalize, mart) across hosts: they upsert shared tables, and two runs
+    /// doing so at once would deadlock or interleave. Staging takes a per-run lock instead (its rows are per run).
+    /// </summary>
+    public const string SharedLock = "warehouse:shared";
+
+    public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout) =>
+        new(sql, connection, transaction) { CommandTimeout = (int)timeout.TotalSeconds };
+
+    public static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext(@name))", connection, transaction);
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs an embedded transformation with the run's two parameters.</summary>
+    public static async Task<int> TransformAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string script, string runId, DateOnly date, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var command = Command(SqlScripts.Get("Transformations", script), connection, transaction, timeout);
+        AddRunParameters(command, runId, date);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static void AddRunParameters(NpgsqlCommand command, string runId, DateOnly date)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string>("run_id", NpgsqlDbType.Text) { TypedValue = runId });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("observed_date", NpgsqlDbType.Date) { TypedValue = date });
+    }
+
+    /// <summary>The business date of a staged run; the later stages take it from staging, not from their caller.</summary>
+    public static async Task<DateOnly> StagedDateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select observed_date from staging.run where run_id = @run_id", connection, transaction);
+        command.Parameters.AddWithValue("run_id", runId);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateOnly date
+            ? date
+            : throw new InvalidOperationException($"Run '{runId}' has not been staged: call StagingLoader.LoadAsync first.");
+    }
+
+    public static async Task<long> CountAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string runId, DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        AddRunParameters(command, runId, date);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,87 @@
+using Vinted.RawZone;
+using Vinted.Warehouse.Quality;
+using static Vinted.IntegrationTests.Warehouse.WarehouseTestBed;
+
+namespace Vinted.IntegrationTests.Warehouse;
+
+/// <summary>A failing blocking check stops the run with the check's name, and the mart is not refreshed from bad data.</summary>
+public sealed class DataQualityTests : IAsyncLifetime
+{
+    private WarehouseTestBed _bed = null!;
+
+    // xunit builds the class per test: each test starts from a freshly created, migrated database.
+    public async Task InitializeAsync() => _bed = await WarehouseTestBed.CreateAsync(nameof(DataQualityTests));
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task LoadAsync_ManifestCountDisagrees_ThrowsNamingCheckAndMartNotBuilt()
+    {
+        var tampered = false;
+        await _bed.IngestAsync(Day1, page =>
+        {
+            if (tampered || page.Quarantined)
+            {
+                return page;
+            }
+
+            tampered = true;
+            return page with { ItemCount = page.ItemCount + 1 };
+        });
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
+
+        Assert.Contains("staging.row_count_matches_manifest", failure.Message, StringComparison.Ordinal);
+        var check = Assert.Single(failure.Failed);
+        Assert.Equal(check.Expected, check.Observed + 1);
+        await AssertBlockedAsync();
+    }
+
+    [Fact]
+    public async Task LoadAsync_NegativePriceInPage_ThrowsPricesPositiveAndMartNotBuilt()
+    {
+        var pages = await _bed.IngestAsync(Day1);
+        // Replace one stored page by a body with a bad price, as a changed API could send.
+        var victim = pages.First(p => p.ItemCount > 0);
+        var body = System.Text.Encoding.UTF8.GetString(await _bed.RawZone.ReadAsync(victim.Key, CancellationToken.None));
+        var bad = System.Text.RegularExpressions.Regex.Replace(body, "\"price\":(\\{\"amount\":\"|\")[0-9.]+", "\"price\":$1-3.0", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
+        var rewritten = await _bed.RawZone.WritePageAsync(
+            new PageToStore(victim.Address, System.Text.Encoding.UTF8.GetBytes(bad), victim.RequestUrl, 200, "application/json", victim.FetchedAt, victim.ItemCount, null),
+            CancellationToken.None);
+        await _bed.RawZone.WriteManifestAsync(RunId(Day1), Day1, [.. pages.Select(p => p.Key == victim.Key ? rewritten : p)], CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
+
+        Assert.Equal(["prices_positive"], failure.Failed.Select(f => f.Name));
+        await AssertBlockedAsync();
+    }
+
+    [Fact]
+    public async Task LoadAsync_QuarantinedPageInManifest_NotLoadedAndChecksPass()
+    {
+        var pages = await _bed.IngestAsync(Day1, page => page.Address.Page == 1 && page.Address.Domain == "pl" ? page with { Problem = "test: quarantined" } : page);
+        var skipped = pages.Where(p => p.Quarantined).Sum(p => p.ItemCount);
+
+        var result = await _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None);
+
+        Assert.True(skipped > 0);
+        Assert.Equal(pages.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount), result.Rows);
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1 and domain = 'pl' and page = 1", RunId(Day1)));
+    }
+
+    [Fact]
+    public async Task NormalizeAsync_RunNeverStaged_Throws()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _bed.Normalizer.NormalizeAsync("run-never-staged", CancellationToken.None));
+    }
+
+    private async Task AssertBlockedAsync()
+    {
+        var normalize = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Normalizer.NormalizeAsync(RunId(Day1), CancellationToken.None));
+        Assert.Equal(WarehouseStage.Staging, normalize.Stage);
+        await Assert.ThrowsAsync<DataQualityException>(() => _bed.Mart.BuildAsync(RunId(Day1), CancellationToken.None));
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from mart.fact_listing_daily"));
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from core.item_sighting"));
+        Assert.Equal(1, await _bed.ScalarAsync("select count(*) from quality.check_result where stage = 'staging' and not passed and blocking"));
+    }
+}
