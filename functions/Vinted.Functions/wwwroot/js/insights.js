@@ -1,0 +1,145 @@
+// The insight page: filters from GET /api/insights/filters, five plotly charts from the other insight
+// endpoints. The filters live in the address (?domain=&currency=...), so a view can be bookmarked or shared.
+import { getJson, showError, number } from './common.js';
+
+const Plotly = window.Plotly;
+const form = document.getElementById('filters');
+const error = document.getElementById('insights-error');
+const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+const baseLayout = { margin: { l: 60, r: 20, t: 10, b: 45 }, font: { size: 12 }, legend: { orientation: 'h', y: -0.2 }, hovermode: 'x unified' };
+
+function option(value, label) {
+  const node = document.createElement('option');
+  node.value = value;
+  node.textContent = label;
+  return node;
+}
+
+async function setUp() {
+  const filters = await getJson('/api/insights/filters');
+  const domains = [...new Set(filters.domains.map((d) => d.domain))];
+  form.domain.append(...domains.map((d) => option(d, `${d} (${filters.domains.filter((x) => x.domain === d).map((x) => x.currency).join(', ')})`)));
+  form.currency.append(...filters.currencies.map((c) => option(c, c)));
+  form.brand.append(...filters.brands.map((b) => option(b.name, `${b.name} (${number(b.listings)})`)));
+  form.catalog.append(...filters.catalogs.map((c) => option(String(c.id), `${c.id} (${number(c.listings)})`)));
+  if (filters.lastDate) {
+    const last = new Date(filters.lastDate);
+    const first = new Date(last);
+    first.setUTCDate(first.getUTCDate() - 89);
+    form.to.value = filters.lastDate;
+    form.from.value = filters.firstDate > first.toISOString().slice(0, 10) ? filters.firstDate : first.toISOString().slice(0, 10);
+  }
+  // The address wins over the defaults.
+  const address = new URLSearchParams(location.search);
+  for (const name of ['domain', 'currency', 'brand', 'catalog', 'from', 'to']) {
+    if (address.has(name)) form[name].value = address.get(name);
+  }
+}
+
+function query() {
+  const params = new URLSearchParams();
+  for (const name of ['domain', 'currency', 'brand', 'catalog', 'from', 'to']) {
+    if (form[name].value) params.set(name, form[name].value);
+  }
+  return params;
+}
+
+function empty(id, message) {
+  const node = document.getElementById(id);
+  Plotly.purge(node);
+  node.dataset.points = '0';
+  node.innerHTML = `<div class="empty">${message}</div>`;
+}
+
+function draw(id, traces, layout) {
+  const node = document.getElementById(id);
+  const points = traces.reduce((n, t) => n + (t.x?.length ?? 0), 0);
+  if (points === 0) {
+    empty(id, 'No data for these filters.');
+    return;
+  }
+  node.querySelector('.empty')?.remove();
+  node.dataset.points = String(points);
+  return Plotly.react(node, traces, { ...baseLayout, ...layout }, config);
+}
+
+async function priceTrend(q) {
+  const data = await getJson(`/api/insights/price-trend?${q}`);
+  const x = data.points.map((p) => p.date);
+  const c = data.currency;
+  return draw('chart-price-trend', [
+    { x, y: data.points.map((p) => p.p75), name: `p75 (${c})`, mode: 'lines', line: { width: 0 }, hoverinfo: 'y+name' },
+    { x, y: data.points.map((p) => p.p25), name: `p25–p75 (${c})`, mode: 'lines', line: { width: 0 }, fill: 'tonexty', fillcolor: 'rgba(0,119,130,0.18)', hoverinfo: 'y+name' },
+    { x, y: data.points.map((p) => p.median), name: `median (${c})`, mode: 'lines+markers', line: { color: '#007782', width: 2 } },
+  ], { yaxis: { title: { text: c }, rangemode: 'tozero' }, xaxis: { type: 'date' } });
+}
+
+async function priceDistribution(q) {
+  const data = await getJson(`/api/insights/price-distribution?${q}&bins=30`);
+  return draw('chart-price-distribution', [{
+    type: 'bar',
+    x: data.bins.map((b) => (b.lower + b.upper) / 2),
+    width: data.bins.map((b) => Math.max(b.upper - b.lower, 0.01) * 0.95),
+    y: data.bins.map((b) => b.listings),
+    customdata: data.bins.map((b) => [b.lower, b.upper]),
+    hovertemplate: `%{customdata[0]}–%{customdata[1]} ${data.currency}: %{y} listings<extra></extra>`,
+    marker: { color: '#5cc8d0' },
+    name: data.currency,
+  }], { xaxis: { title: { text: `asking price (${data.currency})` } }, yaxis: { title: { text: 'listings' } }, hovermode: 'closest', bargap: 0 });
+}
+
+async function newVsVanished(q) {
+  const data = await getJson(`/api/insights/new-vs-vanished?${q}`);
+  const x = data.days.map((d) => d.date);
+  return draw('chart-new-vs-vanished', [
+    { type: 'bar', x, y: data.days.map((d) => d.new), name: 'new', marker: { color: '#1a7f37' } },
+    { type: 'bar', x, y: data.days.map((d) => d.vanished), name: 'vanished', marker: { color: '#c62828' } },
+    { type: 'scatter', mode: 'lines+markers', x, y: data.days.map((d) => d.listings), name: 'listings seen', yaxis: 'y2', line: { color: '#66707a', dash: 'dot' } },
+  ], { barmode: 'group', xaxis: { type: 'date' }, yaxis: { title: { text: 'listings' } }, yaxis2: { overlaying: 'y', side: 'right', title: { text: 'seen' }, showgrid: false } });
+}
+
+async function timeToSell(q) {
+  const data = await getJson(`/api/insights/time-to-sell?${q}`);
+  return draw('chart-time-to-sell', [
+    { type: 'bar', x: data.fromFirstSeen.map((d) => d.days), y: data.fromFirstSeen.map((d) => d.listings), name: 'days since first seen', marker: { color: '#007782' } },
+    { type: 'bar', x: data.fromListed.map((d) => d.days), y: data.fromListed.map((d) => d.listings), name: 'days since listed', marker: { color: '#b26a00' }, visible: 'legendonly' },
+  ], { barmode: 'overlay', xaxis: { title: { text: `days (median ${data.medianDays ?? '–'} since first seen)` } }, yaxis: { title: { text: 'vanished listings' } }, hovermode: 'closest' });
+}
+
+async function topBrands(q) {
+  const data = await getJson(`/api/insights/top-brands?${q}&top=15`);
+  const brands = [...data.brands].reverse();
+  return draw('chart-top-brands', [{
+    type: 'bar', orientation: 'h',
+    y: brands.map((b) => b.brand), x: brands.map((b) => b.listings),
+    customdata: brands.map((b) => b.medianPrice),
+    hovertemplate: `%{y}: %{x} listings, median %{customdata} ${data.currency}<extra></extra>`,
+    marker: { color: '#5cc8d0' }, name: 'listings',
+  }], { margin: { l: 140, r: 20, t: 10, b: 40 }, xaxis: { title: { text: 'listings' } }, hovermode: 'closest' });
+}
+
+async function refresh() {
+  const q = query();
+  history.replaceState(null, '', `${location.pathname}?${q}`);
+  document.body.dataset.loading = 'true';
+  const results = await Promise.allSettled([priceTrend(q), priceDistribution(q), newVsVanished(q), timeToSell(q), topBrands(q)]);
+  const failed = results.find((r) => r.status === 'rejected');
+  showError(error, failed ? failed.reason : null);
+  document.body.dataset.loading = 'false';
+  document.body.dataset.loaded = String(Number(document.body.dataset.loaded ?? 0) + 1);
+}
+
+try {
+  await setUp();
+  if (!form.currency.value) {
+    for (const id of ['chart-price-trend', 'chart-price-distribution', 'chart-new-vs-vanished', 'chart-time-to-sell', 'chart-top-brands']) {
+      empty(id, 'No data in the mart yet: run the pipeline.');
+    }
+  } else {
+    await refresh();
+  }
+} catch (e) {
+  showError(error, e);
+}
+form.addEventListener('change', refresh);
+form.addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
