@@ -63,8 +63,7 @@ function draw(id, traces, layout) {
   return Plotly.react(node, traces, { ...baseLayout, ...layout }, config);
 }
 
-async function priceTrend(q) {
-  const data = await getJson(`/api/insights/price-trend?${q}`);
+function priceTrend(data) {
   const x = data.points.map((p) => p.date);
   const c = data.currency;
   return draw('chart-price-trend', [
@@ -74,8 +73,7 @@ async function priceTrend(q) {
   ], { yaxis: { title: { text: c }, rangemode: 'tozero' }, xaxis: { type: 'date' } });
 }
 
-async function priceDistribution(q) {
-  const data = await getJson(`/api/insights/price-distribution?${q}&bins=30`);
+function priceDistribution(data) {
   return draw('chart-price-distribution', [{
     type: 'bar',
     x: data.bins.map((b) => (b.lower + b.upper) / 2),
@@ -88,8 +86,7 @@ async function priceDistribution(q) {
   }], { xaxis: { title: { text: `asking price (${data.currency})` } }, yaxis: { title: { text: 'listings' } }, hovermode: 'closest', bargap: 0 });
 }
 
-async function newVsVanished(q) {
-  const data = await getJson(`/api/insights/new-vs-vanished?${q}`);
+function newVsVanished(data) {
   const x = data.days.map((d) => d.date);
   return draw('chart-new-vs-vanished', [
     { type: 'bar', x, y: data.days.map((d) => d.new), name: 'new', marker: { color: '#1a7f37' } },
@@ -98,16 +95,14 @@ async function newVsVanished(q) {
   ], { barmode: 'group', xaxis: { type: 'date' }, yaxis: { title: { text: 'listings' } }, yaxis2: { overlaying: 'y', side: 'right', title: { text: 'seen' }, showgrid: false } });
 }
 
-async function timeToSell(q) {
-  const data = await getJson(`/api/insights/time-to-sell?${q}`);
+function timeToSell(data) {
   return draw('chart-time-to-sell', [
-    { type: 'bar', x: data.fromFirstSeen.map((d) => d.days), y: data.fromFirstSeen.map((d) => d.listings), name: 'days since first seen', marker: { color: '#007782' } },
-    { type: 'bar', x: data.fromListed.map((d) => d.days), y: data.fromListed.map((d) => d.listings), name: 'days since listed', marker: { color: '#b26a00' }, visible: 'legendonly' },
+    { type: 'bar', x: data.fromFirstSeen.map((d) => d.days), y: data.fromFirstSeen.map((d) => d.listings), name: 'days since first seen', marker: { color: '#007782' }, opacity: 0.8 },
+    { type: 'bar', x: data.fromListed.map((d) => d.days), y: data.fromListed.map((d) => d.listings), name: 'days since listed', marker: { color: '#b26a00' }, opacity: 0.6 },
   ], { barmode: 'overlay', xaxis: { title: { text: `days (median ${data.medianDays ?? '–'} since first seen)` } }, yaxis: { title: { text: 'vanished listings' } }, hovermode: 'closest' });
 }
 
-async function topBrands(q) {
-  const data = await getJson(`/api/insights/top-brands?${q}&top=15`);
+function topBrands(data) {
   const brands = [...data.brands].reverse();
   return draw('chart-top-brands', [{
     type: 'bar', orientation: 'h',
@@ -118,21 +113,34 @@ async function topBrands(q) {
   }], { margin: { l: 140, r: 20, t: 10, b: 40 }, xaxis: { title: { text: 'listings' } }, hovermode: 'closest' });
 }
 
+const charts = [
+  ['chart-price-trend', (q) => `/api/insights/price-trend?${q}`, priceTrend],
+  ['chart-price-distribution', (q) => `/api/insights/price-distribution?${q}&bins=30`, priceDistribution],
+  ['chart-new-vs-vanished', (q) => `/api/insights/new-vs-vanished?${q}`, newVsVanished],
+  ['chart-time-to-sell', (q) => `/api/insights/time-to-sell?${q}`, timeToSell],
+  ['chart-top-brands', (q) => `/api/insights/top-brands?${q}&top=15`, topBrands],
+];
+let generation = 0;
+
+/** Loads every chart's data, then draws them all, unless a newer change of the filters came meanwhile. */
 async function refresh() {
+  const mine = ++generation;
   const q = query();
   history.replaceState(null, '', `${location.pathname}?${q}`);
   document.body.dataset.loading = 'true';
-  const results = await Promise.allSettled([priceTrend(q), priceDistribution(q), newVsVanished(q), timeToSell(q), topBrands(q)]);
-  const failed = results.find((r) => r.status === 'rejected');
+  const results = await Promise.allSettled(charts.map(([, url]) => getJson(url(q))));
+  if (mine !== generation) return;
+  const drawn = await Promise.allSettled(results.map((r, i) => (r.status === 'fulfilled' ? charts[i][2](r.value) : empty(charts[i][0], 'Could not load.'))));
+  const failed = [...results, ...drawn].find((r) => r.status === 'rejected');
   showError(error, failed ? failed.reason : null);
   document.body.dataset.loading = 'false';
-  document.body.dataset.loaded = String(Number(document.body.dataset.loaded ?? 0) + 1);
+  document.body.dataset.loaded = String(mine);
 }
 
 try {
   await setUp();
   if (!form.currency.value) {
-    for (const id of ['chart-price-trend', 'chart-price-distribution', 'chart-new-vs-vanished', 'chart-time-to-sell', 'chart-top-brands']) {
+    for (const [id] of charts) {
       empty(id, 'No data in the mart yet: run the pipeline.');
     }
   } else {

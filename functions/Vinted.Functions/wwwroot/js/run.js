@@ -39,7 +39,7 @@ function stages(detail) {
   const rows = detail.stages.flatMap((stage) => stage.activities.map((a, i) => el('tr', { 'data-stage': stage.name, 'data-activity': a.name },
     i === 0 ? el('td', { rowspan: stage.activities.length }, el('strong', {}, stage.name)) : null,
     el('td', {}, a.name),
-    el('td', { class: 'num' }, number(a.steps)),
+    el('td', { class: 'num steps' }, number(a.steps)),
     el('td', {}, states(a.byStatus)),
     el('td', { class: 'num' }, number(a.attempts)),
     el('td', { class: 'num' }, number(a.retries)),
