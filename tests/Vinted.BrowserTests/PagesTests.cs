@@ -59,6 +59,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
 
         // Read-only key: no management buttons.
         await Assertions.Expect(page.Locator("#actions")).ToBeHiddenAsync();
+        await SaveScreenshotAsync(page, "run.png");
     }
 
     [Fact]

@@ -6,7 +6,13 @@ const Plotly = window.Plotly;
 const form = document.getElementById('filters');
 const error = document.getElementById('insights-error');
 const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
-const baseLayout = { margin: { l: 60, r: 20, t: 10, b: 45 }, font: { size: 12 }, legend: { orientation: 'h', y: -0.2 }, hovermode: 'x unified' };
+const baseLayout = { margin: { l: 60, r: 60, t: 30, b: 60 }, font: { size: 12 }, legend: { orientation: 'h', x: 0, y: 1.12 }, hovermode: 'x unified' };
+let firstDate = null;
+
+/** A date axis with one tick per day on short ranges (plotly would add 12:00 ticks), its own choice on long ones. */
+function dateAxis(x) {
+  return { type: 'date', tickformat: '%d %b %Y', dtick: x.length <= 14 ? 86400000 : undefined, hoverformat: '%a %d %b %Y' };
+}
 
 function option(value, label) {
   const node = document.createElement('option');
@@ -17,6 +23,7 @@ function option(value, label) {
 
 async function setUp() {
   const filters = await getJson('/api/insights/filters');
+  firstDate = filters.firstDate;
   const domains = [...new Set(filters.domains.map((d) => d.domain))];
   form.domain.append(...domains.map((d) => option(d, `${d} (${filters.domains.filter((x) => x.domain === d).map((x) => x.currency).join(', ')})`)));
   form.currency.append(...filters.currencies.map((c) => option(c, c)));
@@ -67,10 +74,10 @@ function priceTrend(data) {
   const x = data.points.map((p) => p.date);
   const c = data.currency;
   return draw('chart-price-trend', [
-    { x, y: data.points.map((p) => p.p75), name: `p75 (${c})`, mode: 'lines', line: { width: 0 }, hoverinfo: 'y+name' },
+    { x, y: data.points.map((p) => p.p75), name: `p75 (${c})`, mode: 'lines', line: { width: 0 }, hoverinfo: 'y+name', showlegend: false },
     { x, y: data.points.map((p) => p.p25), name: `p25–p75 (${c})`, mode: 'lines', line: { width: 0 }, fill: 'tonexty', fillcolor: 'rgba(0,119,130,0.18)', hoverinfo: 'y+name' },
     { x, y: data.points.map((p) => p.median), name: `median (${c})`, mode: 'lines+markers', line: { color: '#007782', width: 2 } },
-  ], { yaxis: { title: { text: c }, rangemode: 'tozero' }, xaxis: { type: 'date' } });
+  ], { yaxis: { title: { text: c }, rangemode: 'tozero' }, xaxis: dateAxis(x) });
 }
 
 function priceDistribution(data) {
@@ -88,11 +95,19 @@ function priceDistribution(data) {
 
 function newVsVanished(data) {
   const x = data.days.map((d) => d.date);
+  // On the first day of the data every listing is new: that bar would flatten all the others.
+  const fresh = data.days.map((d) => (d.date === firstDate ? null : d.new));
+  const annotations = data.days.some((d) => d.date === firstDate)
+    ? [{ x: firstDate, y: 0, yref: 'paper', yanchor: 'bottom', text: 'first day:<br>all new', showarrow: false, font: { size: 10, color: '#66707a' } }]
+    : [];
   return draw('chart-new-vs-vanished', [
-    { type: 'bar', x, y: data.days.map((d) => d.new), name: 'new', marker: { color: '#1a7f37' } },
+    { type: 'bar', x, y: fresh, name: 'new', marker: { color: '#1a7f37' } },
     { type: 'bar', x, y: data.days.map((d) => d.vanished), name: 'vanished', marker: { color: '#c62828' } },
     { type: 'scatter', mode: 'lines+markers', x, y: data.days.map((d) => d.listings), name: 'listings seen', yaxis: 'y2', line: { color: '#66707a', dash: 'dot' } },
-  ], { barmode: 'group', xaxis: { type: 'date' }, yaxis: { title: { text: 'listings' } }, yaxis2: { overlaying: 'y', side: 'right', title: { text: 'seen' }, showgrid: false } });
+  ], {
+    barmode: 'group', annotations, xaxis: dateAxis(x), yaxis: { title: { text: 'new / vanished' }, rangemode: 'tozero' },
+    yaxis2: { overlaying: 'y', side: 'right', title: { text: 'listings seen' }, showgrid: false, rangemode: 'tozero' },
+  });
 }
 
 function timeToSell(data) {
@@ -110,7 +125,7 @@ function topBrands(data) {
     customdata: brands.map((b) => b.medianPrice),
     hovertemplate: `%{y}: %{x} listings, median %{customdata} ${data.currency}<extra></extra>`,
     marker: { color: '#5cc8d0' }, name: 'listings',
-  }], { margin: { l: 140, r: 20, t: 10, b: 40 }, xaxis: { title: { text: 'listings' } }, hovermode: 'closest' });
+  }], { margin: { l: 140, r: 20, t: 10, b: 50 }, xaxis: { title: { text: 'listings' } }, hovermode: 'closest' });
 }
 
 const charts = [
