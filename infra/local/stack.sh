@@ -6,6 +6,7 @@
 #   infra/local/stack.sh wipe     stop both and delete their data
 #   infra/local/stack.sh status   say what runs where
 #   infra/local/stack.sh env      print the connection settings (KEY=VALUE, ready for `set -a; source`)
+#   infra/local/stack.sh restart-postgres | stop-s3     for fault tests (`up` starts S3 again)
 #
 # State lives under .local/ (git-ignored) or $VINTED_STATE_DIR. The settings are written to
 # .local/stack.env in the environment-variable form the host reads (Section__Key=value).
@@ -201,12 +202,22 @@ case "${1:-up}" in
     if [[ -f $STATE/pg.port ]] && port_listening "$(cat "$STATE/pg.port")"; then echo "postgresql: 127.0.0.1:$(cat "$STATE/pg.port")"; else echo "postgresql: down"; fi
     if s3_running; then echo "s3: 127.0.0.1:$(cat "$STATE/s3.port")"; else echo "s3: down"; fi
     ;;
+  restart-postgres)
+    # For fault tests: a clean restart of the cluster under running hosts.
+    bin=$(pg_bin)
+    dir=$(cat "$STATE/pg.dir")
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -m fast -w restart >/dev/null
+    log "PostgreSQL restarted"
+    ;;
+  stop-s3)
+    s3_down
+    ;;
   env)
     [[ -f $ENV_FILE ]] || { log "the stack has not been started: run infra/local/stack.sh up"; exit 1; }
     cat "$ENV_FILE"
     ;;
   *)
-    echo "usage: $0 up|down|wipe|status|env" >&2
+    echo "usage: $0 up|down|wipe|status|env|restart-postgres|stop-s3" >&2
     exit 2
     ;;
 esac

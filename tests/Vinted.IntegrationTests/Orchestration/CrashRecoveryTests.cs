@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using Vinted.IntegrationTests.Infrastructure;
@@ -17,7 +16,7 @@ public sealed class CrashRecoveryTests
     {
         var stack = LocalStack.Instance;
         var connectionString = await stack.CreateDatabaseAsync(nameof(CrashRecoveryTests));
-        var port = FreePort();
+        var port = Eventually.FreePort();
         void Configure(IDictionary<string, string?> env)
         {
             env["ConnectionStrings__Warehouse"] = connectionString;
@@ -38,12 +37,12 @@ public sealed class CrashRecoveryTests
         string id;
         await using (var first = FunctionHostProcess.Start(["serve"], Configure))
         {
-            await WaitForAsync(() => Ready(http), TimeSpan.FromSeconds(60), () => first.Output);
+            await Eventually.WaitUntilReadyAsync(first, port);
             using var start = await http.PostAsJsonAsync("/api/orchestrators/FanOutProbe", new { count = Items, delayMs = 40 });
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             id = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-            await WaitForAsync(async () => await EffectsAsync(dataSource, id) >= Items / 5, TimeSpan.FromSeconds(60), () => first.Output);
+            await Eventually.WaitForAsync(async () => await EffectsAsync(dataSource, id) >= Items / 5, TimeSpan.FromSeconds(60), () => first.Output);
             first.Kill();
         }
 
@@ -52,7 +51,7 @@ public sealed class CrashRecoveryTests
 
         await using var second = FunctionHostProcess.Start(["serve"], Configure);
         JsonElement status = default;
-        await WaitForAsync(
+        await Eventually.WaitForAsync(
             async () =>
             {
                 try
@@ -78,19 +77,6 @@ public sealed class CrashRecoveryTests
         Assert.InRange(output.GetProperty("totalAttempts").GetInt32(), Items, Items + 16);
     }
 
-    private static async Task<bool> Ready(HttpClient http)
-    {
-        try
-        {
-            using var response = await http.GetAsync("/runtime/webhooks/durabletask/instances?top=1");
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
     private static async Task<int> EffectsAsync(NpgsqlDataSource dataSource, string id)
     {
         await using var command = dataSource.CreateCommand("select count(*)::int from diagnostics.probe_effects where instance_id = @id");
@@ -103,26 +89,5 @@ public sealed class CrashRecoveryTests
         {
             return 0;
         }
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out; host output:\n{diagnostics()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.S3;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Vinted.Api.Models;
+using Vinted.IntegrationTests.Infrastructure;
+using Vinted.RawZone;
+using Vinted.Simulator;
+
+namespace Vinted.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole product as a user runs it: function-app processes (`serve`) on a test database and S3 prefix,
+/// the simulator over HTTP in place of Vinted, runs started through the HTTP API.
+/// </summary>
+public sealed class EndToEndRig : IAsyncDisposable
+{
+    public static readonly DateOnly Day = new(2026, 10, 1);
+    private readonly List<FunctionHostProcess> _hosts = [];
+    private readonly AmazonS3Client _s3;
+
+    private EndToEndRig(SimulatorHost simulator, string connectionString, string prefix, int port)
+    {
+        Simulator = simulator;
+        ConnectionString = connectionString;
+        Prefix = prefix;
+        Port = port;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("x-functions-key", LocalStack.Instance.AdminKey);
+        _s3 = LocalStack.Instance.CreateS3Client();
+        RawZone = new RawZoneStore(_s3, Options.Create(new S3Options { Bucket = LocalStack.Instance.Bucket, Prefix = prefix }), TimeProvider.System, NullLogger<RawZoneStore>.Instance);
+    }
+
+    public SimulatorHost Simulator { get; }
+
+    public string ConnectionString { get; }
+
+    public string Prefix { get; }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public RawZoneStore RawZone { get; }
+
+    /// <summary>The searches every end-to-end run ingests: three searches of at most 10 pages of 96.</summary>
+    public static IReadOnlyList<VintedSearch> Searches { get; } =
+    [
+        new VintedSearch { Domain = "pt", CatalogIds = [1904, 1905], Order = "newest_first", PerPage = 96 },
+        new VintedSearch { Domain = "pt", BrandIds = [53], PerPage = 96 },
+        new VintedSearch { Domain = "fr", Order = "price_low_to_high", PerPage = 96 },
+    ];
+
+    public static async Task<EndToEndRig> StartAsync(string name)
+    {
+        var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Listings = 50_000, Date = Day, MaxReachableResults = 960 }, CancellationToken.None);
+        var connectionString = await LocalStack.Instance.CreateDatabaseAsync(name);
+        return new EndToEndRig(simulator, connectionString, $"tests/{name.ToLowerInvariant()}-{Guid.NewGuid():N}", Eventually.FreePort());
+    }
+
+    /// <summary>Starts a host process; <paramref name="extra"/> adds or overrides environment settings.</summary>
+    public FunctionHostProcess StartHost(int? port = null, IDictionary<string, string>? extra = null)
+    {
+        var host = FunctionHostProcess.Start(["serve"], env =>
+        {
+            env["ConnectionStrings__Warehouse"] = ConnectionString;
+            env["S3__Prefix"] = Prefix;
+            env["Http__Urls"] = $"http://127.0.0.1:{port ?? Port}";
+            env["Schedule__Enabled"] = "false";
+            env["Orchestration__QueuePollInterval"] = "00:00:00.200";
+            env["Orchestration__SchedulePollingInterval"] = "00:00:00.500";
+            env["Orchestration__InvisibilityTimeout"] = "00:00:08";
+            env["Orchestration__DistributedLockTimeout"] = "00:00:05";
+            env["Orchestration__SweepGrace"] = "00:00:03";
+            env["Orchestration__SweepInterval"] = "00:00:01";
+            env["Orchestration__DefaultRetry__FirstRetryInterval"] = "00:00:00.500";
+            env["Orchestration__DefaultRetry__MaxRetryInterval"] = "00:00:05";
+            env["Orchestration__DefaultRetry__MaxNumberOfAttempts"] = "8";
+            env["Ingestion__MaxReachableResults"] = "960";
+            foreach (var domain in new[] { "pt", "fr" })
+            {
+                env[$"VintedApi__Domains__{domain}__SiteBaseUrl"] = Simulator.DomainUrl(domain).ToString();
+                env[$"VintedApi__Domains__{domain}__ApiBaseUrl"] = Simulator.DomainUrl(domain).ToString();
+                env[$"VintedApi__Domains__{domain}__RequestsPerSecond"] = "500";
+                env[$"VintedApi__Domains__{domain}__RetryBaseDelay"] = "00:00:00.100";
+                env[$"VintedApi__Domains__{domain}__MaxRetryDelay"] = "00:00:02";
+                env[$"VintedApi__Domains__{domain}__CircuitMinimumThroughput"] = "1000";
+            }
+
+            foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            {
+                env[key] = value;
+            }
+        });
+        _hosts.Add(host);
+        return host;
+    }
+
+    public Task WaitUntilReadyAsync(FunctionHostProcess host, int? port = null) => Eventually.WaitUntilReadyAsync(host, port ?? Port);
+
+    /// <summary>Starts the daily pipeline over HTTP on <see cref="Searches"/>.</summary>
+    public async Task<string> StartRunAsync(int maxPages = 10)
+    {
+        var input = new { date = Day, trigger = "test", searches = Searches.Select(s => new { search = s, maxPages }).ToArray() };
+        using var response = await Http.PostAsync(
+            "/api/orchestrators/DailyPipeline",
+            new StringContent(JsonSerializer.Serialize(input, new JsonSerializerOptions(JsonSerializerDefaults.Web)), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Polls the run's status (through whichever host answers) until it finishes.</summary>
+    public async Task<JsonElement> WaitForRunAsync(string id, TimeSpan timeout, Func<string> diagnostics)
+    {
+        JsonElement status = default;
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await Http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}?showHistory=true");
+                    status = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+                {
+                    return false;
+                }
+            },
+            timeout,
+            diagnostics);
+        return status;
+    }
+
+    /// <summary>Steps of the run by activity and state, from the status's live progress.</summary>
+    public async Task<int> CompletedStepsAsync(string id, string activity)
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
+            var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return status.TryGetProperty("progress", out var progress) && progress.TryGetProperty(activity, out var counts) && counts.TryGetProperty("Completed", out var n)
+                ? n.GetInt32()
+                : 0;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The listing ids the run stored in loadable pages, per search, against the ground truth without the
+    /// listings of the quarantined pages: they must be the same, in the same order.
+    /// </summary>
+    public async Task AssertRawZoneMatchesGroundTruthAsync(string runId)
+    {
+        var manifest = await RawZone.ReadManifestAsync(runId, Day, CancellationToken.None);
+        Assert.NotNull(manifest);
+        foreach (var search in Searches)
+        {
+            var truth = Simulator.Marketplace.GroundTruth(Day, search).Listings;
+            var pages = manifest.Pages.Where(p => p.Address.Domain == search.Domain && p.Address.SearchKey == search.Key).OrderBy(p => p.Address.Page).ToList();
+            Assert.Equal(Math.Min(10, Math.Max(1, (truth.Count + 95) / 96)), pages.Count);
+            var expected = new List<long>();
+            var actual = new List<long>();
+            foreach (var page in pages)
+            {
+                if (page.Quarantined)
+                {
+                    continue;
+                }
+
+                expected.AddRange(truth.Skip((page.Address.Page - 1) * 96).Take(96).Select(l => l.Id));
+                using var json = JsonDocument.Parse(await RawZone.ReadPageAsync(page, CancellationToken.None));
+                actual.AddRange(json.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+            }
+
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs infra/local/stack.sh with the given command (fault injection on the shared stack).</summary>
+    public static async Task StackAsync(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(LocalStack.RepoRoot, "infra", "local", "stack.sh"), command]) { RedirectStandardError = true })!;
+        var log = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"stack.sh {command} failed: {log}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        Http.Dispose();
+        _s3.Dispose();
+        await Simulator.DisposeAsync();
+    }
+}
