@@ -9,6 +9,9 @@ trap 'rm -rf "$RESULTS"' EXIT
 
 dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build failed"; exit 1; }
 
+# The browser tests need Debian's chromium; installed here when missing.
+infra/local/chromium.sh || { echo "chromium install failed"; exit 1; }
+
 # One project at a time: the machine has two cores, and integration tests share the stack.
 status=0
 dotnet test Vinted.sln -c Release --no-build -nologo --tl:off \

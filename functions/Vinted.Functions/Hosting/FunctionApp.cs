@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
 using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
+using Vinted.Functions.Monitoring;
 using Vinted.Functions.Pipeline;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
@@ -68,6 +69,7 @@ public static class FunctionApp
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
+        builder.Services.AddMonitoring();
         var orchestration = builder.Services.AddDurableOrchestration()
             .AddPipeline()
             .AddTimerTrigger()
@@ -78,6 +80,7 @@ public static class FunctionApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapMonitoring();
         app.MapDurableApi();
         app.MapHangfireDashboard("/dashboard", new DashboardOptions
         {

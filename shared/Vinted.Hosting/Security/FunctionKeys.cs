@@ -21,10 +21,17 @@ public static class FunctionKeys
     public const string HeaderName = "x-functions-key";
     public const string QueryName = "code";
 
-    /// <summary>The level the request's key grants; keys are compared in constant time.</summary>
+    /// <summary>
+    /// The cookie the monitoring pages set from a valid <c>?code=</c> on a page load, so that their links and
+    /// their scripts' requests keep the key without carrying it in URLs. HttpOnly (no script reads it) and
+    /// SameSite=Strict (no other site's page or form sends it, which is what keeps the admin actions safe
+    /// from cross-site requests).
+    /// </summary>
+    public const string CookieName = "vinted-functions-key";
+
+    /// <summary>The level the request's key grants (header, then <c>code</c> query, then cookie); keys are compared in constant time.</summary>
     public static KeyLevel LevelOf(HttpContext context)
     {
-        var keys = context.RequestServices.GetRequiredService<IOptions<FunctionKeyOptions>>().Value;
         string? presented = context.Request.Headers[HeaderName];
         if (string.IsNullOrEmpty(presented))
         {
@@ -33,9 +40,21 @@ public static class FunctionKeys
 
         if (string.IsNullOrEmpty(presented))
         {
+            presented = context.Request.Cookies[CookieName];
+        }
+
+        return LevelOf(context, presented);
+    }
+
+    /// <summary>The level a key grants, whatever carried it.</summary>
+    public static KeyLevel LevelOf(HttpContext context, string? presented)
+    {
+        if (string.IsNullOrEmpty(presented))
+        {
             return KeyLevel.None;
         }
 
+        var keys = context.RequestServices.GetRequiredService<IOptions<FunctionKeyOptions>>().Value;
         if (Matches(presented, keys.Admin))
         {
             return KeyLevel.Admin;

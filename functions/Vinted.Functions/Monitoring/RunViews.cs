@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Vinted.Orchestration;
+using Vinted.Orchestration.Client;
+
+namespace Vinted.Functions.Monitoring;
+
+/// <summary>One run in the run list: its state, who started it, and the counts of its report.</summary>
+public sealed record RunSummary(
+    string Id,
+    OrchestrationRuntimeStatus Status,
+    string Trigger,
+    DateOnly? Date,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    double DurationSeconds,
+    RunCounts? Counts,
+    string? Error);
+
+/// <summary>The ingestion counts of a finished run's report.</summary>
+public sealed record RunCounts(int Searches, int Pages, long Items, int QuarantinedPages);
+
+/// <summary>A page of runs, newest first, and the token of the next page.</summary>
+public sealed record RunList(IReadOnlyList<RunSummary> Runs, string? ContinuationToken);
+
+/// <summary>One run in detail: stages and their steps, the report, quarantined pages and data-quality results.</summary>
+public sealed record RunDetail(
+    RunSummary Run,
+    JsonElement? CustomStatus,
+    IReadOnlyList<StageView> Stages,
+    IReadOnlyList<string> QuarantinedKeys,
+    IReadOnlyList<string> Warnings,
+    string? ManifestKey,
+    JsonElement? Report,
+    QualityView Quality,
+    RunActions Actions);
+
+/// <summary>A stage (plan, ingestion, warehouse...) and the activities that ran in it, in call order.</summary>
+public sealed record StageView(string Name, IReadOnlyList<ActivityView> Activities);
+
+/// <summary>One activity's steps: how many are in each state, attempts and retries, timings and recent errors.</summary>
+public sealed record ActivityView(
+    string Name,
+    int Steps,
+    IReadOnlyDictionary<string, int> ByStatus,
+    int Attempts,
+    int Retries,
+    int Rewinds,
+    double? MedianMs,
+    double? MaxMs,
+    DateTimeOffset? FirstStarted,
+    DateTimeOffset? LastCompleted,
+    IReadOnlyList<StepError> Errors);
+
+/// <summary>One failed attempt of a step.</summary>
+public sealed record StepError(int StepId, int? Attempt, string? At, string Error);
+
+/// <summary>The run's data-quality results, when the warehouse has recorded any.</summary>
+public sealed record QualityView(bool Available, IReadOnlyList<QualityCheckView> Checks);
+
+/// <summary>One row of <c>quality.check_result</c>.</summary>
+public sealed record QualityCheckView(
+    string Stage, string Name, bool Passed, decimal? Observed, decimal? Expected, bool Blocking, string? Details, DateTimeOffset CheckedAt);
+
+/// <summary>What the caller may do with the run (admin key only) and where to POST it.</summary>
+public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri);
+
+/// <summary>Builds the views from the ledger's status of a <c>DailyPipeline</c> instance.</summary>
+internal static class RunViewBuilder
+{
+    /// <summary>Which stage each activity belongs to; an activity not listed is a stage of its own.</summary>
+    private static readonly Dictionary<string, string> StageOf = new(StringComparer.Ordinal)
+    {
+        ["PlanRun"] = "plan",
+        ["FetchPage"] = "ingestion",
+        ["WriteManifest"] = "ingestion",
+        ["LoadStaging"] = "warehouse",
+        ["StageRun"] = "warehouse",
+        ["Normalize"] = "warehouse",
+        ["NormalizeRun"] = "warehouse",
+        ["BuildMart"] = "warehouse",
+    };
+
+    /// <summary>Errors kept per activity: a 10,000-page fan-out that fails everywhere must not make a 10 MB page.</summary>
+    private const int MaxErrorsPerActivity = 20;
+
+    public static RunSummary Summary(OrchestrationMetadata status, DateTimeOffset now)
+    {
+        var input = status.Input;
+        var output = status.Output;
+        var trigger = Text(input, "trigger") ?? (Has(input, "slot") ? "timer" : "http");
+        var date = Text(output, "date") ?? Text(input, "date");
+        var end = status.RuntimeStatus.IsTerminal() ? status.LastUpdatedTime : now;
+        RunCounts? counts = null;
+        if (output is { ValueKind: JsonValueKind.Object } report && report.TryGetProperty("ingestion", out var ingestion) && ingestion.ValueKind == JsonValueKind.Object)
+        {
+            counts = new RunCounts(Int(ingestion, "searches"), Int(ingestion, "pages"), Long(ingestion, "items"), Int(ingestion, "quarantinedPages"));
+        }
+
+        return new RunSummary(
+            status.InstanceId,
+            status.RuntimeStatus,
+            trigger,
+            date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+            status.CreatedTime,
+            status.LastUpdatedTime,
+            Math.Max(0, (end - status.CreatedTime).TotalSeconds),
+            counts,
+            status.Error);
+    }
+
+    public static IReadOnlyList<StageView> Stages(OrchestrationMetadata status)
+    {
+        var history = status.HistoryEvents ?? [];
+        return history
+            .GroupBy(s => s.Name)
+            .Select(g => (First: g.Min(s => s.StepId), Activity: Activity(g.Key, g.ToList(), status.Progress)))
+            .GroupBy(a => StageOf.GetValueOrDefault(a.Activity.Name, a.Activity.Name))
+            .OrderBy(g => g.Min(a => a.First))
+            .Select(g => new StageView(g.Key, g.OrderBy(a => a.First).Select(a => a.Activity).ToList()))
+            .ToList();
+    }
+
+    public static IReadOnlyList<string> Strings(JsonElement? report, string section, string property) =>
+        report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(section, out var s) && s.ValueKind == JsonValueKind.Object
+            && s.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : [];
+
+    public static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static ActivityView Activity(string name, List<StepHistory> steps, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? progress)
+    {
+        var durations = steps.Where(s => s.DurationMs is not null).Select(s => s.DurationMs!.Value).Order().ToList();
+        var errors = steps
+            .SelectMany(s => ErrorsOf(s))
+            .OrderByDescending(e => e.At, StringComparer.Ordinal)
+            .Take(MaxErrorsPerActivity)
+            .ToList();
+        var byStatus = progress?.GetValueOrDefault(name) ?? steps.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Count());
+        return new ActivityView(
+            name,
+            steps.Count,
+            byStatus,
+            steps.Sum(s => s.Attempts),
+            steps.Sum(s => Math.Max(0, s.Attempts - 1)),
+            steps.Sum(s => s.Rewinds),
+            durations.Count == 0 ? null : Math.Round(durations[durations.Count / 2], 1),
+            durations.Count == 0 ? null : Math.Round(durations[^1], 1),
+            steps.Min(s => s.StartedTime),
+            steps.Max(s => s.CompletedTime),
+            errors);
+    }
+
+    private static IEnumerable<StepError> ErrorsOf(StepHistory step)
+    {
+        if (step.Errors.ValueKind == JsonValueKind.Array && step.Errors.GetArrayLength() > 0)
+        {
+            foreach (var e in step.Errors.EnumerateArray())
+            {
+                int? attempt = e.TryGetProperty("attempt", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt32() : null;
+                yield return new StepError(step.StepId, attempt, Text(e, "at"), Text(e, "error") ?? "(no message)");
+            }
+        }
+        else if (step.Error is not null)
+        {
+            yield return new StepError(step.StepId, step.Attempts, step.CompletedTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), step.Error);
+        }
+    }
+
+    private static bool Has(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    private static int Int(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.TryGetInt32(out var n) ? n : 0;
+
+    private static long Long(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.TryGetInt64(out var n) ? n : 0;
+}
