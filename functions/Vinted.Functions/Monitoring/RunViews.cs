@@ -70,14 +70,13 @@ internal static class RunViewBuilder
     /// <summary>Which stage each activity belongs to; an activity not listed is a stage of its own.</summary>
     private static readonly Dictionary<string, string> StageOf = new(StringComparer.Ordinal)
     {
-        ["PlanRun"] = "plan",
-        ["FetchPage"] = "ingestion",
-        ["WriteManifest"] = "ingestion",
-        ["LoadStaging"] = "warehouse",
-        ["StageRun"] = "warehouse",
-        ["Normalize"] = "warehouse",
-        ["NormalizeRun"] = "warehouse",
-        ["BuildMart"] = "warehouse",
+        [nameof(Ingestion.PlanRun)] = "plan",
+        [nameof(Ingestion.FetchPage)] = "ingestion",
+        [nameof(Ingestion.WriteManifest)] = "ingestion",
+        [nameof(Warehouse.LoadStaging)] = "staging",
+        [nameof(Warehouse.Normalize)] = "normalize",
+        [nameof(Warehouse.BuildMart)] = "mart",
+        [nameof(Warehouse.ReadQualityResults)] = "quality",
     };
 
     /// <summary>Errors kept per activity: a 10,000-page fan-out that fails everywhere must not make a 10 MB page.</summary>

@@ -106,7 +106,7 @@ public sealed class DemoSite : IAsyncDisposable
         return site;
     }
 
-    /// <summary>One day: the pipeline run (ingestion), then the warehouse stages on its manifest, as the pipeline will run them.</summary>
+    /// <summary>One day: one pipeline run, ingestion to mart.</summary>
     public async Task<OrchestrationMetadata> RunDayAsync(DateOnly date)
     {
         Simulator.State.Date = date;
@@ -115,10 +115,6 @@ public sealed class DemoSite : IAsyncDisposable
         Assert.NotNull(status);
         Assert.True(status.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run {id}: {status.RuntimeStatus} {status.Error}");
 
-        // Idempotent per run: harmless once the pipeline runs these stages itself.
-        await Services.GetRequiredService<StagingLoader>().LoadAsync(id, date, CancellationToken.None);
-        await Services.GetRequiredService<Normalizer>().NormalizeAsync(id, CancellationToken.None);
-        await Services.GetRequiredService<MartBuilder>().BuildAsync(id, CancellationToken.None);
         Runs.Add(status);
         return status;
     }
