@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Hosting;
+using Vinted.Functions.Ingestion;
 using Vinted.Functions.Pipeline;
 using Vinted.Orchestration;
 using Vinted.Orchestration.Client;
@@ -16,19 +17,24 @@ internal sealed class PipelineBenchmark : IBenchmark
 {
     public string Name => "pipeline";
 
-    public string Description => "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 1000000] [--fetch-workers 8]";
+    public string Description => "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--fetch-workers 8]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
-        var listings = arguments.Int("listings", 1_000_000);
+        var listings = arguments.Int("listings", 710_000); // per domain; about 70 % are visible on the day
         var fetchWorkers = arguments.Int("fetch-workers", 8);
         var day = new DateOnly(2026, 10, 1);
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
         await using var simulator = await SimulatorHost.StartAsync(
             new SimulatorOptions { Listings = listings, Date = day, MaxReachableResults = 10_000_000, MarketDays = 30, MarketStart = day.AddDays(-29) },
             cancellationToken);
-        var search = new Vinted.Api.Models.VintedSearch { Domain = "pt", PerPage = 96, Order = "newest_first" };
-        var expected = simulator.Marketplace.GroundTruth(day, search).TotalEntries;
+        // Two domains, one search each: a search pages at most 10,000 times (960,000 results at 96 a page).
+        Vinted.Api.Models.VintedSearch[] searches =
+        [
+            new() { Domain = "pt", PerPage = 96, Order = "newest_first" },
+            new() { Domain = "fr", PerPage = 96, Order = "newest_first" },
+        ];
+        var expected = searches.Sum(s => simulator.Marketplace.GroundTruth(day, s).TotalEntries);
         await using var app = FunctionApp.Build(
         [
             $"--ConnectionStrings:Warehouse={connectionString}",
@@ -39,18 +45,21 @@ internal sealed class PipelineBenchmark : IBenchmark
             "--Orchestration:QueuePollInterval=00:00:00.100",
             $"--Orchestration:Workers:fetch={fetchWorkers}",
             "--Ingestion:MaxReachableResults=10000000",
-            $"--VintedApi:Domains:pt:SiteBaseUrl={simulator.DomainUrl("pt")}",
-            $"--VintedApi:Domains:pt:ApiBaseUrl={simulator.DomainUrl("pt")}",
-            "--VintedApi:Domains:pt:RequestsPerSecond=10000",
+            .. new[] { "pt", "fr" }.SelectMany(d => new[]
+            {
+                $"--VintedApi:Domains:{d}:SiteBaseUrl={simulator.DomainUrl(d)}",
+                $"--VintedApi:Domains:{d}:ApiBaseUrl={simulator.DomainUrl(d)}",
+                $"--VintedApi:Domains:{d}:RequestsPerSecond=10000",
+            }),
         ]);
         await app.StartAsync(cancellationToken);
         var client = app.Services.GetRequiredService<DurableClient>();
-        Console.WriteLine($"pipeline benchmark: one search over {expected:N0} visible listings on {day}; fetch workers {fetchWorkers}; {Environment.ProcessorCount} cores; simulator, host, PostgreSQL and S3 server on this machine");
+        Console.WriteLine($"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; fetch workers {fetchWorkers}; {Environment.ProcessorCount} cores; simulator, host, PostgreSQL and S3 server on this machine");
 
         var wall = Stopwatch.StartNew();
         var id = await client.StartNewAsync(
             nameof(DailyPipeline),
-            new PipelineInput { Date = day, Trigger = "bench", Searches = [new() { Search = search, MaxPages = 10_000 }] },
+            new PipelineInput { Date = day, Trigger = "bench", Searches = [.. searches.Select(s => new SearchSpec { Search = s, MaxPages = 10_000 })] },
             cancellationToken: cancellationToken);
         var status = await client.WaitForCompletionAsync(id, TimeSpan.FromHours(2), TimeSpan.FromSeconds(1), cancellationToken);
         wall.Stop();

@@ -275,19 +275,23 @@ internal sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider time
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The instance's steps that were scheduled but never handed to a queue.</summary>
-    public async Task<List<StepRef>> UndispatchedAsync(string? instanceId, DateTimeOffset scheduledBefore, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Steps that were scheduled but never handed to a queue: one instance's (for its own execution), or, for
+    /// the sweeper, those of instances whose dispatch has not moved since <paramref name="before"/> (a dead host's).
+    /// </summary>
+    public async Task<List<StepRef>> UndispatchedAsync(string? instanceId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         const string sql = """
-            select instance_id, seq, queue from durable.steps
-            where status = 'Scheduled' and enqueued_at is null and scheduled_at <= @before
-              and (@id::text is null or instance_id = @id)
-            order by instance_id, seq
+            select s.instance_id, s.seq, s.queue
+            from durable.steps s join durable.instances i on i.id = s.instance_id
+            where s.status = 'Scheduled' and s.enqueued_at is null and s.scheduled_at <= @before
+              and (@id::text is null and coalesce(i.last_dispatch_at, '-infinity') <= @before or s.instance_id = @id)
+            order by s.instance_id, s.seq
             limit @limit
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = (object?)instanceId ?? DBNull.Value });
-        command.Parameters.Add(P("before", scheduledBefore));
+        command.Parameters.Add(P("before", before));
         command.Parameters.Add(P("limit", limit));
         var steps = new List<StepRef>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -299,9 +303,15 @@ internal sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider time
         return steps;
     }
 
+    /// <summary>Marks steps as handed to their queue, and the instance's dispatch as alive.</summary>
     public async Task MarkDispatchedAsync(string instanceId, IReadOnlyList<int> seqs, CancellationToken cancellationToken)
     {
-        const string sql = "update durable.steps set enqueued_at = @now where instance_id = @id and seq = any(@seqs) and enqueued_at is null";
+        const string sql = """
+            with marked as (
+                update durable.steps set enqueued_at = @now
+                where instance_id = @id and seq = any(@seqs) and enqueued_at is null)
+            update durable.instances set last_dispatch_at = @now where id = @id
+            """;
         await ExecuteAsync(null, sql, cancellationToken, P("id", instanceId), P("seqs", seqs.ToArray()), P("now", Now));
     }
 

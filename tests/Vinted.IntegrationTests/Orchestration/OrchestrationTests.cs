@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Orchestration;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Storage;
 
 namespace Vinted.IntegrationTests.Orchestration;
 
@@ -40,6 +41,31 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 300).Sum(i => (long)i * i), status.ReadOutputAs<long>());
         Assert.InRange(status.Executions, 3, 4); // start, fan-in, after Sum (+1 if the sweeper re-woke it)
         Assert.All(Enumerable.Range(1, 300), i => Assert.Equal(1, _effects.Attempts[$"square:{i}"]));
+        // One Hangfire job per step: the sweeper did not re-dispatch steps the orchestrator was still dispatching.
+        Assert.Equal(301, await ScalarAsync(
+            "select count(*) from hangfire.job where invocationdata::text like '%ActivityJob%' and arguments::text like '%' || @id || '%'", status.InstanceId));
+    }
+
+    [Fact]
+    public async Task Sweeper_UndispatchedSteps_TakenOnlyOnceTheirDispatchHasStalled()
+    {
+        var store = _host.Services.GetRequiredService<LedgerStore>();
+        var id = $"stalled-{Guid.NewGuid():N}";
+        await store.CreateInstanceAsync(id, nameof(FanOut), "3");
+        await using (var scope = (await store.BeginExecutionAsync(id, CancellationToken.None))!)
+        {
+            var steps = Enumerable.Range(0, 3).Select(i => new NewStepRow(i, nameof(Square), "default", $"{i}", $"h{i}", "{}")).ToList();
+            await store.SaveExecutionAsync(scope, new ExecutionOutcome(OrchestrationRuntimeStatus.Running, steps, null, null, null), CancellationToken.None);
+        }
+
+        await store.MarkDispatchedAsync(id, [0], CancellationToken.None); // a live dispatcher got one step out
+
+        var whileAlive = await store.UndispatchedAsync(null, store.Now.AddSeconds(-1), 100, CancellationToken.None);
+        var afterStall = await store.UndispatchedAsync(null, store.Now.AddSeconds(1), 100, CancellationToken.None);
+
+        Assert.DoesNotContain(whileAlive, s => s.InstanceId == id);
+        Assert.Equal([1, 2], afterStall.Where(s => s.InstanceId == id).Select(s => s.Seq));
+        await store.TerminateAsync(id, "test done");
     }
 
     [Fact]
@@ -202,6 +228,13 @@ public sealed class OrchestrationTests : IAsyncLifetime
 
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Subset(seen.ToHashSet(), ids.ToHashSet());
+    }
+
+    private async Task<long> ScalarAsync(string sql, string id)
+    {
+        await using var command = _host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand(sql);
+        command.Parameters.AddWithValue("id", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
