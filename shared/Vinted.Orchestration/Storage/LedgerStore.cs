@@ -306,13 +306,12 @@ internal sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>Marks steps as handed to their queue, and the instance's dispatch as alive.</summary>
     public async Task MarkDispatchedAsync(string instanceId, IReadOnlyList<int> seqs, CancellationToken cancellationToken)
     {
-        const string sql = """
-            with marked as (
-                update durable.steps set enqueued_at = @now
-                where instance_id = @id and seq = any(@seqs) and enqueued_at is null)
-            update durable.instances set last_dispatch_at = @now where id = @id
-            """;
-        await ExecuteAsync(null, sql, cancellationToken, P("id", instanceId), P("seqs", seqs.ToArray()), P("now", Now));
+        // Two statements, not one: a step completion locks its step row, then the instance row; a single
+        // statement updating both here could take them the other way round and deadlock with it.
+        const string steps = "update durable.steps set enqueued_at = @now where instance_id = @id and seq = any(@seqs) and enqueued_at is null";
+        await ExecuteAsync(null, steps, cancellationToken, P("id", instanceId), P("seqs", seqs.ToArray()), P("now", Now));
+        const string instance = "update durable.instances set last_dispatch_at = @now where id = @id";
+        await ExecuteAsync(null, instance, cancellationToken, P("id", instanceId), P("now", Now));
     }
 
     /// <summary>Instances whose wake-up was requested before <paramref name="before"/> and has not run.</summary>
