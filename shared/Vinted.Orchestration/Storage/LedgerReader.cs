@@ -6,7 +6,7 @@ namespace Vinted.Orchestration.Storage;
 internal static class LedgerReader
 {
     public const string InstanceColumns =
-        "id, name, status, input::text, output::text, custom_status::text, error, outstanding, executions, created_at, updated_at, completed_at";
+        "id, name, status, input::text, output::text, custom_status::text, error, outstanding, executions, created_at, updated_at, completed_at, wake_pending";
 
     public const string StepColumns =
         "seq, name, queue, input::text, input_hash, retry::text, status, output::text, error, errors::text, attempts, rewinds, scheduled_at, started_at, completed_at";
@@ -23,7 +23,8 @@ internal static class LedgerReader
         r.GetInt32(8),
         r.GetFieldValue<DateTimeOffset>(9),
         r.GetFieldValue<DateTimeOffset>(10),
-        r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11));
+        r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+        r.GetBoolean(12));
 
     public static StepRecord Step(NpgsqlDataReader r) => new(
         r.GetInt32(0),

@@ -218,7 +218,9 @@ internal sealed class LedgerStore(NpgsqlDataSource dataSource, TimeProvider time
             instance = await reader.ReadAsync(cancellationToken) ? LedgerReader.Instance(reader) : null;
         }
 
-        if (instance is null || instance.Status.IsTerminal())
+        // Nothing to do for a finished instance, nor for one whose wake-up was already served: a duplicate
+        // wake (the sweeper, a re-delivered job) must not cost a re-execution.
+        if (instance is null || instance.Status.IsTerminal() || !instance.WakePending)
         {
             await transaction.DisposeAsync();
             await connection.DisposeAsync();

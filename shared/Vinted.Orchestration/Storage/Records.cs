@@ -23,7 +23,8 @@ internal sealed record InstanceRecord(
     int Executions,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    bool WakePending);
 
 /// <summary>One activity call as stored.</summary>
 internal sealed record StepRecord(

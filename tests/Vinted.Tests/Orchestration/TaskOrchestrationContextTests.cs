@@ -71,7 +71,7 @@ public sealed class TaskOrchestrationContextTests
 
     private static TaskOrchestrationContext Context(params StepRecord[] history) =>
         new(
-            new InstanceRecord("i1", "Test", OrchestrationRuntimeStatus.Running, null, null, null, null, 0, 1, Created, Created, null),
+            new InstanceRecord("i1", "Test", OrchestrationRuntimeStatus.Running, null, null, null, null, 0, 1, Created, Created, null, WakePending: true),
             history,
             OrchestrationJson.Options,
             name => $"q-{name}",
