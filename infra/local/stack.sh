@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The local stack: a project-local PostgreSQL cluster and an S3-compatible server, both on 127.0.0.1.
+# The local stack: a project-local PostgreSQL cluster, an S3-compatible server (s3rver) and the Azure
+# Storage emulator (Azurite: blob, queue, table), all on 127.0.0.1.
 #
-#   infra/local/stack.sh up       start both (idempotent: a running stack is left as it is)
-#   infra/local/stack.sh down     stop both, keep their data
-#   infra/local/stack.sh wipe     stop both and delete their data
+#   infra/local/stack.sh up       start all three (idempotent: a running service is left as it is)
+#   infra/local/stack.sh down     stop all three, keep their data
+#   infra/local/stack.sh wipe     stop all three and delete their data
 #   infra/local/stack.sh status   say what runs where
 #   infra/local/stack.sh env      print the connection settings (KEY=VALUE, ready for `set -a; source`)
-#   infra/local/stack.sh restart-postgres | stop-s3     for fault tests (`up` starts S3 again)
+#   infra/local/stack.sh restart-postgres | stop-s3 | stop-azurite
+#                                 for fault tests (`up` starts S3 and Azurite again)
 #
 # State lives under .local/ (git-ignored) or $VINTED_STATE_DIR. The settings are written to
 # .local/stack.env in the environment-variable form the host reads (Section__Key=value).
@@ -16,6 +18,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=${VINTED_STATE_DIR:-$ROOT/.local}
 ENV_FILE=$STATE/stack.env
 S3_DIR=$ROOT/infra/local/s3
+AZURITE_DIR=$ROOT/infra/local/azurite
+# Azurite's well-known development account (public, the same in every Azurite; not a secret).
+AZURITE_ACCOUNT=devstoreaccount1
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 BUCKET=${VINTED_S3_BUCKET:-vinted-raw}
 DATABASE=vinted
 
@@ -155,6 +161,62 @@ s3_down() {
   rm -f "$STATE/s3.pid"
 }
 
+# ---------------------------------------------------------------- Azurite (Azure Storage emulator)
+# The install marker lives inside node_modules (git-ignored, and gone whenever node_modules is).
+azurite_installed() { [[ -f $AZURITE_DIR/node_modules/.package-lock.json ]] && cmp -s "$AZURITE_DIR/package-lock.json" "$AZURITE_DIR/node_modules/.installed-lock" 2>/dev/null; }
+
+azurite_install() {
+  azurite_installed && return
+  command -v npm >/dev/null || { log "npm is required for Azurite (apt-get install nodejs npm)"; exit 1; }
+  log "installing the pinned Azurite (npm ci in infra/local/azurite)"
+  (cd "$AZURITE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$AZURITE_DIR/package-lock.json" "$AZURITE_DIR/node_modules/.installed-lock"
+}
+
+# Three ports, each searched from the one after the previous, so that they never collide.
+azurite_ports() {
+  local blob queue table
+  blob=$(pick_port azurite-blob 45720)
+  queue=$(pick_port azurite-queue $((blob + 1)))
+  table=$(pick_port azurite-table $((queue + 1)))
+  echo "$blob $queue $table"
+}
+
+azurite_running() { [[ -f $STATE/azurite.pid ]] && kill -0 "$(cat "$STATE/azurite.pid")" 2>/dev/null; }
+
+azurite_up() {
+  azurite_install
+  local blob queue table
+  read -r blob queue table < <(azurite_ports)
+  if azurite_running && port_listening "$blob" && port_listening "$queue" && port_listening "$table"; then
+    log "Azurite already running on 127.0.0.1:$blob (blob), :$queue (queue), :$table (table)"
+    return
+  fi
+  azurite_down quiet
+  mkdir -p "$STATE/azurite"
+  nohup "$AZURITE_DIR/start.sh" --blob-port "$blob" --queue-port "$queue" --table-port "$table" --location "$STATE/azurite" \
+    >"$STATE/azurite.log" 2>&1 </dev/null &
+  echo $! >"$STATE/azurite.pid"
+  { wait_for_port "$blob" "Azurite blob" && wait_for_port "$queue" "Azurite queue" && wait_for_port "$table" "Azurite table"; } \
+    || { tail -20 "$STATE/azurite.log" >&2; exit 1; }
+  log "Azurite started on 127.0.0.1:$blob (blob), :$queue (queue), :$table (table) (data: $STATE/azurite)"
+}
+
+# SIGTERM lets Azurite save its metadata (it autosaves only every 5 s); wait for it to exit so that a
+# following `up` finds the ports free and the data complete.
+azurite_down() {
+  if azurite_running; then
+    local pid i
+    pid=$(cat "$STATE/azurite.pid")
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    [[ ${1:-} == quiet ]] || log "Azurite stopped"
+  fi
+  rm -f "$STATE/azurite.pid"
+}
+
 # ---------------------------------------------------------------- settings
 # Function keys are made once per checkout and kept in the state folder, like the ports.
 function_key() {
@@ -164,9 +226,12 @@ function_key() {
 }
 
 write_env() {
-  local pg s3
+  local pg s3 blob queue table
   pg=$(cat "$STATE/pg.port")
   s3=$(cat "$STATE/s3.port")
+  blob=$(cat "$STATE/azurite-blob.port")
+  queue=$(cat "$STATE/azurite-queue.port")
+  table=$(cat "$STATE/azurite-table.port")
   # Values are single-quoted: connection strings hold ';' and spaces.
   cat >"$ENV_FILE" <<ENV
 ConnectionStrings__Warehouse='Host=127.0.0.1;Port=$pg;Username=postgres;Database=$DATABASE;Maximum Pool Size=60'
@@ -176,6 +241,7 @@ S3__AccessKey='S3RVER'
 S3__SecretKey='S3RVER'
 Functions__Keys__Default='$(function_key default)'
 Functions__Keys__Admin='$(function_key admin)'
+AzureWebJobsStorage='DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$blob/$AZURITE_ACCOUNT;QueueEndpoint=http://127.0.0.1:$queue/$AZURITE_ACCOUNT;TableEndpoint=http://127.0.0.1:$table/$AZURITE_ACCOUNT;'
 ENV
 }
 
@@ -184,14 +250,17 @@ case "${1:-up}" in
     mkdir -p "$STATE"
     pg_up
     s3_up
+    azurite_up
     write_env
     log "settings written to $ENV_FILE"
     ;;
   down)
+    azurite_down
     s3_down
     pg_down
     ;;
   wipe)
+    azurite_down
     s3_down
     pg_down
     [[ -f $STATE/pg.dir ]] && rm -rf "$(cat "$STATE/pg.dir")"
@@ -201,6 +270,11 @@ case "${1:-up}" in
   status)
     if [[ -f $STATE/pg.port ]] && port_listening "$(cat "$STATE/pg.port")"; then echo "postgresql: 127.0.0.1:$(cat "$STATE/pg.port")"; else echo "postgresql: down"; fi
     if s3_running; then echo "s3: 127.0.0.1:$(cat "$STATE/s3.port")"; else echo "s3: down"; fi
+    if azurite_running; then
+      echo "azurite: 127.0.0.1:$(cat "$STATE/azurite-blob.port") (blob), :$(cat "$STATE/azurite-queue.port") (queue), :$(cat "$STATE/azurite-table.port") (table)"
+    else
+      echo "azurite: down"
+    fi
     ;;
   restart-postgres)
     # For fault tests: a clean restart of the cluster under running hosts.
@@ -212,12 +286,15 @@ case "${1:-up}" in
   stop-s3)
     s3_down
     ;;
+  stop-azurite)
+    azurite_down
+    ;;
   env)
     [[ -f $ENV_FILE ]] || { log "the stack has not been started: run infra/local/stack.sh up"; exit 1; }
     cat "$ENV_FILE"
     ;;
   *)
-    echo "usage: $0 up|down|wipe|status|env|restart-postgres|stop-s3" >&2
+    echo "usage: $0 up|down|wipe|status|env|restart-postgres|stop-s3|stop-azurite" >&2
     exit 2
     ;;
 esac

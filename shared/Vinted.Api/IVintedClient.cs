@@ -5,6 +5,9 @@ namespace Vinted.Api;
 /// <summary>Fetches raw pages of Vinted searches; what the ingestion layer calls.</summary>
 public interface IVintedClient
 {
+    /// <summary>The endpoint <paramref name="search"/> goes to on its domain (configuration, no request).</summary>
+    VintedEndpoint EndpointFor(VintedSearch search);
+
     /// <summary>
     /// Fetches 1-based <paramref name="page"/> of <paramref name="search"/> from the endpoint the domain is configured
     /// for, with session, rate limit and retries. A 2xx body is always returned, flagged when it is not a usable page.

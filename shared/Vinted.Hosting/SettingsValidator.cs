@@ -71,7 +71,7 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
         type.IsClass && type != typeof(string) && type != typeof(Uri) && !type.IsArray
         || typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string);
 
-    private static string Join(string path, string member) => member.Length == 0 ? path : $"{path}:{member}";
+    private static string Join(string path, string member) => member.Length == 0 ? path : path.Length == 0 ? member : $"{path}:{member}";
 
     private static string Describe(string key, string? message) =>
         $"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): {message}";

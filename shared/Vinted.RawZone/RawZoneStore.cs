@@ -57,6 +57,36 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
         return new StoredPage(key, page.Address, sha256, page.Body.Length, page.ItemCount, page.HttpStatus, page.RequestUrl, page.FetchedAt, page.Problem);
     }
 
+    /// <summary>
+    /// The page an earlier execution already stored (not quarantined) at <paramref name="address"/>, from its metadata;
+    /// null when there is none. Lets a re-delivered or restarted fetch reuse what is stored instead of asking again.
+    /// </summary>
+    public async Task<StoredPage?> FindPageAsync(PageAddress address, CancellationToken cancellationToken)
+    {
+        var key = Keys.Page(address, quarantined: false);
+        GetObjectMetadataResponse response;
+        try
+        {
+            response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        string? Meta(string name) => response.Metadata[name] is { Length: > 0 } value ? Uri.UnescapeDataString(value) : null;
+        if (Meta("sha256") is not { } sha256
+            || !int.TryParse(Meta("item-count"), CultureInfo.InvariantCulture, out var items)
+            || !int.TryParse(Meta("http-status"), CultureInfo.InvariantCulture, out var status)
+            || !DateTimeOffset.TryParse(Meta("fetched-at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var fetchedAt))
+        {
+            // Written by something else, or cut short: fetch again rather than trust it.
+            return null;
+        }
+
+        return new StoredPage(key, address, sha256, response.ContentLength, items, status, Meta("request-url") ?? "", fetchedAt, null);
+    }
+
     /// <summary>Writes the run's manifest (idempotent: the same run rewrites the same key).</summary>
     public async Task<string> WriteManifestAsync(string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken)
     {

@@ -4,15 +4,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Engine;
 
 namespace Vinted.Orchestration.Http;
 
 /// <summary>
-/// The HTTP surface of Durable Functions: the starter (<c>POST /api/orchestrators/{name}</c>) and the
-/// instance management API under <c>/runtime/webhooks/durabletask/instances</c>, with the same routes,
-/// status codes and bodies. Every endpoint needs a function key; terminate, rewind and purge need the admin key.
+/// The HTTP surface of Durable Functions, served by the self-host over the engine's client: the starter
+/// (<c>POST /api/orchestrators/{name}</c>) and the instance management API under
+/// <c>/runtime/webhooks/durabletask/instances</c>, with the same routes, status codes and bodies. Every endpoint
+/// needs a function key; terminate, rewind and purge need the admin key.
 /// </summary>
 public static class DurableHttpApi
 {
@@ -39,57 +43,84 @@ public static class DurableHttpApi
         return new CheckStatusResponse(instanceId, root, $"{root}/terminate?reason={{text}}", $"{root}/rewind?reason={{text}}", root);
     }
 
-    private static async Task<IResult> StartAsync(
-        string name, string? instanceId, HttpRequest request, DurableClient client, OrchestrationRegistry registry, CancellationToken cancellationToken)
+    /// <summary>The status of an instance, with its activity steps and children when <paramref name="showHistory"/>.</summary>
+    public static async Task<InstanceStatus?> ReadStatusAsync(
+        DurableTaskClient client, InstanceHistory history, string instanceId, bool showHistory, bool showInput, CancellationToken cancellationToken)
     {
-        if (!registry.HasOrchestrator(name))
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        if (metadata is null)
         {
-            return Problem(StatusCodes.Status404NotFound, $"No orchestrator named '{name}'", $"Known: {string.Join(", ", registry.OrchestratorNames)}");
+            return null;
         }
 
-        JsonElement? input = null;
+        var status = InstanceStatus.From(metadata);
+        if (!showInput)
+        {
+            status = status with { Input = null };
+        }
+
+        if (showHistory)
+        {
+            var steps = await history.ReadAsync(instanceId, cancellationToken);
+            status = status with { HistoryEvents = steps.Steps, Children = steps.Children };
+        }
+
+        return status;
+    }
+
+    private static async Task<IResult> StartAsync(
+        string name, string? instanceId, HttpRequest request, DurableTaskClient client, TaskRegistry registry, CancellationToken cancellationToken)
+    {
+        if (!registry.Orchestrators.TryGetValue(name, out var type))
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No orchestrator named '{name}'", $"Known: {string.Join(", ", registry.Orchestrators.Keys)}");
+        }
+
+        object? input = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             try
             {
-                input = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
+                // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
+                input = await JsonSerializer.DeserializeAsync(request.Body, InputTypeOf(type), EngineJson.Options, cancellationToken);
             }
             catch (JsonException e)
             {
-                return Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON", e.Message);
+                return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
             }
         }
 
         try
         {
-            var id = await client.StartNewAsync(name, input, instanceId, cancellationToken);
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(
+                name, input, instanceId is null ? null : new StartOrchestrationOptions(instanceId), cancellationToken);
             var links = CheckStatusFor(request, id);
             return TypedResults.Accepted(links.StatusQueryGetUri, links);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Problem(StatusCodes.Status409Conflict, $"Instance '{instanceId}' is still active", e.Message);
         }
         catch (ArgumentException e)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid start request", e.Message);
         }
-        catch (JsonException e)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
-        }
     }
 
     private static async Task<IResult> GetStatusAsync(
-        string instanceId, DurableClient client, CancellationToken cancellationToken, bool showHistory = false, bool showInput = true)
+        string instanceId, DurableTaskClient client, InstanceHistory history, CancellationToken cancellationToken, bool showHistory = false, bool showInput = true)
     {
-        var status = await client.GetStatusAsync(instanceId, showHistory, showInput, cancellationToken);
+        var status = await ReadStatusAsync(client, history, instanceId, showHistory, showInput, cancellationToken);
         if (status is null)
         {
             return Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null);
         }
 
-        return status.RuntimeStatus.IsTerminal() ? TypedResults.Ok(status) : TypedResults.Json(status, statusCode: StatusCodes.Status202Accepted);
+        return IsTerminal(status.RuntimeStatus) ? TypedResults.Ok(status) : TypedResults.Json(status, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ListAsync(
-        HttpRequest request, HttpResponse response, DurableClient client, CancellationToken cancellationToken,
+        HttpRequest request, HttpResponse response, DurableTaskClient client, CancellationToken cancellationToken,
         string? runtimeStatus = null, DateTimeOffset? createdTimeFrom = null, DateTimeOffset? createdTimeTo = null, int top = 100, bool showInput = false)
     {
         if (!TryParseStatuses(runtimeStatus, out var statuses))
@@ -97,77 +128,114 @@ public static class DurableHttpApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid runtimeStatus", $"Use a comma-separated list of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
         }
 
-        try
+        if (top is < 1 or > 1000)
         {
-            var page = await client.ListAsync(
-                new InstanceFilter
-                {
-                    RuntimeStatus = statuses,
-                    CreatedTimeFrom = createdTimeFrom,
-                    CreatedTimeTo = createdTimeTo,
-                    Top = top,
-                    ShowInput = showInput,
-                    ContinuationToken = request.Headers["x-ms-continuation-token"].FirstOrDefault(),
-                },
-                cancellationToken);
+            return Problem(StatusCodes.Status400BadRequest, "Invalid top", "top is between 1 and 1000.");
+        }
+
+        var query = new OrchestrationQuery
+        {
+            Statuses = statuses,
+            CreatedFrom = createdTimeFrom,
+            CreatedTo = createdTimeTo,
+            PageSize = top,
+            FetchInputsAndOutputs = true,
+            ContinuationToken = request.Headers["x-ms-continuation-token"].FirstOrDefault(),
+        };
+        await foreach (var page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, top).WithCancellation(cancellationToken))
+        {
             if (page.ContinuationToken is { } next)
             {
                 response.Headers["x-ms-continuation-token"] = next;
             }
 
-            return TypedResults.Ok(page.Instances);
+            return TypedResults.Ok(page.Values.Select(m => InstanceStatus.From(m) is var s && showInput ? s : s with { Input = null }).ToList());
         }
-        catch (ArgumentException e)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid listing request", e.Message);
-        }
+
+        return TypedResults.Ok(Array.Empty<InstanceStatus>());
     }
 
-    private static async Task<IResult> TerminateAsync(string instanceId, DurableClient client, CancellationToken cancellationToken, string? reason = null)
+    private static async Task<IResult> TerminateAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken, string? reason = null)
     {
-        if (await client.TerminateAsync(instanceId, reason, cancellationToken))
+        var metadata = await client.GetInstanceAsync(instanceId, cancellationToken);
+        if (metadata is null)
         {
+            return Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null);
+        }
+
+        if (metadata.IsCompleted)
+        {
+            return Problem(StatusCodes.Status410Gone, "The instance has already finished", null);
+        }
+
+        await client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<IResult> RewindAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken, string? reason = null)
+    {
+        try
+        {
+            await client.RewindInstanceAsync(instanceId, reason ?? "rewound over HTTP", cancellationToken);
             return TypedResults.Accepted((string?)null);
         }
-
-        return await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken) is null
-            ? Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null)
-            : Problem(StatusCodes.Status410Gone, "The instance has already finished", null);
-    }
-
-    private static async Task<IResult> RewindAsync(string instanceId, DurableClient client, CancellationToken cancellationToken, string? reason = null)
-    {
-        if (await client.RewindAsync(instanceId, reason, cancellationToken))
+        catch (ArgumentException)
         {
-            return TypedResults.Accepted((string?)null);
+            return Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null);
         }
-
-        return await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken) is null
-            ? Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null)
-            : Problem(StatusCodes.Status410Gone, "Only a failed instance can be rewound", null);
+        catch (InvalidOperationException e)
+        {
+            return Problem(StatusCodes.Status410Gone, "Only a failed instance can be rewound", e.Message);
+        }
     }
 
-    private static async Task<IResult> PurgeAsync(string instanceId, DurableClient client, CancellationToken cancellationToken) =>
-        await client.PurgeAsync(instanceId, cancellationToken) switch
+    private static async Task<IResult> PurgeAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        try
         {
-            null => Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null),
-            false => Problem(StatusCodes.Status409Conflict, "The instance is still running", "Terminate it first."),
-            true => TypedResults.Ok(new PurgeResult(1)),
-        };
+            var result = await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken);
+            return result.PurgedInstanceCount == 0
+                ? Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null)
+                : TypedResults.Ok(new PurgeResponse(result.PurgedInstanceCount));
+        }
+        catch (InvalidOperationException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "The instance is still running", "Terminate it first.");
+        }
+    }
 
     private static async Task<IResult> PurgeManyAsync(
-        DurableClient client, CancellationToken cancellationToken, DateTimeOffset? createdTimeFrom = null, DateTimeOffset? createdTimeTo = null, string? runtimeStatus = null)
+        DurableTaskClient client, CancellationToken cancellationToken, DateTimeOffset? createdTimeFrom = null, DateTimeOffset? createdTimeTo = null, string? runtimeStatus = null)
     {
         if (createdTimeTo is null || !TryParseStatuses(runtimeStatus, out var statuses))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid purge request", "createdTimeTo is required; runtimeStatus is an optional comma-separated list.");
         }
 
-        var deleted = await client.PurgeAsync(createdTimeFrom, createdTimeTo.Value, statuses, cancellationToken);
-        return deleted == 0 ? Problem(StatusCodes.Status404NotFound, "No instance matched", null) : TypedResults.Ok(new PurgeResult(deleted));
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdTimeFrom, createdTimeTo, statuses), cancellation: cancellationToken);
+        return result.PurgedInstanceCount == 0
+            ? Problem(StatusCodes.Status404NotFound, "No instance matched", null)
+            : TypedResults.Ok(new PurgeResponse(result.PurgedInstanceCount));
     }
 
-    private static bool TryParseStatuses(string? text, out IReadOnlyList<OrchestrationRuntimeStatus>? statuses)
+    /// <summary>Whether an instance in <paramref name="status"/> has finished for good.</summary>
+    public static bool IsTerminal(OrchestrationRuntimeStatus status) =>
+        status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+
+    private static Type InputTypeOf(Type orchestrator)
+    {
+        for (var t = orchestrator; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(TaskOrchestrator<,>))
+            {
+                return t.GetGenericArguments()[0];
+            }
+        }
+
+        return typeof(JsonElement);
+    }
+
+    internal static bool TryParseStatuses(string? text, out IReadOnlyList<OrchestrationRuntimeStatus>? statuses)
     {
         statuses = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -197,4 +265,4 @@ public static class DurableHttpApi
 public sealed record CheckStatusResponse(string Id, string StatusQueryGetUri, string TerminatePostUri, string RewindPostUri, string PurgeHistoryDeleteUri);
 
 /// <summary>The body of a purge.</summary>
-public sealed record PurgeResult(int InstancesDeleted);
+public sealed record PurgeResponse(int InstancesDeleted);

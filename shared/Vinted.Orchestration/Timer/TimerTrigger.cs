@@ -1,52 +1,63 @@
 using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Logging;
-using Vinted.Orchestration.Storage;
 
 namespace Vinted.Orchestration.Timer;
 
 /// <summary>
-/// Starts the scheduled orchestrator once per cron slot. Every host runs this timer; the slot row in
-/// <c>durable.timer_slots</c> decides which host acts, and the instance id derived from the slot makes a
-/// start repeated after a crash a no-op. A slot that finds the previous run still going is recorded as
-/// skipped instead of piling up a second run.
+/// Starts the scheduled orchestrator once per cron slot. Every host runs this timer; the instance id derived from
+/// the slot, started with every status as a dedupe status, lets exactly one start per slot through, whichever host
+/// gets there first, and makes a start repeated after a crash a no-op. A slot that finds an earlier run still going
+/// starts a <see cref="SkippedSlot"/> instance under the slot's id instead, so the skip is recorded where runs are.
 /// </summary>
-public sealed class TimerTrigger : BackgroundService
+public sealed class TimerTrigger(IOptions<ScheduleOptions> options, DurableTaskClient client, TimeProvider time, ILogger<TimerTrigger> logger) : BackgroundService
 {
-    private readonly IOptions<ScheduleOptions> _options;
-    private readonly LedgerStore _store;
-    private readonly DurableClient _client;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TimerTrigger> _logger;
-
-    internal TimerTrigger(IOptions<ScheduleOptions> options, LedgerStore store, DurableClient client, TimeProvider time, ILogger<TimerTrigger> logger)
-    {
-        _options = options;
-        _store = store;
-        _client = client;
-        _time = time;
-        _logger = logger;
-    }
+    /// <summary>Every status: a slot's id is used once, whatever became of its run.</summary>
+    private static readonly string[] AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
 
     /// <summary>The instance id of a slot.</summary>
     public static string InstanceIdFor(string schedule, DateTimeOffset slot) =>
         $"{schedule}-{slot.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}";
 
+    /// <summary>Starts (or skips) the run of <paramref name="slot"/>; returns the slot's instance id and what this call did.</summary>
+    public async Task<(string InstanceId, SlotOutcome Outcome)> FireAsync(DateTimeOffset slot, CancellationToken cancellationToken)
+    {
+        var schedule = options.Value;
+        var instanceId = InstanceIdFor(schedule.Name, slot);
+        var running = await FindActiveRunAsync(schedule.Orchestrator, instanceId, cancellationToken);
+        var (name, input, outcome) = running is null
+            ? (schedule.Orchestrator, (object)new TimerInput(slot), SlotOutcome.Started)
+            : (nameof(SkippedSlot), new SkippedSlotInput(slot, running), SlotOutcome.Skipped);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyStatus }, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // Another host, or this one before a restart, has taken the slot already.
+            outcome = SlotOutcome.AlreadyTaken;
+        }
+
+        logger.TimerSlot(schedule.Name, slot, outcome.ToString(), instanceId);
+        return (instanceId, outcome);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = _options.Value;
-        if (!options.Enabled)
+        var schedule = options.Value;
+        if (!schedule.Enabled)
         {
             return;
         }
 
         // A slot missed while no host was up is caught up once, if recent enough.
-        var now = _time.GetUtcNow();
-        var previous = options.Expression.GetOccurrences(now - options.CatchUpWindow, now, options.Zone, fromInclusive: true, toInclusive: true).LastOrDefault();
+        var now = time.GetUtcNow();
+        var previous = schedule.Expression.GetOccurrences(now - schedule.CatchUpWindow, now, schedule.Zone, fromInclusive: true, toInclusive: true).LastOrDefault();
         if (previous != default)
         {
             await FireSafelyAsync(previous, stoppingToken);
@@ -54,50 +65,37 @@ public sealed class TimerTrigger : BackgroundService
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var next = options.Expression.GetNextOccurrence(_time.GetUtcNow(), options.Zone);
+            var next = schedule.Expression.GetNextOccurrence(time.GetUtcNow(), schedule.Zone);
             if (next is null)
             {
                 return;
             }
 
-            var wait = next.Value - _time.GetUtcNow();
+            var wait = next.Value - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _time, stoppingToken);
+                await Task.Delay(wait, time, stoppingToken);
             }
 
             await FireSafelyAsync(next.Value, stoppingToken);
         }
     }
 
-    /// <summary>Claims <paramref name="slot"/> and starts (or skips) its run; returns the recorded outcome.</summary>
-    public async Task<(string InstanceId, string Outcome)> FireAsync(DateTimeOffset slot, CancellationToken cancellationToken)
+    private async Task<string?> FindActiveRunAsync(string orchestrator, string slotInstanceId, CancellationToken cancellationToken)
     {
-        var options = _options.Value;
-        var instanceId = InstanceIdFor(options.Name, slot);
-        await using (var connection = await _store.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        var query = new OrchestrationQuery
         {
-            var running = await _store.FindUnfinishedAsync(options.Orchestrator, connection, cancellationToken);
-            var (outcome, reason) = running is null || running == instanceId
-                ? ("Started", (string?)null)
-                : ("Skipped", $"instance {running} was still running");
-            var claimed = await _store.ClaimSlotAsync(connection, options.Name, slot, instanceId, outcome, reason, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            if (claimed)
+            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+        };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (instance.Name == orchestrator && instance.InstanceId != slotInstanceId)
             {
-                _logger.TimerSlot(options.Name, slot, outcome, instanceId);
+                return instance.InstanceId;
             }
         }
 
-        var recorded = await _store.GetSlotAsync(options.Name, slot, cancellationToken);
-        if (recorded?.Outcome == "Started")
-        {
-            // Idempotent: every host that sees the slot as started makes sure the instance exists.
-            await _client.StartNewAsync(options.Orchestrator, new TimerInput(slot), instanceId, cancellationToken);
-        }
-
-        return (instanceId, recorded?.Outcome ?? "Unknown");
+        return null;
     }
 
     private async Task FireSafelyAsync(DateTimeOffset slot, CancellationToken cancellationToken)
@@ -106,12 +104,26 @@ public sealed class TimerTrigger : BackgroundService
         {
             await FireAsync(slot, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            _logger.TimerFailed(_options.Value.Name, e);
+            // The store may be down for a moment: the next slot tries again, and catch-up covers a restart.
+            logger.TimerFailed(options.Value.Name, e);
         }
     }
 }
 
 /// <summary>What a timer-started instance receives: its slot.</summary>
 public sealed record TimerInput(DateTimeOffset Slot);
+
+/// <summary>What one call of <see cref="TimerTrigger.FireAsync"/> did.</summary>
+public enum SlotOutcome
+{
+    /// <summary>Started the slot's run.</summary>
+    Started,
+
+    /// <summary>Recorded the slot as skipped: an earlier run was still going.</summary>
+    Skipped,
+
+    /// <summary>Nothing: the slot's id was taken already.</summary>
+    AlreadyTaken,
+}

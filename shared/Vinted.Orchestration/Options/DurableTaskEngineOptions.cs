@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vinted.Orchestration.Options;
+
+/// <summary>
+/// The <c>DurableTask</c> section of host.json: the self-hosted engine's task hub and its Azure Storage provider.
+/// The storage account comes from the <c>AzureWebJobsStorage</c> setting, as in Azure Functions.
+/// </summary>
+public sealed class DurableTaskEngineOptions
+{
+    public const string Section = "DurableTask";
+
+    /// <summary>Tables, queues and blob containers are named after the hub; two hubs in one account never meet.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "HubName is 3 to 45 letters and digits, starting with a letter (Azure Storage names).")]
+    public string HubName { get; set; } = "vinted";
+
+    /// <summary>Control-queue partitions: how many hosts can share the orchestrations.</summary>
+    [Range(1, 16)]
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>Activities one host runs at once.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentActivities { get; set; } = 16;
+
+    /// <summary>Orchestration work items one host runs at once.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentOrchestrations { get; set; } = 8;
+
+    /// <summary>
+    /// How long an activity message taken by a host stays invisible. A live host renews it; after a crash this is
+    /// how long the work waits for another host (measured: the provider's default of 5 minutes stalled a restart
+    /// for 5 minutes, 30 s resumed in 29 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The same for orchestration (control-queue) messages.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest back-off of an idle queue poller: the latency of the first message after a quiet spell.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Keeps a busy orchestration in memory between its work items instead of replaying its history each time.</summary>
+    public bool ExtendedSessionsEnabled { get; set; } = true;
+
+    /// <summary>Finished instances older than this are purged by the retention job; zero keeps them all.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+}

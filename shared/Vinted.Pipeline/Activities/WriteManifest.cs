@@ -1,0 +1,22 @@
+using Microsoft.DurableTask;
+using Vinted.RawZone;
+
+namespace Vinted.Pipeline.Activities;
+
+public sealed record ManifestInput(string RunId, DateOnly Date, IReadOnlyList<StoredPage> Pages);
+
+/// <summary>Where the run's raw data lies and how much of it there is.</summary>
+public sealed record ManifestResult(string Bucket, string ManifestKey, int Pages, int QuarantinedPages, long Items, IReadOnlyList<string> QuarantinedKeys);
+
+/// <summary>Writes the run manifest: the list of pages the warehouse loads (never a bucket listing).</summary>
+public sealed class WriteManifest(RawZoneStore rawZone) : TaskActivity<ManifestInput, ManifestResult>
+{
+    public override async Task<ManifestResult> RunAsync(TaskActivityContext context, ManifestInput input)
+    {
+        var cancellationToken = CancellationToken.None;
+        var key = await rawZone.WriteManifestAsync(input.RunId, input.Date, input.Pages, cancellationToken);
+        var quarantined = input.Pages.Where(p => p.Quarantined).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var items = input.Pages.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount);
+        return new ManifestResult(rawZone.Bucket, key, input.Pages.Count, quarantined.Count, items, quarantined);
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.DurableTask;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Retries;
+using Vinted.Warehouse.Mart;
+using Vinted.Warehouse.Normalized;
+using Vinted.Warehouse.Quality;
+using Vinted.Warehouse.Staging;
+
+namespace Vinted.Pipeline.Orchestrators;
+
+/// <summary>
+/// The daily pipeline, start to end: plan, ingest every search (one sub-orchestration each: page 1, then the
+/// rest fanned out), write the manifest, then load staging, normalize and rebuild the run's day of the mart.
+/// Activities pass S3 keys and counts, never page bodies; each call carries the run's retry policy.
+/// </summary>
+public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
+{
+    public override async Task<RunReport> RunAsync(TaskOrchestrationContext context, PipelineInput input)
+    {
+        var stages = new Dictionary<string, double>();
+        var started = context.CurrentUtcDateTime;
+        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRun), input, ActivityRetry.Options(ActivityRetry.Defaults));
+        var retry = ActivityRetry.Options(plan.Retry);
+
+        // Ingestion: a sub-orchestration per search keeps each history to one search's pages.
+        context.SetCustomStatus(new RunProgress("ingestion", plan.Searches.Count));
+        var searches = await Task.WhenAll(plan.Searches.Select((search, i) => context.CallSubOrchestratorAsync<SearchResult>(
+            nameof(SearchIngestion),
+            new SearchRequest(plan.RunId, plan.Date, search, plan.Retry),
+            new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, i) })));
+        var pages = searches.SelectMany(s => s.Pages).ToList();
+        var manifest = await context.CallActivityAsync<ManifestResult>(
+            nameof(WriteManifest), new ManifestInput(plan.RunId, plan.Date, pages.Select(p => p.Stored).ToList()), retry);
+        stages["ingestion"] = (context.CurrentUtcDateTime - started).TotalSeconds;
+
+        // Digestion and serving: each stage checks its data before the next one reads it.
+        var run = new WarehouseInput(plan.RunId, plan.Date);
+        var staged = await Stage<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, plan.Searches.Count);
+        var normalized = await Stage<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, plan.Searches.Count);
+        var mart = await Stage<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, plan.Searches.Count);
+        var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, retry);
+        context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
+
+        return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, manifest))
+        {
+            Staging = staged,
+            Normalize = normalized,
+            Mart = mart,
+            Quality = quality,
+            StageSeconds = stages,
+        };
+    }
+
+    private static async Task<T> Stage<T>(
+        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, TaskOptions retry, int searches)
+    {
+        context.SetCustomStatus(new RunProgress(stage, searches));
+        var start = context.CurrentUtcDateTime;
+        var result = await context.CallActivityAsync<T>(activity, run, retry);
+        stages[stage] = (context.CurrentUtcDateTime - start).TotalSeconds;
+        return result;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.DurableTask;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Retries;
+
+namespace Vinted.Pipeline.Orchestrators;
+
+/// <summary>One search of a run: its plan entry, and the run's retry policy.</summary>
+public sealed record SearchRequest(string RunId, DateOnly Date, PlannedSearch Search, RetrySettings Retry);
+
+/// <summary>Every page of the search that was stored, page 1 first.</summary>
+public sealed record SearchResult(IReadOnlyList<FetchResult> Pages);
+
+/// <summary>What a search shows as <c>customStatus</c>: how many pages it will fetch.</summary>
+public sealed record SearchProgress(int Pages);
+
+/// <summary>
+/// Ingests one search: page 1 says how many pages there are; the others, capped by the plan, fan out at once and
+/// carry the result-set time page 1 pinned, so the results do not shift while paging.
+/// </summary>
+public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResult>
+{
+    /// <summary>The instance id of a run's <paramref name="index"/>-th search: stable, so a replay finds the same child.</summary>
+    public static string InstanceIdFor(string runId, int index) => $"{runId}:search-{index:D3}";
+
+    public override async Task<SearchResult> RunAsync(TaskOrchestrationContext context, SearchRequest input)
+    {
+        var retry = ActivityRetry.Options(input.Retry);
+        var search = input.Search.Search;
+        var first = await context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, 1), retry);
+        var last = Math.Min(first.TotalPages, input.Search.MaxPages);
+        context.SetCustomStatus(new SearchProgress(last));
+        var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
+            context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), retry)));
+        return new SearchResult([first, .. rest]);
+    }
+}
