@@ -65,6 +65,22 @@ public sealed class DurableTaskEngineBuilder(IServiceCollection services, TaskRe
         return this;
     }
 
+    /// <summary>Registers orchestrator and activity classes under their type names.</summary>
+    public DurableTaskEngineBuilder AddTasks(IEnumerable<Type> orchestrators, IEnumerable<Type> activities)
+    {
+        foreach (var type in orchestrators)
+        {
+            registry.AddOrchestrator(type.Name, Check(type, typeof(ITaskOrchestrator)));
+        }
+
+        foreach (var type in activities)
+        {
+            registry.AddActivity(type.Name, Check(type, typeof(ITaskActivity)));
+        }
+
+        return this;
+    }
+
     /// <summary>Adds the timer trigger: a cron schedule that starts one instance per slot across hosts.</summary>
     public DurableTaskEngineBuilder AddTimerTrigger()
     {
@@ -73,4 +89,7 @@ public sealed class DurableTaskEngineBuilder(IServiceCollection services, TaskRe
         Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TimerTrigger>());
         return this;
     }
+
+    private static Type Check(Type type, Type contract) =>
+        contract.IsAssignableFrom(type) ? type : throw new ArgumentException($"{type} is not an {contract.Name}.", nameof(type));
 }

@@ -3,10 +3,13 @@ using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Vinted.Api.Options;
 using Vinted.Functions.Hosting;
-using Vinted.Functions.Ingestion;
-using Vinted.Functions.Pipeline;
-using Vinted.Orchestration;
+using Microsoft.DurableTask.Client;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Options;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.Simulator;
 
 namespace Vinted.Functions.Cli;
@@ -45,11 +48,11 @@ public static class RunCommand
         }
 
         await app.StartAsync();
-        var client = app.Services.GetRequiredService<DurableClient>();
-        var id = await client.StartNewAsync(nameof(DailyPipeline), new PipelineInput { Date = options.Date, MaxPages = options.MaxPages, Trigger = "cli" });
+        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = options.Date, MaxPages = options.MaxPages, Trigger = "cli" });
         AnsiConsole.MarkupLineInterpolated($"Run [bold]{id}[/] started{(simulator is null ? "" : " against the simulator (demo)")}.");
 
-        var status = await WatchAsync(client, id);
+        var status = await WatchAsync(client, app.Services.GetRequiredService<InstanceHistory>(), id);
         await app.StopAsync();
         RunReportView.Write(status);
         return status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? 0 : 1;
@@ -62,10 +65,10 @@ public static class RunCommand
         $"--VintedApi:Domains:{domain}:RequestsPerSecond=200",
     ];
 
-    /// <summary>Progress bars per stage, fed from the instance's step counts, until the run ends.</summary>
-    private static async Task<OrchestrationMetadata> WatchAsync(DurableClient client, string id)
+    /// <summary>Progress bars per activity, fed from the steps in the run's history and its searches', until the run ends.</summary>
+    private static async Task<InstanceStatus> WatchAsync(DurableTaskClient client, InstanceHistory history, string id)
     {
-        OrchestrationMetadata status = (await client.GetStatusAsync(id, showInput: false))!;
+        InstanceStatus status = (await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: false, CancellationToken.None))!;
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -74,27 +77,28 @@ public static class RunCommand
                 var bars = new Dictionary<string, ProgressTask>();
                 while (true)
                 {
-                    status = (await client.GetStatusAsync(id, showInput: false))!;
-                    foreach (var (activity, counts) in status.Progress ?? new Dictionary<string, IReadOnlyDictionary<string, int>>())
+                    status = (await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: false, CancellationToken.None))!;
+                    var steps = await history.ReadTreeAsync(id, CancellationToken.None);
+                    foreach (var activity in steps.GroupBy(s => s.Name))
                     {
-                        var total = counts.Values.Sum();
-                        var done = counts.GetValueOrDefault("Completed") + counts.GetValueOrDefault("Failed");
-                        if (!bars.TryGetValue(activity, out var bar))
+                        var total = activity.Count();
+                        var done = activity.Count(s => s.Status != "Running");
+                        if (!bars.TryGetValue(activity.Key, out var bar))
                         {
-                            bar = bars[activity] = progress.AddTask(Describe(activity));
+                            bar = bars[activity.Key] = progress.AddTask(Describe(activity.Key));
                         }
 
-                        bar.Description = $"{Describe(activity)} {done}/{total}";
+                        bar.Description = $"{Describe(activity.Key)} {done}/{total}";
                         bar.MaxValue = Math.Max(total, 1);
                         bar.Value = done;
                     }
 
-                    if (status.RuntimeStatus.IsTerminal())
+                    if (DurableHttpApi.IsTerminal(status.RuntimeStatus))
                     {
                         return;
                     }
 
-                    await Task.Delay(250);
+                    await Task.Delay(TimeSpan.FromSeconds(1));
                 }
             });
         return status;

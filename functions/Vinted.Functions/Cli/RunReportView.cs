@@ -1,17 +1,19 @@
 using Spectre.Console;
-using Vinted.Functions.Pipeline;
-using Vinted.Orchestration;
-using Vinted.Orchestration.Client;
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Vinted.Orchestration.Engine;
+using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Models;
 
 namespace Vinted.Functions.Cli;
 
 /// <summary>Prints a finished run: its state, and the report's figures per stage.</summary>
 public static class RunReportView
 {
-    public static void Write(OrchestrationMetadata status)
+    public static void Write(InstanceStatus status)
     {
         var color = status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? "green" : "red";
-        AnsiConsole.MarkupLineInterpolated($"Run [bold]{status.InstanceId}[/]: [{color}]{status.RuntimeStatus}[/] in {(status.LastUpdatedTime - status.CreatedTime).TotalSeconds:F1} s, {status.Executions} orchestrator executions");
+        AnsiConsole.MarkupLineInterpolated($"Run [bold]{status.InstanceId}[/]: [{color}]{status.RuntimeStatus}[/] in {(status.LastUpdatedTime - status.CreatedTime).TotalSeconds:F1} s");
         if (status.Error is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{status.Error}[/]");
@@ -19,7 +21,7 @@ public static class RunReportView
             return;
         }
 
-        var report = status.ReadOutputAs<RunReport>();
+        var report = status.Output?.Deserialize<RunReport>(EngineJson.Options);
         if (report is null)
         {
             return;
@@ -29,7 +31,7 @@ public static class RunReportView
         var ingestion = report.Ingestion;
         table.AddRow(
             "ingestion",
-            Markup.Escape($"{ingestion.Searches} searches, {ingestion.Pages} pages, {ingestion.Items:N0} items, {ingestion.QuarantinedPages} quarantined"),
+            Markup.Escape($"{ingestion.Searches} searches, {ingestion.Pages} pages, {ingestion.Items:N0} items, {ingestion.QuarantinedPages} quarantined, {ingestion.PagesReused} reused from an earlier execution"),
             Seconds(report, "ingestion"));
         if (report.Staging is { } staged)
         {

@@ -6,7 +6,7 @@ namespace Vinted.Functions.Diagnostics;
 /// <summary>Registers the fan-out probe and its schema.</summary>
 public static class DiagnosticsRegistration
 {
-    public static OrchestrationBuilder AddDiagnostics(this OrchestrationBuilder builder)
+    public static DurableTaskEngineBuilder AddDiagnostics(this DurableTaskEngineBuilder builder)
     {
         builder.Services.AddHostedService<DiagnosticsMigration>();
         return builder

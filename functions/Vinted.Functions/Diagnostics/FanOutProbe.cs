@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Npgsql;
-using Vinted.Orchestration;
 
 namespace Vinted.Functions.Diagnostics;
 
@@ -10,7 +10,7 @@ public sealed record ProbeInput(int Count, int DelayMs = 0);
 public sealed record ProbeResult(int Items, int DistinctItems, int TotalAttempts, long SumOfItems);
 
 /// <summary>
-/// A self-test of the durable layer on a live deployment: fans out no-op activities whose effects are
+/// A self-test of the engine on a live deployment: fans out no-op activities whose effects are
 /// rows in PostgreSQL, then reads them back. Used by the crash test and the orchestration benchmark.
 /// </summary>
 public sealed class FanOutProbe : TaskOrchestrator<ProbeInput, ProbeResult>
@@ -28,8 +28,9 @@ public sealed record ProbeItemInput(int Item, int DelayMs);
 /// <summary>Records its item; running it again only bumps the attempt count (idempotent effect).</summary>
 public sealed class ProbeItem(NpgsqlDataSource dataSource, TimeProvider time) : TaskActivity<ProbeItemInput, int>
 {
-    public override async Task<int> RunAsync(TaskActivityContext context, ProbeItemInput input, CancellationToken cancellationToken)
+    public override async Task<int> RunAsync(TaskActivityContext context, ProbeItemInput input)
     {
+        var cancellationToken = CancellationToken.None;
         if (input.DelayMs > 0)
         {
             await Task.Delay(input.DelayMs, cancellationToken);
@@ -52,8 +53,9 @@ public sealed class ProbeItem(NpgsqlDataSource dataSource, TimeProvider time) : 
 /// <summary>Reads the probe's effects back.</summary>
 public sealed class ProbeSummary(NpgsqlDataSource dataSource) : TaskActivity<int, ProbeResult>
 {
-    public override async Task<ProbeResult> RunAsync(TaskActivityContext context, int input, CancellationToken cancellationToken)
+    public override async Task<ProbeResult> RunAsync(TaskActivityContext context, int input)
     {
+        var cancellationToken = CancellationToken.None;
         await using var command = dataSource.CreateCommand(
             "select count(*)::int, count(distinct item)::int, coalesce(sum(attempts), 0)::int, coalesce(sum(item), 0)::bigint from diagnostics.probe_effects where instance_id = @instance");
         command.Parameters.AddWithValue("instance", context.InstanceId);

@@ -1,18 +1,19 @@
-using Hangfire;
-using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
 using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
 using Vinted.Functions.Monitoring;
-using Vinted.Functions.Pipeline;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
 using Vinted.Orchestration.Http;
+using Vinted.Pipeline;
 
 namespace Vinted.Functions.Hosting;
 
-/// <summary>The composition root of the function app.</summary>
+/// <summary>
+/// The composition root of the self-host: the same orchestrators and activities as the Azure Functions app, run by
+/// the Durable Task engine in this process, behind the same HTTP surface.
+/// </summary>
 public static class FunctionApp
 {
     /// <summary>Dispatches the command line: <c>serve</c> (default) or <c>run</c>.</summary>
@@ -54,8 +55,8 @@ public static class FunctionApp
 
     /// <summary>Builds the host: configuration from host.json, local.settings.json and the environment, then every concern.</summary>
     /// <param name="args">Command-line settings (<c>--Section:Key=value</c>) on top of the environment.</param>
-    /// <param name="configure">Extra registrations (tests add their own orchestrators here), before the workers are added.</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder, OrchestrationBuilder>? configure = null)
+    /// <param name="configure">Extra registrations (tests add their own orchestrators here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder, DurableTaskEngineBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
@@ -70,23 +71,18 @@ public static class FunctionApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         builder.Services.AddMonitoring();
-        var orchestration = builder.Services.AddDurableOrchestration()
-            .AddPipeline()
+        builder.Services.AddPipeline();
+        var engine = builder.Services.AddDurableTaskEngine()
+            .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
             .AddTimerTrigger()
             .AddDiagnostics();
-        configure?.Invoke(builder, orchestration);
-        orchestration.AddWorkers();
+        configure?.Invoke(builder, engine);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapMonitoring();
         app.MapDurableApi();
-        app.MapHangfireDashboard("/dashboard", new DashboardOptions
-        {
-            Authorization = [new DashboardKeyFilter()],
-            IsReadOnlyFunc = context => FunctionKeys.LevelOf(context.GetHttpContext()) != KeyLevel.Admin,
-        });
         return app;
     }
 }

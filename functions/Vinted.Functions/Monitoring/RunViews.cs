@@ -1,6 +1,8 @@
 using System.Text.Json;
-using Vinted.Orchestration;
+using Microsoft.DurableTask.Client;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Activities;
 
 namespace Vinted.Functions.Monitoring;
 
@@ -44,7 +46,6 @@ public sealed record ActivityView(
     IReadOnlyDictionary<string, int> ByStatus,
     int Attempts,
     int Retries,
-    int Rewinds,
     double? MedianMs,
     double? MaxMs,
     DateTimeOffset? FirstStarted,
@@ -64,31 +65,31 @@ public sealed record QualityCheckView(
 /// <summary>What the caller may do with the run (admin key only) and where to POST it.</summary>
 public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri);
 
-/// <summary>Builds the views from the ledger's status of a <c>DailyPipeline</c> instance.</summary>
+/// <summary>Builds the views from the status and the history of a <c>DailyPipeline</c> instance and its searches.</summary>
 internal static class RunViewBuilder
 {
     /// <summary>Which stage each activity belongs to; an activity not listed is a stage of its own.</summary>
     private static readonly Dictionary<string, string> StageOf = new(StringComparer.Ordinal)
     {
-        [nameof(Ingestion.PlanRun)] = "plan",
-        [nameof(Ingestion.FetchPage)] = "ingestion",
-        [nameof(Ingestion.WriteManifest)] = "ingestion",
-        [nameof(Warehouse.LoadStaging)] = "staging",
-        [nameof(Warehouse.Normalize)] = "normalize",
-        [nameof(Warehouse.BuildMart)] = "mart",
-        [nameof(Warehouse.ReadQualityResults)] = "quality",
+        [nameof(PlanRun)] = "plan",
+        [nameof(FetchPage)] = "ingestion",
+        [nameof(WriteManifest)] = "ingestion",
+        [nameof(LoadStaging)] = "staging",
+        [nameof(Normalize)] = "normalize",
+        [nameof(BuildMart)] = "mart",
+        [nameof(ReadQualityResults)] = "quality",
     };
 
     /// <summary>Errors kept per activity: a 10,000-page fan-out that fails everywhere must not make a 10 MB page.</summary>
     private const int MaxErrorsPerActivity = 20;
 
-    public static RunSummary Summary(OrchestrationMetadata status, DateTimeOffset now)
+    public static RunSummary Summary(InstanceStatus status, DateTimeOffset now)
     {
         var input = status.Input;
         var output = status.Output;
         var trigger = Text(input, "trigger") ?? (Has(input, "slot") ? "timer" : "http");
         var date = Text(output, "date") ?? Text(input, "date");
-        var end = status.RuntimeStatus.IsTerminal() ? status.LastUpdatedTime : now;
+        var end = DurableHttpApi.IsTerminal(status.RuntimeStatus) ? status.LastUpdatedTime : now;
         RunCounts? counts = null;
         if (output is { ValueKind: JsonValueKind.Object } report && report.TryGetProperty("ingestion", out var ingestion) && ingestion.ValueKind == JsonValueKind.Object)
         {
@@ -107,17 +108,15 @@ internal static class RunViewBuilder
             status.Error);
     }
 
-    public static IReadOnlyList<StageView> Stages(OrchestrationMetadata status)
-    {
-        var history = status.HistoryEvents ?? [];
-        return history
-            .GroupBy(s => s.Name)
-            .Select(g => (First: g.Min(s => s.StepId), Activity: Activity(g.Key, g.ToList(), status.Progress)))
-            .GroupBy(a => StageOf.GetValueOrDefault(a.Activity.Name, a.Activity.Name))
-            .OrderBy(g => g.Min(a => a.First))
-            .Select(g => new StageView(g.Key, g.OrderBy(a => a.First).Select(a => a.Activity).ToList()))
-            .ToList();
-    }
+    /// <summary>The run's activities grouped by stage, in the order the stages began.</summary>
+    public static IReadOnlyList<StageView> Stages(IReadOnlyList<ActivityStep> steps) => steps
+        .Select((step, index) => (Step: step, Index: index))
+        .GroupBy(s => s.Step.Name)
+        .Select(g => (First: g.Min(s => s.Step.Scheduled), Activity: Activity(g.Key, g.ToList())))
+        .GroupBy(a => StageOf.GetValueOrDefault(a.Activity.Name, a.Activity.Name))
+        .OrderBy(g => g.Min(a => a.First))
+        .Select(g => new StageView(g.Key, g.OrderBy(a => a.First).Select(a => a.Activity).ToList()))
+        .ToList();
 
     public static IReadOnlyList<string> Strings(JsonElement? report, string section, string property) =>
         report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(section, out var s) && s.ValueKind == JsonValueKind.Object
@@ -130,43 +129,25 @@ internal static class RunViewBuilder
             ? value.GetString()
             : null;
 
-    private static ActivityView Activity(string name, List<StepHistory> steps, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? progress)
+    private static ActivityView Activity(string name, List<(ActivityStep Step, int Index)> steps)
     {
-        var durations = steps.Where(s => s.DurationMs is not null).Select(s => s.DurationMs!.Value).Order().ToList();
+        var durations = steps.Where(s => s.Step.DurationMs is not null).Select(s => s.Step.DurationMs!.Value).Order().ToList();
         var errors = steps
-            .SelectMany(s => ErrorsOf(s))
+            .SelectMany(s => s.Step.Failures.Select(f => new StepError(s.Index, f.Attempt, f.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture), f.Error)))
             .OrderByDescending(e => e.At, StringComparer.Ordinal)
             .Take(MaxErrorsPerActivity)
             .ToList();
-        var byStatus = progress?.GetValueOrDefault(name) ?? steps.GroupBy(s => s.Status).ToDictionary(g => g.Key, g => g.Count());
         return new ActivityView(
             name,
             steps.Count,
-            byStatus,
-            steps.Sum(s => s.Attempts),
-            steps.Sum(s => Math.Max(0, s.Attempts - 1)),
-            steps.Sum(s => s.Rewinds),
+            steps.GroupBy(s => s.Step.Status).ToDictionary(g => g.Key, g => g.Count()),
+            steps.Sum(s => s.Step.Attempts),
+            steps.Sum(s => Math.Max(0, s.Step.Attempts - 1)),
             durations.Count == 0 ? null : Math.Round(durations[durations.Count / 2], 1),
             durations.Count == 0 ? null : Math.Round(durations[^1], 1),
-            steps.Min(s => s.StartedTime),
-            steps.Max(s => s.CompletedTime),
+            steps.Min(s => s.Step.Scheduled),
+            steps.Max(s => s.Step.Completed),
             errors);
-    }
-
-    private static IEnumerable<StepError> ErrorsOf(StepHistory step)
-    {
-        if (step.Errors.ValueKind == JsonValueKind.Array && step.Errors.GetArrayLength() > 0)
-        {
-            foreach (var e in step.Errors.EnumerateArray())
-            {
-                int? attempt = e.TryGetProperty("attempt", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt32() : null;
-                yield return new StepError(step.StepId, attempt, Text(e, "at"), Text(e, "error") ?? "(no message)");
-            }
-        }
-        else if (step.Error is not null)
-        {
-            yield return new StepError(step.StepId, step.Attempts, step.CompletedTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture), step.Error);
-        }
     }
 
     private static bool Has(JsonElement? element, string property) =>

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vinted.Functions.Pipeline;
+using Microsoft.DurableTask.Client;
 using Vinted.Hosting.Security;
-using Vinted.Orchestration;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Orchestrators;
 
 namespace Vinted.Functions.Monitoring;
 
@@ -24,7 +24,7 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
-        DurableClient client, TimeProvider time, CancellationToken cancellationToken, string? status = null, int top = 50, string? continuationToken = null)
+        DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken, string? status = null, int top = 50, string? continuationToken = null)
     {
         var errors = new Dictionary<string, string[]>();
         List<OrchestrationRuntimeStatus>? statuses = null;
@@ -54,26 +54,38 @@ public static class RunsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        InstancePage page;
+        // The store filters by status and pages; the name is filtered here, whole store pages at a time, so a
+        // continuation token always points at a page boundary.
+        var query = new OrchestrationQuery { Statuses = statuses, PageSize = top, FetchInputsAndOutputs = true };
+        var runs = new List<InstanceStatus>();
+        string? next = continuationToken;
         try
         {
-            page = await client.ListAsync(
-                new InstanceFilter { Name = nameof(DailyPipeline), RuntimeStatus = statuses, Top = top, ContinuationToken = continuationToken, ShowInput = true },
-                cancellationToken);
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuationToken, top).WithCancellation(cancellationToken))
+            {
+                runs.AddRange(page.Values.Where(m => m.Name == nameof(DailyPipeline)).Select(InstanceStatus.From));
+                next = page.ContinuationToken;
+                if (runs.Count >= top)
+                {
+                    break;
+                }
+            }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is FormatException or ArgumentException or System.Text.Json.JsonException)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = [e.Message] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = [$"Not a continuation token of this list: {e.Message}"] });
         }
 
         var now = time.GetUtcNow();
-        return TypedResults.Ok(new RunList(page.Instances.Select(i => RunViewBuilder.Summary(i, now)).ToList(), page.ContinuationToken));
+        return TypedResults.Ok(new RunList(
+            runs.OrderByDescending(r => r.CreatedTime).Select(r => RunViewBuilder.Summary(r, now)).ToList(),
+            string.IsNullOrEmpty(next) ? null : next));
     }
 
     private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, DurableClient client, QualityReader quality, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpContext context, DurableTaskClient client, InstanceHistory history, QualityReader quality, TimeProvider time, CancellationToken cancellationToken)
     {
-        var status = await client.GetStatusAsync(id, showHistory: true, showInput: true, cancellationToken: cancellationToken);
+        var status = await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: true, cancellationToken);
         if (status is null || status.Name != nameof(DailyPipeline))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No pipeline run '{id}'");
@@ -85,7 +97,7 @@ public static class RunsApi
         return TypedResults.Ok(new RunDetail(
             RunViewBuilder.Summary(status, time.GetUtcNow()),
             status.CustomStatus,
-            RunViewBuilder.Stages(status),
+            RunViewBuilder.Stages(await history.ReadTreeAsync(id, cancellationToken)),
             RunViewBuilder.Strings(report, "ingestion", "quarantinedKeys"),
             RunViewBuilder.Strings(report, "ingestion", "warnings"),
             report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("ingestion", out var ingestion) ? RunViewBuilder.Text(ingestion, "manifestKey") : null,

@@ -39,6 +39,24 @@ public sealed class InstanceHistory(EngineStore store)
         return Fold(string.IsNullOrEmpty(json) ? default : JsonDocument.Parse(json).RootElement);
     }
 
+    /// <summary>The steps of an instance and of all its sub-orchestrations, parents first.</summary>
+    public async Task<IReadOnlyList<ActivityStep>> ReadTreeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var steps = new List<ActivityStep>();
+        var pending = new Queue<string>([instanceId]);
+        while (pending.TryDequeue(out var id))
+        {
+            var instance = await ReadAsync(id, cancellationToken);
+            steps.AddRange(instance.Steps);
+            foreach (var child in instance.Children)
+            {
+                pending.Enqueue(child.InstanceId);
+            }
+        }
+
+        return steps;
+    }
+
     /// <summary>Folds the provider's JSON history (an array of history events) into steps.</summary>
     internal static InstanceSteps Fold(JsonElement events)
     {
