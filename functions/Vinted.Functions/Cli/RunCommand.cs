@@ -95,6 +95,7 @@ public static class RunCommand
 
                     if (DurableHttpApi.IsTerminal(status.RuntimeStatus))
                     {
+                        progress.Refresh();
                         return;
                     }
 

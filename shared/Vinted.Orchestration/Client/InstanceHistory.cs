@@ -4,12 +4,16 @@ using Vinted.Orchestration.Engine;
 
 namespace Vinted.Orchestration.Client;
 
-/// <summary>One activity call of an instance: every attempt of the same activity with the same input.</summary>
+/// <summary>
+/// One activity call of an instance: every attempt of the activity under the same <c>step</c> tag (the provider does
+/// not keep activity inputs in the history, so a call names itself with a tag its retries repeat). Untagged calls
+/// are a step per attempt.
+/// </summary>
 /// <param name="Status"><c>Completed</c>, <c>Failed</c> (its last attempt failed) or <c>Running</c>.</param>
 /// <param name="DurationMs">From scheduling to result of the last attempt.</param>
 public sealed record ActivityStep(
     string Name,
-    string? Input,
+    string Step,
     int Attempts,
     string Status,
     DateTimeOffset Scheduled,
@@ -28,7 +32,7 @@ public sealed record InstanceSteps(IReadOnlyList<ActivityStep> Steps, IReadOnlyL
 
 /// <summary>
 /// Reads an instance's history from the engine's store and folds it into steps: the retries of a call are
-/// attempts of one step (the retry handler schedules the same activity with the same input again).
+/// attempts of one step (the retry handler schedules the same activity with the same <c>step</c> tag again).
 /// </summary>
 public sealed class InstanceHistory(EngineStore store)
 {
@@ -60,8 +64,8 @@ public sealed class InstanceHistory(EngineStore store)
     /// <summary>Folds the provider's JSON history (an array of history events) into steps.</summary>
     internal static InstanceSteps Fold(JsonElement events)
     {
-        var scheduled = new Dictionary<int, (string Name, string? Input, DateTimeOffset At)>();
-        var steps = new Dictionary<(string, string?), StepBuilder>();
+        var scheduled = new Dictionary<int, (string Name, string Step)>();
+        var steps = new Dictionary<(string, string), StepBuilder>();
         var order = new List<StepBuilder>();
         var children = new List<ChildInstance>();
         if (events.ValueKind != JsonValueKind.Array)
@@ -77,11 +81,13 @@ public sealed class InstanceHistory(EngineStore store)
             {
                 case EventType.TaskScheduled:
                     var name = Text(e, "Name") ?? "?";
-                    var input = Text(e, "Input");
-                    scheduled[Int(e, "EventId")] = (name, input, at);
-                    if (!steps.TryGetValue((name, input), out var step))
+                    var id = Int(e, "EventId");
+                    var tag = e.TryGetProperty("Tags", out var tags) && tags.ValueKind == JsonValueKind.Object ? Text(tags, "step") : null;
+                    var key = tag ?? $"#{id}";
+                    scheduled[id] = (name, key);
+                    if (!steps.TryGetValue((name, key), out var step))
                     {
-                        steps[(name, input)] = step = new StepBuilder(name, input, at);
+                        steps[(name, key)] = step = new StepBuilder(name, key, at);
                         order.Add(step);
                     }
 
@@ -90,7 +96,7 @@ public sealed class InstanceHistory(EngineStore store)
                     step.LastScheduled = at;
                     break;
                 case EventType.TaskCompleted or EventType.TaskFailed when scheduled.TryGetValue(Int(e, "TaskScheduledId"), out var call):
-                    var done = steps[(call.Name, call.Input)];
+                    var done = steps[(call.Name, call.Step)];
                     done.Completed = at;
                     done.DurationMs = (at - done.LastScheduled).TotalMilliseconds;
                     done.Status = type == EventType.TaskCompleted ? "Completed" : "Failed";
@@ -107,7 +113,7 @@ public sealed class InstanceHistory(EngineStore store)
         }
 
         return new InstanceSteps(
-            order.Select(s => new ActivityStep(s.Name, s.Input, s.Attempts, s.Status, s.First, s.Completed, s.DurationMs, s.Failures)).ToList(),
+            order.Select(s => new ActivityStep(s.Name, s.Step, s.Attempts, s.Status, s.First, s.Completed, s.DurationMs, s.Failures)).ToList(),
             children);
     }
 
@@ -122,11 +128,11 @@ public sealed class InstanceHistory(EngineStore store)
     private static string? Text(JsonElement e, string property) =>
         e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private sealed class StepBuilder(string name, string? input, DateTimeOffset first)
+    private sealed class StepBuilder(string name, string step, DateTimeOffset first)
     {
         public string Name { get; } = name;
 
-        public string? Input { get; } = input;
+        public string Step { get; } = step;
 
         public DateTimeOffset First { get; } = first;
 

@@ -20,8 +20,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
     {
         var stages = new Dictionary<string, double>();
         var started = context.CurrentUtcDateTime;
-        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRun), input, ActivityRetry.Options(ActivityRetry.Defaults));
-        var retry = ActivityRetry.Options(plan.Retry);
+        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRun), input, ActivityRetry.Options(ActivityRetry.Defaults, "plan"));
 
         // Ingestion: a sub-orchestration per search keeps each history to one search's pages.
         context.SetCustomStatus(new RunProgress("ingestion", plan.Searches.Count));
@@ -31,15 +30,15 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, i) })));
         var pages = searches.SelectMany(s => s.Pages).ToList();
         var manifest = await context.CallActivityAsync<ManifestResult>(
-            nameof(WriteManifest), new ManifestInput(plan.RunId, plan.Date, pages.Select(p => p.Stored).ToList()), retry);
+            nameof(WriteManifest), new ManifestInput(plan.RunId, plan.Date, pages.Select(p => p.Stored).ToList()), ActivityRetry.Options(plan.Retry, "manifest"));
         stages["ingestion"] = (context.CurrentUtcDateTime - started).TotalSeconds;
 
         // Digestion and serving: each stage checks its data before the next one reads it.
         var run = new WarehouseInput(plan.RunId, plan.Date);
-        var staged = await Stage<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, plan.Searches.Count);
-        var normalized = await Stage<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, plan.Searches.Count);
-        var mart = await Stage<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, plan.Searches.Count);
-        var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, retry);
+        var staged = await Stage<StageResult>(context, stages, "staging", nameof(LoadStaging), run, plan);
+        var normalized = await Stage<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, plan);
+        var mart = await Stage<MartResult>(context, stages, "mart", nameof(BuildMart), run, plan);
+        var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
         return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, manifest))
@@ -53,11 +52,11 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
     }
 
     private static async Task<T> Stage<T>(
-        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, TaskOptions retry, int searches)
+        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, RunPlan plan)
     {
-        context.SetCustomStatus(new RunProgress(stage, searches));
+        context.SetCustomStatus(new RunProgress(stage, plan.Searches.Count));
         var start = context.CurrentUtcDateTime;
-        var result = await context.CallActivityAsync<T>(activity, run, retry);
+        var result = await context.CallActivityAsync<T>(activity, run, ActivityRetry.Options(plan.Retry, stage));
         stages[stage] = (context.CurrentUtcDateTime - start).TotalSeconds;
         return result;
     }

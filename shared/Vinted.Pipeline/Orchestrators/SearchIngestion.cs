@@ -25,13 +25,14 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
 
     public override async Task<SearchResult> RunAsync(TaskOrchestrationContext context, SearchRequest input)
     {
-        var retry = ActivityRetry.Options(input.Retry);
         var search = input.Search.Search;
-        var first = await context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, 1), retry);
+        var first = await context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, 1), Page(input, 1));
         var last = Math.Min(first.TotalPages, input.Search.MaxPages);
         context.SetCustomStatus(new SearchProgress(last));
         var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
-            context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), retry)));
+            context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), Page(input, page))));
         return new SearchResult([first, .. rest]);
     }
+
+    private static TaskOptions Page(SearchRequest input, int page) => ActivityRetry.Options(input.Retry, $"page-{page}");
 }

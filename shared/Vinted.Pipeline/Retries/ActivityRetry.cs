@@ -12,7 +12,12 @@ public static class ActivityRetry
     /// <summary>The policy used before a run's plan (which carries the configured one) exists.</summary>
     public static RetrySettings Defaults { get; } = new();
 
-    public static TaskOptions Options(RetrySettings settings) => TaskOptions.FromRetryHandler(context => RetryAsync(settings, context));
+    /// <summary>The history tag that names a call, so that its retries read as attempts of one step.</summary>
+    public const string StepTag = "step";
+
+    /// <summary>The options of a call named <paramref name="step"/> (unique within its orchestration) under <paramref name="settings"/>.</summary>
+    public static TaskOptions Options(RetrySettings settings, string step) =>
+        new(new TaskRetryOptions(context => RetryAsync(settings, context)), new Dictionary<string, string> { [StepTag] = step });
 
     /// <summary>Whether the failure of <paramref name="context"/> is retried, after waiting out its delay.</summary>
     internal static async Task<bool> RetryAsync(RetrySettings settings, RetryContext context)
