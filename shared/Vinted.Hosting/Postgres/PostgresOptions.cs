@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Vinted.Hosting.Postgres;
 
-/// <summary>The <c>ConnectionStrings</c> section: where the warehouse and the orchestration ledger live.</summary>
+/// <summary>The <c>ConnectionStrings</c> section: where the warehouse lives.</summary>
 public sealed class PostgresOptions
 {
     public const string Section = "ConnectionStrings";

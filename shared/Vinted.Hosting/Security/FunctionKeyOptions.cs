@@ -5,7 +5,7 @@ namespace Vinted.Hosting.Security;
 /// <summary>
 /// The <c>Functions:Keys</c> section. As in Azure Functions, a caller presents a key in the
 /// <c>x-functions-key</c> header or the <c>code</c> query parameter. The default key reads and starts;
-/// the admin key also terminates, rewinds and purges, and opens the dashboard for writing.
+/// the admin key also terminates, rewinds and purges.
 /// </summary>
 public sealed class FunctionKeyOptions
 {
