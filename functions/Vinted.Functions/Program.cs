@@ -1,4 +1,12 @@
+using Vinted.Functions.Azure;
 using Vinted.Functions.Hosting;
 
-// run: one pipeline run to completion, then exit; serve: the long-running host (timer, HTTP, dashboard).
-return await FunctionApp.RunCommandAsync(args);
+// serve: the long-running self-host (timer, HTTP, pages); run: one pipeline run to completion, then exit. Anything
+// else is the Azure Functions host starting this app as its isolated worker (--host, --port, --workerId ...).
+if (args is ["serve" or "run", ..])
+{
+    return await FunctionApp.RunCommandAsync(args);
+}
+
+await AzureFunctionsHost.Build().RunAsync();
+return 0;

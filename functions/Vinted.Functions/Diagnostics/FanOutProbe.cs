@@ -17,7 +17,7 @@ public sealed class FanOutProbe : TaskOrchestrator<ProbeInput, ProbeResult>
 {
     public override async Task<ProbeResult> RunAsync(TaskOrchestrationContext context, ProbeInput input)
     {
-        await Task.WhenAll(Enumerable.Range(1, input.Count).Select(i => context.CallActivityAsync(nameof(ProbeItem), new ProbeItemInput(i, input.DelayMs))));
+        await Task.WhenAll(Enumerable.Range(1, input.Count).Select(i => context.CallActivityAsync<int>(nameof(ProbeItem), new ProbeItemInput(i, input.DelayMs))));
         context.SetCustomStatus(new { fannedOut = input.Count });
         return await context.CallActivityAsync<ProbeResult>(nameof(ProbeSummary), input.Count);
     }

@@ -23,7 +23,7 @@ public static class RunsApi
         return app;
     }
 
-    private static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
+    internal static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
         DurableTaskClient client, TimeProvider time, CancellationToken cancellationToken, string? status = null, int top = 50, string? continuationToken = null)
     {
         var errors = new Dictionary<string, string[]>();

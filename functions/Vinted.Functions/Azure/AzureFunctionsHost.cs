@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Hosting;
+using Vinted.Functions.Monitoring;
+using Vinted.Hosting;
+using Vinted.Orchestration.Engine;
+using Vinted.Orchestration.Timer;
+using Vinted.Pipeline;
+
+namespace Vinted.Functions.Azure;
+
+/// <summary>
+/// The composition root in Azure Functions: this app as the Functions host's isolated worker. The Durable extension is
+/// the engine there; the functions of this folder hand its work to the same orchestrator and activity classes the
+/// self-host (<see cref="Hosting.FunctionApp"/>) runs.
+/// </summary>
+internal static class AzureFunctionsHost
+{
+    public static IHost Build() =>
+        new HostBuilder()
+            .ConfigureFunctionsWebApplication()
+            .ConfigureAppConfiguration(config =>
+            {
+                // host.json also holds the app's own sections (Ingestion, VintedApi, Pipeline, Schedule): read it first,
+                // under what the worker added (environment, command line), so app settings override it as in the self-host.
+                var worker = config.Sources.ToList();
+                config.Sources.Clear();
+                config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "host.json"), optional: false);
+                foreach (var source in worker)
+                {
+                    config.Add(source);
+                }
+
+                config.AddEnvironmentVariables();
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(TimeProvider.System);
+                // Inputs, outputs and custom status as the self-host stores them (camelCase, enum names): the monitoring
+                // code reads run reports in that shape.
+                services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(EngineJson.Options));
+                // HTTP answers with enum names (runtimeStatus "Running"), as the self-host gives them.
+                services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+                services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
+                services.AddMonitoring();
+                services.AddPipeline();
+            })
+            .Build();
+}

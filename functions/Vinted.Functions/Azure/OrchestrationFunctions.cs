@@ -1,0 +1,56 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Orchestrators;
+using Vinted.Warehouse.Mart;
+using Vinted.Warehouse.Normalized;
+using Vinted.Warehouse.Quality;
+using Vinted.Warehouse.Staging;
+
+namespace Vinted.Functions.Azure;
+
+/// <summary>
+/// The pipeline's orchestrators and activities (<see cref="Pipeline.PipelineTasks"/>) as Durable functions, each named
+/// after its class: the orchestrators call activities and sub-orchestrators by <c>nameof(Class)</c>. Every function
+/// only hands over to the class; FunctionMetadataTests checks that none is missing.
+/// </summary>
+public static class OrchestrationFunctions
+{
+    [Function(nameof(DailyPipeline))]
+    public static Task<RunReport> DailyPipelineOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new DailyPipeline().RunAsync(context, context.GetInput<PipelineInput>() ?? new PipelineInput());
+
+    [Function(nameof(SearchIngestion))]
+    public static Task<SearchResult> SearchIngestionOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new SearchIngestion().RunAsync(context, context.GetInput<SearchRequest>()!);
+
+    // instanceId is the orchestration's id, from the activity trigger's binding data.
+    [Function(nameof(PlanRun))]
+    public static Task<RunPlan> PlanRunActivity([ActivityTrigger] PipelineInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<PlanRun, PipelineInput, RunPlan>(input, instanceId, context);
+
+    [Function(nameof(FetchPage))]
+    public static Task<FetchResult> FetchPageActivity([ActivityTrigger] PageRequest input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<FetchPage, PageRequest, FetchResult>(input, instanceId, context);
+
+    [Function(nameof(WriteManifest))]
+    public static Task<ManifestResult> WriteManifestActivity([ActivityTrigger] ManifestInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<WriteManifest, ManifestInput, ManifestResult>(input, instanceId, context);
+
+    [Function(nameof(LoadStaging))]
+    public static Task<StageResult> LoadStagingActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<LoadStaging, WarehouseInput, StageResult>(input, instanceId, context);
+
+    [Function(nameof(Normalize))]
+    public static Task<NormalizeResult> NormalizeActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<Normalize, WarehouseInput, NormalizeResult>(input, instanceId, context);
+
+    [Function(nameof(BuildMart))]
+    public static Task<MartResult> BuildMartActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<BuildMart, WarehouseInput, MartResult>(input, instanceId, context);
+
+    [Function(nameof(ReadQualityResults))]
+    public static Task<IReadOnlyList<CheckResult>> ReadQualityResultsActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<ReadQualityResults, WarehouseInput, IReadOnlyList<CheckResult>>(input, instanceId, context);
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text.Json;
+using Cronos;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Vinted.Functions.Monitoring;
+using Vinted.Orchestration.Engine;
+using Vinted.Orchestration.Http;
+using Vinted.Orchestration.Timer;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Orchestrators;
+
+namespace Vinted.Functions.Azure;
+
+/// <summary>
+/// What starts and shows pipeline runs in Azure Functions: the daily timer, the manual start, a run's status and the
+/// monitoring run list. Routes are under <c>api/</c> as in the self-host (host.json's <c>routePrefix</c> is empty);
+/// the host checks the function keys. The Durable extension's own management API serves terminate, rewind and purge.
+/// </summary>
+public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimeProvider time, ILogger<Triggers> logger)
+{
+    /// <summary>A timer firing this much before its slot still belongs to it (timers can wake a little early).</summary>
+    internal static readonly TimeSpan EarlyFire = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The daily run. The schedule is the app setting <c>Schedule__Cron</c> (the host resolves <c>%Schedule:Cron%</c> from
+    /// app settings, not from host.json). The instance id comes from the slot, as the self-host's timer makes it, and
+    /// every status is a dedupe status, so a slot fired twice (a past-due catch-up, a second instance) starts one run.
+    /// </summary>
+    [Function("DailyTimer")]
+    public async Task DailyTimerAsync(
+        [TimerTrigger("%Schedule:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var options = schedule.Value;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var slot = SlotAt(options, time.GetUtcNow());
+        var instanceId = TimerTrigger.InstanceIdFor(options.Name, slot);
+        var started = await StartOnceAsync(client, instanceId, new PipelineInput { Slot = slot, Trigger = "timer" }, cancellationToken);
+        LogTimerSlot(options.Name, slot, started ? "started" : "already taken", instanceId, timer.IsPastDue);
+    }
+
+    /// <summary>
+    /// A manual run: the body is an optional <see cref="PipelineInput"/>; the answer is Durable Functions' check-status
+    /// payload (202, with the management links).
+    /// </summary>
+    [Function("StartRun")]
+    public static async Task<HttpResponseData> StartRunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/runs")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        if (!TryReadInput(body.ToArray(), out var input, out var error))
+        {
+            var problem = request.CreateResponse(HttpStatusCode.BadRequest);
+            problem.Headers.Add("Content-Type", "application/problem+json");
+            await problem.WriteStringAsync(JsonSerializer.Serialize(
+                new ProblemDetails { Status = 400, Title = "The input does not fit the pipeline", Detail = error }, EngineJson.Options), cancellationToken);
+            return problem;
+        }
+
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), input, cancellationToken);
+        return await client.CreateCheckStatusResponseAsync(request, instanceId, cancellationToken);
+    }
+
+    /// <summary>A run's status in the shape of Durable Functions' status query: 202 while it runs, 200 once it has finished.</summary>
+    [Function("GetRun")]
+    public static async Task<IResult> GetRunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/runs/{instanceId}")] HttpRequest request,
+        string instanceId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        if (metadata is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No instance '{instanceId}'");
+        }
+
+        var status = InstanceStatus.From(metadata);
+        return DurableHttpApi.IsTerminal(status.RuntimeStatus) ? TypedResults.Ok(status) : TypedResults.Json(status, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>The monitoring run list, the self-host's <c>GET /api/monitoring/runs</c>: same code, same answers.</summary>
+    [Function("MonitoringRuns")]
+    public async Task<IResult> MonitoringRunsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/monitoring/runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        var top = 50;
+        if (query.TryGetValue("top", out var text) && !int.TryParse(text, out top))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"'{text}' is not a number."] });
+        }
+
+        return await RunsApi.ListAsync(client, time, cancellationToken, query["status"], top, query["continuationToken"]);
+    }
+
+    /// <summary>The slot a timer firing at <paramref name="now"/> belongs to: the schedule's latest occurrence then.</summary>
+    internal static DateTimeOffset SlotAt(ScheduleOptions options, DateTimeOffset now)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        var cron = CronExpression.Parse(options.Cron);
+        var slot = cron.GetOccurrences(now - TimeSpan.FromDays(366), now + EarlyFire, zone, fromInclusive: true, toInclusive: true).LastOrDefault();
+        return slot == default ? now : slot;
+    }
+
+    /// <summary>Reads a start request's body: empty or <c>null</c> is the default input; the trigger defaults to <c>http</c>.</summary>
+    internal static bool TryReadInput(byte[] body, out PipelineInput input, out string? error)
+    {
+        input = new PipelineInput { Trigger = "http" };
+        error = null;
+        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            return true;
+        }
+
+        try
+        {
+            if (JsonSerializer.Deserialize<PipelineInput>(body, EngineJson.Options) is { } read)
+            {
+                input = read with { Trigger = read.Trigger ?? "http" };
+            }
+
+            return true;
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Starts the slot's run unless its instance id was ever used; returns whether this call started it.</summary>
+    private static async Task<bool> StartOnceAsync(DurableTaskClient client, string instanceId, PipelineInput input, CancellationToken cancellationToken)
+    {
+        // The look-up first: a backend that ignores dedupe statuses would otherwise restart a finished slot.
+        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses(Enum.GetValues<OrchestrationRuntimeStatus>());
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), input, options, cancellationToken);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // Taken between the look-up and the start (OrchestrationAlreadyExistsException).
+            return false;
+        }
+    }
+
+    [LoggerMessage(700, LogLevel.Information, "Timer {Schedule} slot {Slot}: {Outcome} {InstanceId} (past due: {PastDue})")]
+    private partial void LogTimerSlot(string schedule, DateTimeOffset slot, string outcome, string instanceId, bool pastDue);
+}
