@@ -57,6 +57,15 @@ public sealed class EngineClient(EngineStore store, TimeProvider time) : Durable
             throw new InvalidOperationException($"An instance with id '{instance.InstanceId}' already exists and may not be replaced: {e.Message}", e);
         }
 
+        // The provider checks the dedupe statuses, sends the start and then writes the instance: of starts racing for
+        // one id, all pass the check, one write wins and the others are dropped silently (their starts are discarded
+        // and only one execution runs). Which start won is read back, so a loser is refused like any duplicate.
+        var stored = await store.Client.GetOrchestrationStateAsync(instance.InstanceId, executionId: null);
+        if (stored is not null && stored.OrchestrationInstance.ExecutionId != instance.ExecutionId)
+        {
+            throw new InvalidOperationException($"An instance with id '{instance.InstanceId}' was started by another caller at the same time.");
+        }
+
         return instance.InstanceId;
     }
 

@@ -1,0 +1,139 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Vinted.Orchestration.Http;
+using Vinted.Orchestration.IntegrationTests.Infrastructure;
+
+namespace Vinted.Orchestration.IntegrationTests;
+
+/// <summary>Calls a different activity when it replays: as if its code had changed while an instance ran.</summary>
+public sealed class DivergingOrchestrator : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        var first = await context.CallActivityAsync<int>(context.IsReplaying ? nameof(Sum) : nameof(AddOne), input);
+        return await context.CallActivityAsync<int>(nameof(AddOne), first);
+    }
+}
+
+/// <summary>Awaits a real delay (not a durable timer) before its activity call.</summary>
+public sealed class DelayingOrchestrator : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+#pragma warning disable DURABLE0003 // on purpose: the test shows what the engine does with it
+        await Task.Delay(100);
+#pragma warning restore DURABLE0003
+        return await context.CallActivityAsync<int>(nameof(AddOne), input);
+    }
+}
+
+/// <summary>Awaits work on the thread pool before its activity call.</summary>
+public sealed class TaskRunOrchestrator : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+#pragma warning disable DURABLE0004 // on purpose: the test shows what the engine does with it
+        var doubled = await Task.Run(() => input * 2);
+#pragma warning restore DURABLE0004
+        return await context.CallActivityAsync<int>(nameof(AddOne), doubled);
+    }
+}
+
+/// <summary>
+/// Orchestrator code that breaks the replay rules. The host keeps no extended sessions, so every work item replays
+/// the history, as after a host restart or an evicted session.
+/// </summary>
+public sealed class DeterminismTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private EngineHost _host = null!;
+
+    public async Task InitializeAsync() =>
+        _host = await EngineHost.StartAsync(
+            LocalStack.NewHubName(),
+            engine => engine
+                .AddOrchestrator<DivergingOrchestrator>().AddOrchestrator<DelayingOrchestrator>().AddOrchestrator<TaskRunOrchestrator>()
+                .AddActivity<AddOne>().AddActivity<Sum>(),
+            new Dictionary<string, string?> { ["DurableTask:ExtendedSessionsEnabled"] = "false" },
+            s => s.AddSingleton<Effects>());
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Replay_DifferentActivityCall_FailsTheInstance()
+    {
+        var status = await _host.RunAsync(nameof(DivergingOrchestrator), 7);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, status.RuntimeStatus);
+        var error = InstanceStatus.From(status).Error!;
+        Assert.Contains("NonDeterministicOrchestrationException", error, StringComparison.Ordinal);
+        Assert.Contains("'AddOne'", error, StringComparison.Ordinal);
+        Assert.Contains("'Sum'", error, StringComparison.Ordinal);
+        Assert.Equal(0, _host.Get<Effects>().Count($"add:{status.InstanceId}:8")); // the second step never ran
+    }
+
+    /// <summary>
+    /// The code after a real delay runs on a timer thread, outside the work item: its activity call is never
+    /// scheduled and the instance stays Running with nothing to wake it (never Completed, never with a result).
+    /// </summary>
+    [Fact]
+    public async Task TaskDelayInOrchestrator_InstanceHangsRunningWithoutScheduling()
+    {
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DelayingOrchestrator), 5);
+
+        var status = await WatchAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, status.RuntimeStatus);
+        Assert.Null(status.SerializedOutput);
+        Assert.Empty((await _host.History.ReadAsync(id, CancellationToken.None)).Steps);
+        Assert.Equal(0, _host.Get<Effects>().Count($"add:{id}:5"));
+        await TerminateAsync(id);
+    }
+
+    /// <summary>
+    /// Task.Run races the orchestrator thread: when its result is there before the await, the call is scheduled;
+    /// the replay then loses the race and fails as non-deterministic. Either way the instance never completes.
+    /// </summary>
+    [Fact]
+    public async Task TaskRunInOrchestrator_InstanceNeverCompletes()
+    {
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TaskRunOrchestrator), 5);
+
+        var status = await WatchAsync(id);
+
+        Assert.Contains(status.RuntimeStatus, new[] { OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Failed });
+        if (status.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
+        {
+            Assert.Contains("NonDeterministicOrchestrationException", InstanceStatus.From(status).Error, StringComparison.Ordinal);
+        }
+        else
+        {
+            await TerminateAsync(id);
+        }
+    }
+
+    /// <summary>Watches an instance for <see cref="Patience"/> or until it finishes; it must never complete.</summary>
+    private async Task<OrchestrationMetadata> WatchAsync(string id)
+    {
+        using var cts = new CancellationTokenSource(Patience);
+        OrchestrationMetadata status;
+        try
+        {
+            status = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            status = (await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
+        }
+
+        Assert.NotEqual(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        return status;
+    }
+
+    private async Task TerminateAsync(string id)
+    {
+        await _host.Client.TerminateInstanceAsync(id, "test over");
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _host.WaitAsync(id)).RuntimeStatus);
+    }
+}
