@@ -175,6 +175,39 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restart_ActiveIs409_DefaultKeyIs403_FinishedIsStartedAgainUnderItsId()
+    {
+        using var start = await SendAsync(HttpMethod.Post, "/api/orchestrators/SlowChain", _stack.DefaultKey, "500");
+        var id = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        using var whileActive = await SendAsync(HttpMethod.Post, $"{Instances}/{id}/restart", _stack.AdminKey);
+        using var withDefaultKey = await SendAsync(HttpMethod.Post, $"{Instances}/{id}/restart", _stack.DefaultKey);
+        await WaitForStatusAsync(id!, "Completed");
+        var first = await StatusAsync(id!);
+
+        using var restarted = await SendAsync(HttpMethod.Post, $"{Instances}/{id}/restart", _stack.AdminKey);
+        await Eventually.WaitForAsync(
+            async () => (await StatusAsync(id!)) is var s && s.GetProperty("runtimeStatus").GetString() == "Completed"
+                && s.GetProperty("lastUpdatedTime").GetDateTimeOffset() > first.GetProperty("lastUpdatedTime").GetDateTimeOffset(),
+            TimeSpan.FromSeconds(60));
+        using var unknown = await SendAsync(HttpMethod.Post, $"{Instances}/no-such-instance/restart", _stack.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Conflict, whileActive.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withDefaultKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
+        Assert.Equal(id, (await restarted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private async Task<JsonElement> StatusAsync(string id)
+    {
+        using var poll = await SendAsync(HttpMethod.Get, $"{Instances}/{id}", _stack.DefaultKey);
+        return await poll.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private Task WaitForStatusAsync(string id, string status) =>
+        Eventually.WaitForAsync(async () => (await StatusAsync(id)).GetProperty("runtimeStatus").GetString() == status, TimeSpan.FromSeconds(60));
+
+    [Fact]
     public async Task List_BadStatusIs400_PagingFollowsContinuationHeader()
     {
         using var bad = await SendAsync(HttpMethod.Get, $"{Instances}?runtimeStatus=Sleeping", _stack.DefaultKey);

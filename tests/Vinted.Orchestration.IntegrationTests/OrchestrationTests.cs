@@ -126,6 +126,35 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Equal(1, _effects.Count($"add:{failed.InstanceId}:100"));
     }
 
+    /// <summary>What works where rewind does not: a failed instance started again under its id, with its input, from the top.</summary>
+    [Fact]
+    public async Task Restart_FailedInstanceAfterRetries_RunsAgainUnderItsIdWithItsInput()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var failed = await _host.RunAsync(nameof(RetryingOrchestrator), new FlakyInput(key, FailTimes: 3));
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+
+        var id = await _host.Client.RestartAsync(failed.InstanceId);
+        await _host.WaitUntilAsync(id, m => m.IsCompleted && m.LastUpdatedAt > failed.LastUpdatedAt);
+        var status = (await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
+
+        Assert.Equal(failed.InstanceId, id);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal("101:ok after 4", status.ReadOutputAs<string>());
+        Assert.Equal(failed.SerializedInput, status.SerializedInput);
+        Assert.Equal(2, _effects.Count($"add:{failed.InstanceId}:100")); // from the top: idempotent activities make that safe
+    }
+
+    [Fact]
+    public async Task Restart_ActiveInstance_IsRefused()
+    {
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowChain), 2_000);
+        await _host.Client.WaitForInstanceStartAsync(id);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _host.Client.RestartAsync(id));
+        await _host.Client.TerminateInstanceAsync(id, "test done");
+    }
+
     [Fact]
     public async Task Rewind_InstanceNotFailed_IsRefused()
     {

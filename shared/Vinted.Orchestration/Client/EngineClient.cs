@@ -173,6 +173,39 @@ public sealed class EngineClient(EngineStore store, TimeProvider time) : Durable
         await store.RewindAsync(instanceId, reason);
     }
 
+    /// <summary>
+    /// Starts a finished instance again with its name and input, under its id (a new execution replaces the old one) or a
+    /// new one. An active instance is refused with <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public override async Task<string> RestartAsync(string instanceId, bool restartWithNewInstanceId = false, CancellationToken cancellation = default)
+    {
+        var state = await store.Client.GetOrchestrationStateAsync(instanceId, executionId: null)
+            ?? throw new ArgumentException($"No instance '{instanceId}'.", nameof(instanceId));
+        if (!Terminal.Contains((OrchestrationRuntimeStatus)state.OrchestrationStatus))
+        {
+            throw new InvalidOperationException($"Instance '{instanceId}' is {state.OrchestrationStatus}: only a finished instance can be restarted.");
+        }
+
+        var instance = new OrchestrationInstance
+        {
+            InstanceId = restartWithNewInstanceId ? Guid.NewGuid().ToString("N") : instanceId,
+            ExecutionId = Guid.NewGuid().ToString("N"),
+        };
+
+        // The stored input as it is: serializing it again would wrap the JSON text in a string.
+        var started = new ExecutionStartedEvent(-1, state.Input) { Name = state.Name, Version = state.Version ?? string.Empty, OrchestrationInstance = instance };
+        try
+        {
+            await store.Client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, ActiveStatuses);
+        }
+        catch (OrchestrationAlreadyExistsException e)
+        {
+            throw new InvalidOperationException($"Instance '{instance.InstanceId}' was started again meanwhile: {e.Message}", e);
+        }
+
+        return instance.InstanceId;
+    }
+
     public override ValueTask DisposeAsync() => default;
 
     private static readonly OrchestrationRuntimeStatus[] Terminal =

@@ -31,6 +31,7 @@ public static class DurableHttpApi
         instances.MapGet("/{instanceId}", GetStatusAsync).RequireFunctionKey();
         instances.MapPost("/{instanceId}/terminate", TerminateAsync).RequireFunctionKey(KeyLevel.Admin);
         instances.MapPost("/{instanceId}/rewind", RewindAsync).RequireFunctionKey(KeyLevel.Admin);
+        instances.MapPost("/{instanceId}/restart", RestartAsync).RequireFunctionKey(KeyLevel.Admin);
         instances.MapDelete("/{instanceId}", PurgeAsync).RequireFunctionKey(KeyLevel.Admin);
         instances.MapDelete("/", PurgeManyAsync).RequireFunctionKey(KeyLevel.Admin);
         return app;
@@ -186,6 +187,24 @@ public static class DurableHttpApi
         catch (InvalidOperationException e)
         {
             return Problem(StatusCodes.Status410Gone, "Only a failed instance can be rewound", e.Message);
+        }
+    }
+
+    private static async Task<IResult> RestartAsync(string instanceId, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await client.RestartAsync(instanceId, restartWithNewInstanceId: false, cancellationToken);
+            var links = CheckStatusFor(request, id);
+            return TypedResults.Accepted(links.StatusQueryGetUri, links);
+        }
+        catch (ArgumentException)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No instance '{instanceId}'", null);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Only a finished instance can be restarted", e.Message);
         }
     }
 

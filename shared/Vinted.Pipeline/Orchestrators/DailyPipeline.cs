@@ -24,10 +24,11 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
 
         // Ingestion: a sub-orchestration per search keeps each history to one search's pages.
         context.SetCustomStatus(new RunProgress("ingestion", plan.Searches.Count));
+        var execution = context.NewGuid();
         var searches = await Task.WhenAll(plan.Searches.Select((search, i) => context.CallSubOrchestratorAsync<SearchResult>(
             nameof(SearchIngestion),
             new SearchRequest(plan.RunId, plan.Date, search, plan.Retry),
-            new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, i) })));
+            new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, execution, i) })));
         var pages = searches.SelectMany(s => s.Pages).ToList();
         var manifest = await context.CallActivityAsync<ManifestResult>(
             nameof(WriteManifest), new ManifestInput(plan.RunId, plan.Date, pages.Select(p => p.Stored).ToList()), ActivityRetry.Options(plan.Retry, "manifest"));

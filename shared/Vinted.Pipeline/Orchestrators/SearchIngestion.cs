@@ -20,8 +20,12 @@ public sealed record SearchProgress(int Pages);
 /// </summary>
 public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResult>
 {
-    /// <summary>The instance id of a run's <paramref name="index"/>-th search: stable, so a replay finds the same child.</summary>
-    public static string InstanceIdFor(string runId, int index) => $"{runId}:search-{index:D3}";
+    /// <summary>
+    /// The instance id of the <paramref name="index"/>-th search of an execution of run <paramref name="runId"/>.
+    /// <paramref name="execution"/> (the orchestration's <c>NewGuid</c>, the same on every replay) tells a restart of the
+    /// run under its id from the first execution, so a restart never reuses a finished child's id.
+    /// </summary>
+    public static string InstanceIdFor(string runId, Guid execution, int index) => $"{runId}:{execution.ToString("N")[..8]}:search-{index:D3}";
 
     public override async Task<SearchResult> RunAsync(TaskOrchestrationContext context, SearchRequest input)
     {
