@@ -69,7 +69,7 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
         Console.WriteLine($"host process peak working set since start: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
         if (azurite is { } pid && ReadStatusKb(pid, "VmHWM") is { } hwm)
         {
-            Console.WriteLine($"Azurite (pid {pid}) peak resident set since it started (VmHWM): {hwm / 1024.0:F0} MiB");
+            Console.WriteLine($"Azurite (pid {pid}) peak resident set since it started (VmHWM): {hwm / 1048576.0:F0} MiB");
         }
         else
         {
@@ -145,7 +145,8 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
         }
     }
 
-    private static async Task DeleteHubAsync(string hub, string storage)
+    /// <summary>Deletes a benchmark's task hub (tables, queues, containers) from the storage account.</summary>
+    internal static async Task DeleteHubAsync(string hub, string storage)
     {
         var service = new DurableTask.AzureStorage.AzureStorageOrchestrationService(new DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
         {

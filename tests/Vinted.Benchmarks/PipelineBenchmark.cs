@@ -72,6 +72,10 @@ internal sealed class PipelineBenchmark : IBenchmark
         wall.Stop();
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
         await app.StopAsync(cancellationToken);
+        if (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
+        {
+            await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
+        }
         if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
             Console.Error.WriteLine($"run {id} ended {status.RuntimeStatus}: {status.FailureDetails?.ErrorMessage}");
