@@ -180,6 +180,7 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
             .Select(m => (Slot: m.Groups["slot"].Value, Outcome: m.Groups["outcome"].Value, Id: m.Groups["id"].Value))
             .ToList();
         Assert.NotEmpty(fired);
+        output.WriteLine($"timer slots fired: {string.Join("; ", fired.Select(f => $"{f.Id} {f.Outcome}"))}");
         foreach (var slot in fired.GroupBy(f => f.Id))
         {
             Assert.Single(slot, f => f.Outcome is "Started" or "Skipped");
@@ -191,6 +192,12 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
             var runs = instances.Where(i => i.GetProperty("name").GetString() == "DailyPipeline").Select(i => i.GetProperty("instanceId").GetString()!).ToList();
             Assert.All(runs, r => Assert.StartsWith("daily-", r, StringComparison.Ordinal));
             Assert.Equal(fired.Where(f => f.Outcome == "Started").Select(f => f.Id).Order(), runs.Order());
+        }
+
+        // One execution of the run: with no fault and no kill, every page was requested once.
+        if (fired.Select(f => f.Id).Distinct().Count() == 1)
+        {
+            Assert.Equal(status.GetProperty("output").GetProperty("ingestion").GetProperty("pages").GetInt32(), rig.Simulator.State.Count("requests"));
         }
 
         // Both processes fetched pages: the work was shared, not done by one host while the other idled.

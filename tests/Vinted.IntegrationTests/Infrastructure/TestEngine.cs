@@ -51,7 +51,7 @@ public static class TestEngine
         return services.BuildServiceProvider();
     }
 
-    /// <summary>Deletes the hub's tables, queues and containers from Azurite (best effort: a test's leftovers only cost space).</summary>
+    /// <summary>Deletes the hub's tables (the timer's slot table too), queues and containers from Azurite (best effort: a test's leftovers only cost space).</summary>
     public static async Task DeleteHubAsync(string hubName)
     {
         try
@@ -62,6 +62,7 @@ public static class TestEngine
                 StorageAccountClientProvider = new StorageAccountClientProvider(LocalStack.Instance.AzureWebJobsStorage),
             });
             await service.DeleteAsync();
+            await new Azure.Data.Tables.TableClient(LocalStack.Instance.AzureWebJobsStorage, Vinted.Orchestration.Timer.TimerTrigger.SlotTableName(hubName)).DeleteAsync();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
