@@ -12,11 +12,21 @@ dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build fa
 # The browser tests need Debian's chromium; installed here when missing.
 infra/local/chromium.sh || { echo "chromium install failed"; exit 1; }
 
-# One project at a time: the machine has two cores, and integration tests share the stack.
+# One test project after another, never in parallel: `dotnet test Vinted.sln` runs projects side by side, and a
+# test that restarts PostgreSQL or stops the S3 server would break another project's tests; the machine also has
+# two cores. The projects are every csproj under tests/ that MSBuild calls a test project (the benchmarks are not).
 status=0
-dotnet test Vinted.sln -c Release --no-build -nologo --tl:off \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" \
-  -- RunConfiguration.TestSessionTimeout=3600000 || status=$?
+failed_projects=()
+mapfile -t projects < <(find tests -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  [[ $name == *Benchmarks* ]] && continue
+  [[ $(dotnet msbuild "$project" -getProperty:IsTestProject 2>/dev/null) == true ]] || continue
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo --tl:off \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" \
+    -- RunConfiguration.TestSessionTimeout=3600000 || { status=1; failed_projects+=("$name"); }
+done
 
 passed=0 failed=0 skipped=0 total=0
 for trx in "$RESULTS"/*.trx; do
@@ -34,5 +44,8 @@ echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [[ $total -eq 0 ]]; then
   echo "no test ran: failing the run"
   exit 1
+fi
+if [[ $status -ne 0 ]]; then
+  echo "failing test projects: ${failed_projects[*]}"
 fi
 [[ $failed -eq 0 && $status -eq 0 ]] || exit 1

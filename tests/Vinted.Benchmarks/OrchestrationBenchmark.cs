@@ -1,105 +1,207 @@
 using System.Diagnostics;
-using Hangfire;
-using Microsoft.Extensions.Configuration;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Vinted.Orchestration;
-using Vinted.Orchestration.Client;
+using Vinted.Functions.Diagnostics;
+using Vinted.Functions.Hosting;
 
 namespace Vinted.Benchmarks;
 
 /// <summary>
-/// No-op activities through fan-out/fan-in, against raw Hangfire jobs on the same storage, queue and
-/// workers in the same run: what the durable layer costs on top of Hangfire.
+/// The engine's fan-out/fan-in: <see cref="FanOutProbe"/> with 1,000 and 10,000 no-op activities (each records its
+/// item in PostgreSQL, nothing else), on the Durable Task engine over Azurite, in this one process (the function
+/// app's own composition, on a task hub of its own). Prints activities per second, the host's peak working set and
+/// Azurite's peak resident memory, read from /proc for the process that listens on Azurite's queue port.
 /// </summary>
-internal sealed class OrchestrationBenchmark : IBenchmark
+internal sealed partial class OrchestrationBenchmark : IBenchmark
 {
     public string Name => "orchestration";
 
-    public string Description => "no-op fan-out/fan-in at 1,000 and 10,000 activities vs raw Hangfire jobs [--workers N] [--sizes 1000,10000]";
+    public string Description => "FanOutProbe no-op fan-out/fan-in on the engine at 1,000 and 10,000 activities: activities/s, peak memory [--activities N (concurrent, default 16)] [--sizes 1000,10000]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
-        var workers = arguments.Int("workers", 8);
-        var sizes = arguments.Text("sizes", "1000,10000").Split(',').Select(int.Parse).ToArray();
+        var concurrency = arguments.Int("activities", 16);
+        var sizes = arguments.Text("sizes", "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var storage = Environment.GetEnvironmentVariable("AzureWebJobsStorage")
+            ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: run benchmarks with ./vinted bench.");
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_orchestration");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Warehouse"] = connectionString,
-            ["Orchestration:QueuePollInterval"] = "00:00:00.100",
-            ["Orchestration:Workers:default"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orchestration:Workers:orchestrators"] = "1",
-        });
-        builder.Services.AddDurableOrchestration().AddOrchestrator<NoOpFanOut>().AddActivity<NoOp>().AddWorkers();
-        builder.Services.AddTransient<RawJob>();
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        var client = host.Services.GetRequiredService<DurableClient>();
-        var jobs = host.Services.GetRequiredService<IBackgroundJobClient>();
+        var hub = $"bench{Guid.NewGuid():N}"[..17];
+        await using var app = FunctionApp.Build(
+        [
+            $"--ConnectionStrings:Warehouse={connectionString}",
+            "--Http:Urls=http://127.0.0.1:0",
+            "--Schedule:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+            $"--DurableTask:HubName={hub}",
+            $"--DurableTask:MaxConcurrentActivities={concurrency}",
+            "--DurableTask:Retention=00:00:00",
+        ]);
+        await app.StartAsync(cancellationToken);
+        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        var azurite = AzuritePid(storage);
+        using var sampler = new MemorySampler(azurite);
 
-        Console.WriteLine($"workers: {workers} on queue 'default', PostgreSQL and host on one machine ({Environment.ProcessorCount} cores)");
-        Console.WriteLine($"{"activities",10} {"durable s",10} {"act/s",8} {"executions",10} {"raw hangfire s",15} {"jobs/s",8} {"overhead",9}");
+        Console.WriteLine(
+            $"engine: DurableTask.Core + Azure Storage provider on Azurite, hub {hub}, {concurrency} concurrent activities, " +
+            $"host, Azurite and PostgreSQL on one machine ({Environment.ProcessorCount} cores)");
+        Console.WriteLine($"{"activities",10} {"seconds",8} {"act/s",7} {"host peak MiB",14} {"azurite peak MiB",17}  check");
+        var failed = false;
         foreach (var size in sizes)
         {
-            var durable = Stopwatch.StartNew();
-            var id = await client.StartNewAsync(nameof(NoOpFanOut), size, cancellationToken: cancellationToken);
-            var status = await client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(30), TimeSpan.FromMilliseconds(100), cancellationToken);
-            durable.Stop();
-            if (status?.RuntimeStatus != OrchestrationRuntimeStatus.Completed || status.ReadOutputAs<int>() != size)
-            {
-                Console.Error.WriteLine($"fan-out of {size} did not complete: {status?.RuntimeStatus} {status?.Error}");
-                return 1;
-            }
-
-            RawJob.Reset();
-            var raw = Stopwatch.StartNew();
-            for (var i = 0; i < size; i++)
-            {
-                jobs.Enqueue<RawJob>(j => j.Run());
-            }
-
-            while (RawJob.Done < size)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-
-            raw.Stop();
+            sampler.Reset();
+            var watch = Stopwatch.StartNew();
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutProbe), new ProbeInput(size), cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMinutes(60));
+            var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+            watch.Stop();
+            var result = status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? status.ReadOutputAs<ProbeResult>() : null;
+            var ok = result is not null && result.Items == size && result.DistinctItems == size;
+            failed |= !ok;
             Console.WriteLine(
-                $"{size,10:N0} {durable.Elapsed.TotalSeconds,10:F1} {size / durable.Elapsed.TotalSeconds,8:F0} {status.Executions,10} " +
-                $"{raw.Elapsed.TotalSeconds,15:F1} {size / raw.Elapsed.TotalSeconds,8:F0} {durable.Elapsed / raw.Elapsed,8:F2}x");
+                $"{size,10:N0} {watch.Elapsed.TotalSeconds,8:F1} {size / watch.Elapsed.TotalSeconds,7:F0} {sampler.HostPeak / 1048576.0,14:F0} " +
+                $"{(sampler.AzuritePeak is { } a ? (a / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "n/a"),17}  " +
+                (ok ? $"{result!.Items:N0} items, {result.TotalAttempts:N0} executions" : $"FAILED: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}"));
         }
 
-        await host.StopAsync(cancellationToken);
-        return 0;
-    }
-
-    internal sealed class NoOpFanOut : TaskOrchestrator<int, int>
-    {
-        public override async Task<int> RunAsync(TaskOrchestrationContext context, int count)
+        Console.WriteLine($"host process peak working set since start: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+        if (azurite is { } pid && ReadStatusKb(pid, "VmHWM") is { } hwm)
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => context.CallActivityAsync<int>(nameof(NoOp), i)));
-            return results.Length;
+            Console.WriteLine($"Azurite (pid {pid}) peak resident set since it started (VmHWM): {hwm / 1048576.0:F0} MiB");
+        }
+        else
+        {
+            Console.WriteLine("Azurite's memory: no process found listening on its port (not readable from /proc here)");
+        }
+
+        await app.StopAsync(cancellationToken);
+        await DeleteHubAsync(hub, storage);
+        return failed ? 1 : 0;
+    }
+
+    /// <summary>The pid of the process listening on the queue endpoint's port of <paramref name="storage"/>, from /proc.</summary>
+    private static int? AzuritePid(string storage)
+    {
+        try
+        {
+            var port = QueuePort().Match(storage) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 10001;
+            var inodes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists))
+            {
+                foreach (var line in File.ReadLines(table).Skip(1))
+                {
+                    var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    // local_address is HEX_IP:HEX_PORT; state 0A is LISTEN; field 9 is the socket's inode.
+                    if (f.Length > 9 && f[3] == "0A" && int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port)
+                    {
+                        inodes.Add($"socket:[{f[9]}]");
+                    }
+                }
+            }
+
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    foreach (var fd in Directory.EnumerateFiles(Path.Combine(dir, "fd")))
+                    {
+                        if (new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target))
+                        {
+                            return pid;
+                        }
+                    }
+                }
+                catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+                {
+                    // A process that ended or is not ours to read.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            Console.Error.WriteLine($"reading /proc: {e.Message}");
+        }
+
+        return null;
+    }
+
+    private static long? ReadStatusKb(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
-    internal sealed class NoOp : TaskActivity<int, int>
+    /// <summary>Deletes a benchmark's task hub (tables, queues, containers) from the storage account.</summary>
+    internal static async Task DeleteHubAsync(string hub, string storage)
     {
-        public override Task<int> RunAsync(TaskActivityContext context, int input, CancellationToken cancellationToken) => Task.FromResult(input);
+        var service = new DurableTask.AzureStorage.AzureStorageOrchestrationService(new DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = hub,
+            StorageAccountClientProvider = new DurableTask.AzureStorage.StorageAccountClientProvider(storage),
+        });
+        await service.DeleteAsync();
     }
 
-    /// <summary>The same no-op as a plain Hangfire job.</summary>
-    internal sealed class RawJob
+    [GeneratedRegex(@"QueueEndpoint=https?://[^:/;]+:(\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex QueuePort();
+
+    /// <summary>Samples this process's working set and Azurite's resident set every 200 ms.</summary>
+    private sealed class MemorySampler : IDisposable
     {
-        private static int _done;
+        private readonly int? _azurite;
+        private readonly Timer _timer;
+        private long _hostPeak;
+        private long _azuritePeak = -1;
 
-        public static int Done => Volatile.Read(ref _done);
+        public MemorySampler(int? azurite)
+        {
+            _azurite = azurite;
+            _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
+        }
 
-        public static void Reset() => Interlocked.Exchange(ref _done, 0);
+        public long HostPeak => Interlocked.Read(ref _hostPeak);
 
-        [AutomaticRetry(Attempts = 0)]
-        public void Run() => Interlocked.Increment(ref _done);
+        public long? AzuritePeak => Interlocked.Read(ref _azuritePeak) is var a && a >= 0 ? a : null;
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _hostPeak, 0);
+            Interlocked.Exchange(ref _azuritePeak, -1);
+            Sample();
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Sample()
+        {
+            using var self = Process.GetCurrentProcess();
+            Max(ref _hostPeak, self.WorkingSet64);
+            if (_azurite is { } pid && ReadStatusKb(pid, "VmRSS") is { } rss)
+            {
+                Max(ref _azuritePeak, rss);
+            }
+        }
+
+        private static void Max(ref long target, long value)
+        {
+            long seen;
+            while ((seen = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
     }
 }

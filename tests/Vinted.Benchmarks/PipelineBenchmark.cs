@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Hosting;
-using Vinted.Functions.Ingestion;
-using Vinted.Functions.Pipeline;
-using Vinted.Orchestration;
 using Vinted.Orchestration.Client;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Options;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.Simulator;
 
 namespace Vinted.Benchmarks;
@@ -17,14 +18,15 @@ internal sealed class PipelineBenchmark : IBenchmark
 {
     public string Name => "pipeline";
 
-    public string Description => "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--fetch-workers 8]";
+    public string Description => "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 710_000); // per domain; about 70 % are visible on the day
-        var fetchWorkers = arguments.Int("fetch-workers", 8);
+        var concurrency = arguments.Int("activities", 16);
         var day = new DateOnly(2026, 10, 1);
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
+        var hub = $"bench{Guid.NewGuid():N}"[..17];
         await using var simulator = await SimulatorHost.StartAsync(
             new SimulatorOptions { Listings = listings, Date = day, MaxReachableResults = 10_000_000, MarketDays = 30, MarketStart = day.AddDays(-29) },
             cancellationToken);
@@ -42,8 +44,9 @@ internal sealed class PipelineBenchmark : IBenchmark
             "--Http:Urls=http://127.0.0.1:0",
             "--Schedule:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
-            "--Orchestration:QueuePollInterval=00:00:00.100",
-            $"--Orchestration:Workers:fetch={fetchWorkers}",
+            $"--DurableTask:HubName={hub}",
+            $"--DurableTask:MaxConcurrentActivities={concurrency}",
+            "--DurableTask:Retention=00:00:00",
             "--Ingestion:MaxReachableResults=10000000",
             .. new[] { "pt", "fr" }.SelectMany(d => new[]
             {
@@ -53,27 +56,38 @@ internal sealed class PipelineBenchmark : IBenchmark
             }),
         ]);
         await app.StartAsync(cancellationToken);
-        var client = app.Services.GetRequiredService<DurableClient>();
-        Console.WriteLine($"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; fetch workers {fetchWorkers}; {Environment.ProcessorCount} cores; simulator, host, PostgreSQL and S3 server on this machine");
+        var client = app.Services.GetRequiredService<DurableTaskClient>();
+        Console.WriteLine(
+            $"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; {concurrency} concurrent activities; " +
+            $"{Environment.ProcessorCount} cores; simulator and host in this process, PostgreSQL, S3 server and Azurite on this machine");
 
         var wall = Stopwatch.StartNew();
-        var id = await client.StartNewAsync(
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(DailyPipeline),
             new PipelineInput { Date = day, Trigger = "bench", Searches = [.. searches.Select(s => new SearchSpec { Search = s, MaxPages = 10_000 })] },
-            cancellationToken: cancellationToken);
-        var status = await client.WaitForCompletionAsync(id, TimeSpan.FromHours(2), TimeSpan.FromSeconds(1), cancellationToken);
+            cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromHours(2));
+        var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         wall.Stop();
+        var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
         await app.StopAsync(cancellationToken);
-        if (status?.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        if (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
         {
-            Console.Error.WriteLine($"run {id} ended {status?.RuntimeStatus}: {status?.Error}");
+            await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
+        }
+        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            Console.Error.WriteLine($"run {id} ended {status.RuntimeStatus}: {status.FailureDetails?.ErrorMessage}");
             return 1;
         }
 
         var report = status.ReadOutputAs<RunReport>()!;
         var items = report.Ingestion.Items;
         Console.WriteLine($"pages {report.Ingestion.Pages:N0}, items {items:N0} (expected {expected:N0}), staging rows {report.Staging?.Rows:N0}, mart facts {report.Mart?.FactRows:N0}");
-        Console.WriteLine($"wall {wall.Elapsed.TotalSeconds:F1} s, {items / wall.Elapsed.TotalSeconds:N0} items/s end to end, {status.Executions} orchestrator executions");
+        Console.WriteLine(
+            $"wall {wall.Elapsed.TotalSeconds:F1} s, {items / wall.Elapsed.TotalSeconds:N0} items/s end to end; {steps.Count:N0} activity steps, " +
+            $"{steps.Sum(s => s.Attempts - 1):N0} retries, {report.Ingestion.PagesReused:N0} pages reused");
         foreach (var (stage, seconds) in report.StageSeconds)
         {
             Console.WriteLine($"  {stage,-10} {seconds,8:F1} s");

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
-using Vinted.Functions.Pipeline;
 using Vinted.IntegrationTests.Infrastructure;
-using Vinted.Orchestration;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.Simulator;
 
 namespace Vinted.BrowserTests;
@@ -22,6 +23,9 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         await page.GotoAsync($"/runs?code={BrowserSite.Stack.DefaultKey}");
 
         Assert.EndsWith("/runs", page.Url, StringComparison.Ordinal); // the key went into the cookie, out of the address
+        // The navigation leads to the site's own pages only: there is no Hangfire dashboard any more.
+        await Assertions.Expect(page.Locator("header nav a")).ToHaveTextAsync(["Runs", "Insights"]);
+        await Assertions.Expect(page.Locator("a[href='/dashboard']")).ToHaveCountAsync(0);
         foreach (var run in _site.Runs)
         {
             var row = page.Locator($"tr[data-run-id='{run.InstanceId}']");
@@ -70,7 +74,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         try
         {
             _site.Simulator.State.Date = DemoSite.FirstDay.AddDays(10);
-            var id = await _site.Client.StartNewAsync(nameof(DailyPipeline), new PipelineInput { Date = DemoSite.FirstDay.AddDays(10), Searches = DemoSite.Searches, Trigger = "test" });
+            var id = await _site.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = DemoSite.FirstDay.AddDays(10), Searches = DemoSite.Searches, Trigger = "test" });
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"/runs/{id}?code={BrowserSite.Stack.AdminKey}");
 
@@ -83,7 +87,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
 
             await Assertions.Expect(page.Locator("#run")).ToHaveAttributeAsync("data-status", "Terminated", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#terminate")).ToBeHiddenAsync();
-            Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _site.Client.GetStatusAsync(id))!.RuntimeStatus);
+            Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _site.Client.GetInstanceAsync(id))!.RuntimeStatus);
         }
         finally
         {
@@ -144,11 +148,13 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         var insights = await page.GotoAsync("/insights");
         var api = await page.APIRequest.GetAsync("/api/monitoring/runs");
         var wrong = await page.GotoAsync("/runs?code=not-the-key-not-the-key");
+        var dashboard = await page.GotoAsync($"/dashboard?code={BrowserSite.Stack.AdminKey}");
 
         Assert.Equal(401, runs!.Status);
         Assert.Equal(401, insights!.Status);
         Assert.Equal(401, api.Status);
         Assert.Equal(401, wrong!.Status);
+        Assert.Equal(404, dashboard!.Status); // the Hangfire dashboard is gone with Hangfire
     }
 
     private async Task<IPage> OpenInsightsAsync()

@@ -54,32 +54,46 @@ public static class RunsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        // The store filters by status and pages; the name is filtered here, whole store pages at a time, so a
-        // continuation token always points at a page boundary.
-        var query = new OrchestrationQuery { Statuses = statuses, PageSize = top, FetchInputsAndOutputs = true };
-        var runs = new List<InstanceStatus>();
-        string? next = continuationToken;
-        try
+        // The store lists instances in id order, not by creation, and lists the runs' searches too: the runs are
+        // picked out of the whole list (a listing without payloads; retention keeps it short), sorted newest first
+        // and paged here with a cursor of our own (the created time and id of the last run served).
+        (DateTimeOffset Created, string Id)? after = null;
+        if (!string.IsNullOrEmpty(continuationToken))
         {
-            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuationToken, top).WithCancellation(cancellationToken))
+            after = ParseToken(continuationToken);
+            if (after is null)
             {
-                runs.AddRange(page.Values.Where(m => m.Name == nameof(DailyPipeline)).Select(InstanceStatus.From));
-                next = page.ContinuationToken;
-                if (runs.Count >= top)
-                {
-                    break;
-                }
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = ["Not a continuation token of this list."] });
             }
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or System.Text.Json.JsonException)
+
+        var all = new List<OrchestrationMetadata>();
+        await foreach (var instance in client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = statuses, PageSize = 1000 }).WithCancellation(cancellationToken))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = [$"Not a continuation token of this list: {e.Message}"] });
+            if (instance.Name == nameof(DailyPipeline))
+            {
+                all.Add(instance);
+            }
         }
 
+        var ordered = all
+            .OrderByDescending(m => m.CreatedAt).ThenBy(m => m.InstanceId, StringComparer.Ordinal)
+            .Where(m => after is not { } a || m.CreatedAt < a.Created || (m.CreatedAt == a.Created && string.CompareOrdinal(m.InstanceId, a.Id) > 0))
+            .ToList();
+        var runs = new List<InstanceStatus>();
+        foreach (var run in ordered.Take(top))
+        {
+            if (await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: true, cancellationToken) is { } metadata)
+            {
+                runs.Add(InstanceStatus.From(metadata));
+            }
+        }
+
+        var next = ordered.Count > top ? Token(ordered[top - 1]) : null;
         var now = time.GetUtcNow();
         return TypedResults.Ok(new RunList(
-            runs.OrderByDescending(r => r.CreatedTime).Select(r => RunViewBuilder.Summary(r, now)).ToList(),
-            string.IsNullOrEmpty(next) ? null : next));
+            runs.Select(r => RunViewBuilder.Summary(r, now)).ToList(),
+            next));
     }
 
     private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
@@ -104,6 +118,26 @@ public static class RunsApi
             report,
             await quality.ReadAsync(id, cancellationToken),
             new RunActions(admin, admin ? Strip(links.TerminatePostUri) : null, admin ? Strip(links.RewindPostUri) : null)));
+    }
+
+    private static string Token(OrchestrationMetadata last) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks}:{last.InstanceId}"));
+
+    private static (DateTimeOffset Created, string Id)? ParseToken(string token)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 && long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? (new DateTimeOffset(ticks, TimeSpan.Zero), text[(colon + 1)..])
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The management links without their <c>?reason={text}</c> template: the page adds its own reason.</summary>

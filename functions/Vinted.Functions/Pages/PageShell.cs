@@ -27,7 +27,6 @@ internal static class PageShell
                 <nav>
                   <a href="/runs"{{Current(active, "runs")}}>Runs</a>
                   <a href="/insights"{{Current(active, "insights")}}>Insights</a>
-                  <a href="/dashboard">Hangfire dashboard</a>
                 </nav>
               </header>
               <main>

@@ -85,8 +85,9 @@ public static class DurableHttpApi
                 // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
                 input = await JsonSerializer.DeserializeAsync(request.Body, InputTypeOf(type), EngineJson.Options, cancellationToken);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or ArgumentException)
             {
+                // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
                 return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
             }
         }

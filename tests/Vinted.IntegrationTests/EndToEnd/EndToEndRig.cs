@@ -3,11 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Vinted.Api.Models;
 using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Orchestration.Client;
 using Vinted.RawZone;
 using Vinted.Simulator;
 using Vinted.Simulator.Market;
@@ -15,17 +17,21 @@ using Vinted.Simulator.Market;
 namespace Vinted.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The whole product as a user runs it: function-app processes (`serve`) on a test database and S3 prefix,
-/// the simulator over HTTP in place of Vinted, runs started through the HTTP API.
+/// The whole product as a user runs it: function-app processes (`serve`) on a test database, S3 prefix and task hub
+/// (shared by the rig's hosts, so a restarted host takes over the run), the simulator over HTTP in place of Vinted,
+/// runs started through the HTTP API.
 /// </summary>
 public sealed class EndToEndRig : IAsyncDisposable
 {
     public static readonly DateOnly Day = new(2026, 10, 1);
     private readonly List<FunctionHostProcess> _hosts = [];
     private readonly AmazonS3Client _s3;
+    private readonly ServiceProvider _engine;
 
     private EndToEndRig(SimulatorHost simulator, string connectionString, string prefix, int port)
     {
+        HubName = LocalStack.NewHubName();
+        _engine = TestEngine.Client(HubName);
         Simulator = simulator;
         ConnectionString = connectionString;
         Prefix = prefix;
@@ -43,6 +49,12 @@ public sealed class EndToEndRig : IAsyncDisposable
     public string Prefix { get; }
 
     public int Port { get; }
+
+    /// <summary>The task hub every host of the rig shares.</summary>
+    public string HubName { get; }
+
+    /// <summary>The hub's history, read straight from the store: works while no host is up.</summary>
+    public InstanceHistory History => _engine.GetRequiredService<InstanceHistory>();
 
     public HttpClient Http { get; }
 
@@ -72,15 +84,14 @@ public sealed class EndToEndRig : IAsyncDisposable
             env["S3__Prefix"] = Prefix;
             env["Http__Urls"] = $"http://127.0.0.1:{port ?? Port}";
             env["Schedule__Enabled"] = "false";
-            env["Orchestration__QueuePollInterval"] = "00:00:00.200";
-            env["Orchestration__SchedulePollingInterval"] = "00:00:00.500";
-            env["Orchestration__InvisibilityTimeout"] = "00:00:08";
-            env["Orchestration__DistributedLockTimeout"] = "00:00:05";
-            env["Orchestration__SweepGrace"] = "00:00:03";
-            env["Orchestration__SweepInterval"] = "00:00:01";
-            env["Orchestration__DefaultRetry__FirstRetryInterval"] = "00:00:00.500";
-            env["Orchestration__DefaultRetry__MaxRetryInterval"] = "00:00:05";
-            env["Orchestration__DefaultRetry__MaxNumberOfAttempts"] = "8";
+            foreach (var (key, value) in TestEngine.Environment(HubName, partitions: 4))
+            {
+                env[key] = value;
+            }
+
+            env["Pipeline__Retry__FirstRetryInterval"] = "00:00:00.500";
+            env["Pipeline__Retry__MaxRetryInterval"] = "00:00:05";
+            env["Pipeline__Retry__MaxNumberOfAttempts"] = "8";
             env["Ingestion__MaxReachableResults"] = "960";
             foreach (var domain in new[] { "pt", "fr" })
             {
@@ -137,16 +148,24 @@ public sealed class EndToEndRig : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Steps of the run by activity and state, from the status's live progress (empty while no host answers).</summary>
+    /// <summary>
+    /// Steps of the run by activity and state, from the run page's JSON (<c>GET /api/monitoring/runs/{id}</c>: the
+    /// history of the run and of its searches); empty while no host answers.
+    /// </summary>
     public async Task<Dictionary<string, Dictionary<string, int>>> ProgressAsync(string id)
     {
         try
         {
-            using var response = await Http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
-            var status = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return status.TryGetProperty("progress", out var progress)
-                ? progress.Deserialize<Dictionary<string, Dictionary<string, int>>>()!
-                : [];
+            using var response = await Http.GetAsync($"/api/monitoring/runs/{id}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return [];
+            }
+
+            var detail = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return detail.GetProperty("stages").EnumerateArray()
+                .SelectMany(s => s.GetProperty("activities").EnumerateArray())
+                .ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("byStatus").Deserialize<Dictionary<string, int>>()!);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
@@ -157,6 +176,10 @@ public sealed class EndToEndRig : IAsyncDisposable
     /// <summary>How many of the run's calls to <paramref name="activity"/> have completed.</summary>
     public async Task<int> CompletedStepsAsync(string id, string activity) =>
         (await ProgressAsync(id)).GetValueOrDefault(activity)?.GetValueOrDefault("Completed") ?? 0;
+
+    /// <summary>Whether the run itself (not its searches) has scheduled <paramref name="activity"/>, from the store.</summary>
+    public async Task<bool> HasScheduledAsync(string id, string activity) =>
+        (await History.ReadAsync(id, CancellationToken.None)).Steps.Any(s => s.Name == activity);
 
     /// <summary>
     /// The ground truth as the run should have it: for every page the manifest lists, the listings the
@@ -230,5 +253,7 @@ public sealed class EndToEndRig : IAsyncDisposable
         Http.Dispose();
         _s3.Dispose();
         await Simulator.DisposeAsync();
+        await _engine.DisposeAsync();
+        await TestEngine.DeleteHubAsync(HubName);
     }
 }

@@ -8,6 +8,7 @@ public sealed class HostConfigurationTests
     [Theory]
     [InlineData("ConnectionStrings__Warehouse", "ConnectionStrings:Warehouse")]
     [InlineData("Functions__Keys__Admin", "Functions:Keys:Admin")]
+    [InlineData("AzureWebJobsStorage", "AzureWebJobsStorage")]
     public async Task Serve_RequiredSettingMissing_FailsFastNamingTheSetting(string variable, string key)
     {
         var result = await FunctionHostProcess.RunToExitAsync(["serve"], env => env.Remove(variable), TimeSpan.FromSeconds(60));

@@ -1,17 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api.Models;
 using Vinted.Functions.Hosting;
-using Vinted.Functions.Ingestion;
-using Vinted.Functions.Pipeline;
-using Vinted.Orchestration;
-using Vinted.Orchestration.Client;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Options;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.Simulator;
-using Vinted.Warehouse.Mart;
-using Vinted.Warehouse.Normalized;
-using Vinted.Warehouse.Staging;
 
 namespace Vinted.IntegrationTests.Infrastructure;
 
@@ -28,9 +25,10 @@ public sealed class DemoSite : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private DemoSite(WebApplication app, SimulatorHost simulator, string connectionString)
+    private DemoSite(WebApplication app, SimulatorHost simulator, string connectionString, string hubName)
     {
         _app = app;
+        HubName = hubName;
         Simulator = simulator;
         ConnectionString = connectionString;
         BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -38,13 +36,16 @@ public sealed class DemoSite : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The site's own task hub.</summary>
+    public string HubName { get; }
+
     public SimulatorHost Simulator { get; }
 
     public string ConnectionString { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public DurableClient Client => _app.Services.GetRequiredService<DurableClient>();
+    public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>The completed runs, oldest first.</summary>
     public List<OrchestrationMetadata> Runs { get; } = [];
@@ -63,6 +64,7 @@ public sealed class DemoSite : IAsyncDisposable
     {
         var stack = LocalStack.Instance;
         var connectionString = await stack.CreateDatabaseAsync(name);
+        var hubName = LocalStack.NewHubName();
         var simulator = await SimulatorHost.StartAsync(
             new SimulatorOptions
             {
@@ -81,9 +83,7 @@ public sealed class DemoSite : IAsyncDisposable
                 "--Http:Urls=http://127.0.0.1:0",
                 "--Schedule:Enabled=false",
                 "--Ingestion:MaxReachableResults=100000",
-                "--Orchestration:QueuePollInterval=00:00:00.100",
-                "--Orchestration:SchedulePollingInterval=00:00:00.250",
-                "--Orchestration:DefaultRetry:FirstRetryInterval=00:00:00.250",
+                .. TestEngine.Arguments(hubName),
                 .. Domains.SelectMany(d => new[]
                 {
                     $"--VintedApi:Domains:{d}:SiteBaseUrl={simulator.DomainUrl(d)}",
@@ -94,7 +94,7 @@ public sealed class DemoSite : IAsyncDisposable
                 }),
             ]);
         await app.StartAsync();
-        var site = new DemoSite(app, simulator, connectionString);
+        var site = new DemoSite(app, simulator, connectionString, hubName);
         for (var day = 0; day < days; day++)
         {
             site.Simulator.State.Faults = day == days - 1 ? LastDayFaults : new SimulatorFaults();
@@ -110,10 +110,9 @@ public sealed class DemoSite : IAsyncDisposable
     public async Task<OrchestrationMetadata> RunDayAsync(DateOnly date)
     {
         Simulator.State.Date = date;
-        var id = await Client.StartNewAsync(nameof(DailyPipeline), new PipelineInput { Date = date, Searches = Searches, Trigger = "test" });
-        var status = await Client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(3));
-        Assert.NotNull(status);
-        Assert.True(status.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run {id}: {status.RuntimeStatus} {status.Error}");
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = date, Searches = Searches, Trigger = "test" });
+        var status = await Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(5));
+        Assert.True(status.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run {id}: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}");
 
         Runs.Add(status);
         return status;
@@ -135,5 +134,6 @@ public sealed class DemoSite : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Simulator.DisposeAsync();
+        await TestEngine.DeleteHubAsync(HubName);
     }
 }

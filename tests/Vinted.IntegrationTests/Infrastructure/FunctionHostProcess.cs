@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Vinted.IntegrationTests.Infrastructure;
 
-/// <summary>The function app run as a real process (as `./vinted serve` runs it), with the stack's settings.</summary>
+/// <summary>The function app run as a real process (as `./vinted serve` runs it), with the stack's settings (Azurite included).</summary>
 public sealed class FunctionHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -45,6 +45,9 @@ public sealed class FunctionHostProcess : IAsyncDisposable
         {
             info.Environment[key] = value;
         }
+
+        // A task hub of its own unless the caller shares one between its hosts (kill and restart, two hosts).
+        info.Environment["DurableTask__HubName"] = LocalStack.NewHubName();
 
         configure(info.Environment);
         return new FunctionHostProcess(Process.Start(info)!);

@@ -6,7 +6,8 @@ using Npgsql;
 namespace Vinted.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real local stack the integration tests run against: the project's PostgreSQL cluster and S3 server.
+/// The real local stack the integration tests run against: the project's PostgreSQL cluster, S3 server and Azurite
+/// (the Durable Task engine's storage).
 /// `./vinted test` starts it and exports its settings; run from an IDE, the first test starts it itself.
 /// </summary>
 public sealed class LocalStack
@@ -30,6 +31,12 @@ public sealed class LocalStack
     public string DefaultKey => _settings["Functions__Keys__Default"];
 
     public string AdminKey => _settings["Functions__Keys__Admin"];
+
+    /// <summary>The engine's storage account (Azurite): the top-level setting Azure Functions uses.</summary>
+    public string AzureWebJobsStorage => _settings["AzureWebJobsStorage"];
+
+    /// <summary>A task hub name of its own for one host or test class ("t" + 12 hex digits): no test sees another's instances.</summary>
+    public static string NewHubName() => $"t{Guid.NewGuid():N}"[..13];
 
     /// <summary>The stack's settings in environment-variable form, for child processes.</summary>
     public IReadOnlyDictionary<string, string> Settings => _settings;
@@ -67,7 +74,7 @@ public sealed class LocalStack
 
     private static Dictionary<string, string> LoadSettings()
     {
-        string[] keys = ["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin"];
+        string[] keys = ["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin", "AzureWebJobsStorage"];
         if (keys.All(k => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(k))))
         {
             return keys.ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k)!);

@@ -1,34 +1,41 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Hosting;
-using Vinted.Orchestration;
-using Vinted.Orchestration.Client;
 using Vinted.Simulator;
 
 namespace Vinted.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The whole function app in-process, against a test database, its own S3 prefix and the simulator over HTTP
-/// standing in for every Vinted domain the tests use.
+/// The whole function app in-process, against a test database, its own S3 prefix, its own task hub and the simulator
+/// over HTTP standing in for every Vinted domain the tests use.
 /// </summary>
 public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PipelineHost(WebApplication app, SimulatorHost simulator, string prefix)
+    private PipelineHost(WebApplication app, SimulatorHost simulator, string prefix, string hubName)
     {
         _app = app;
         Simulator = simulator;
         S3Prefix = prefix;
+        HubName = hubName;
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     public SimulatorHost Simulator { get; }
 
     public string S3Prefix { get; }
 
+    public string HubName { get; }
+
+    public Uri BaseAddress { get; }
+
     public IServiceProvider Services => _app.Services;
 
-    public DurableClient Client => _app.Services.GetRequiredService<DurableClient>();
+    public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
 
     public static async Task<PipelineHost> StartAsync(string testName, SimulatorOptions simulatorOptions, params string[] settings)
     {
@@ -36,6 +43,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var connectionString = await stack.CreateDatabaseAsync(testName);
         var simulator = await SimulatorHost.StartAsync(simulatorOptions, CancellationToken.None);
         var prefix = $"tests/{testName.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        var hubName = LocalStack.NewHubName();
         string[] domains = ["pt", "fr"];
         var app = FunctionApp.Build(
             [
@@ -45,9 +53,7 @@ public sealed class PipelineHost : IAsyncDisposable
                 $"--S3:Prefix={prefix}",
                 "--Http:Urls=http://127.0.0.1:0",
                 "--Schedule:Enabled=false",
-                "--Orchestration:QueuePollInterval=00:00:00.100",
-                "--Orchestration:SchedulePollingInterval=00:00:00.250",
-                "--Orchestration:DefaultRetry:FirstRetryInterval=00:00:00.250",
+                .. TestEngine.Arguments(hubName),
                 .. domains.SelectMany(d => new[]
                 {
                     $"--VintedApi:Domains:{d}:SiteBaseUrl={simulator.DomainUrl(d)}",
@@ -59,17 +65,27 @@ public sealed class PipelineHost : IAsyncDisposable
                 .. settings,
             ]);
         await app.StartAsync();
-        return new PipelineHost(app, simulator, prefix);
+        return new PipelineHost(app, simulator, prefix, hubName);
     }
 
     /// <summary>Starts a pipeline run and waits for it to finish.</summary>
     public async Task<OrchestrationMetadata> RunAsync(object input, TimeSpan? timeout = null)
     {
-        var id = await Client.StartNewAsync("DailyPipeline", input);
-        var status = await Client.WaitForCompletionAsync(id, timeout ?? TimeSpan.FromMinutes(3));
-        Assert.NotNull(status);
-        Assert.True(status.RuntimeStatus.IsTerminal(), $"run {id} still {status.RuntimeStatus}");
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("DailyPipeline", input);
+        var status = await Client.WaitForFinishAsync(id, timeout ?? TimeSpan.FromMinutes(3));
+        Assert.True(status.IsCompleted, $"run {id} still {status.RuntimeStatus}");
         return status;
+    }
+
+    public HttpClient CreateClient(string? key)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        return http;
     }
 
     public async ValueTask DisposeAsync()
@@ -77,5 +93,6 @@ public sealed class PipelineHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Simulator.DisposeAsync();
+        await TestEngine.DeleteHubAsync(HubName);
     }
 }

@@ -1,12 +1,16 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api.Models;
-using Vinted.Functions.Ingestion;
-using Vinted.Functions.Pipeline;
 using Vinted.IntegrationTests.Infrastructure;
-using Vinted.Orchestration;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
 using Vinted.RawZone;
 using Vinted.Simulator;
 
@@ -107,29 +111,56 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FetchPage_RunTwice_RewritesTheSameObject()
+    public async Task FetchPage_RunTwice_FirstPageRewrittenLaterPageReusedNotFetchedAgain()
     {
-        var fetch = _host.Services.GetRequiredService<FetchPage>();
-        var request = new PageRequest("rerun-1", Day, new VintedSearch { Domain = "pt", PerPage = 10 }, 2);
-        var context = new TaskActivityContext("rerun-1", 0, nameof(FetchPage), 1);
+        var fetch = ActivatorUtilities.CreateInstance<FetchPage>(_host.Services);
+        var search = new VintedSearch { Domain = "pt", PerPage = 10 };
+        var context = new TestActivityContext(nameof(FetchPage), "rerun-1");
+        var firstPage = new PageRequest("rerun-1", Day, search, 1);
+        var secondPage = new PageRequest("rerun-1", Day, search, 2);
 
-        var first = await fetch.RunAsync(context, request, CancellationToken.None);
-        var second = await fetch.RunAsync(context with { Attempt = 2 }, request, CancellationToken.None);
+        var one = await fetch.RunAsync(context, firstPage);
+        var oneAgain = await fetch.RunAsync(context, firstPage);
+        var two = await fetch.RunAsync(context, secondPage);
+        var requestsBefore = _host.Simulator.State.Count("requests");
+        var twoAgain = await fetch.RunAsync(context, secondPage);
 
-        Assert.Equal(first.Stored.Key, second.Stored.Key);
-        Assert.Equal(first.Stored.Sha256, second.Stored.Sha256);
+        // Page 1 tells the search's extent, so it is always fetched; a later page already stored is reused.
+        Assert.Equal(one.Stored.Key, oneAgain.Stored.Key);
+        Assert.False(oneAgain.Reused);
+        Assert.False(two.Reused);
+        Assert.True(twoAgain.Reused);
+        Assert.Equal(two.Stored.Key, twoAgain.Stored.Key);
+        Assert.Equal(two.Stored.Sha256, twoAgain.Stored.Sha256);
+        Assert.Equal(requestsBefore, _host.Simulator.State.Count("requests"));
         using var s3 = LocalStack.Instance.CreateS3Client();
         var listing = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = LocalStack.Instance.Bucket, Prefix = $"{_host.S3Prefix}/raw/pt/catalog/dt=2026-10-01/run=rerun-1/" });
-        Assert.Single(listing.S3Objects);
+        Assert.Equal([one.Stored.Key, two.Stored.Key], listing.S3Objects.Select(o => o.Key).Order());
     }
 
     [Fact]
     public async Task Start_InvalidSearchInInput_Is400BeforeAnythingRuns()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Client.StartNewAsync(
-            "DailyPipeline",
-            JsonDocument.Parse("""{"searches":[{"search":{"domain":"pt","perPage":500}}]}""").RootElement));
+        using var http = _host.CreateClient(LocalStack.Instance.DefaultKey);
 
-        Assert.Contains("PerPage", error.Message, StringComparison.Ordinal);
+        using var response = await http.PostAsync(
+            "/api/orchestrators/DailyPipeline",
+            new StringContent("""{"searches":[{"search":{"domain":"pt","perPage":500}}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("PerPage", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await foreach (var instance in _host.Client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running] }))
+        {
+            Assert.Fail($"{instance.Name} {instance.InstanceId} was started");
+        }
+    }
+
+    /// <summary>An activity's context outside the engine, for calling an activity directly.</summary>
+    private sealed class TestActivityContext(string name, string instanceId) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = name;
+
+        public override string InstanceId { get; } = instanceId;
     }
 }

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Orchestration.Client;
 
 namespace Vinted.IntegrationTests.Monitoring;
 
@@ -17,7 +19,7 @@ public sealed class MonitoringSiteFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Site.DisposeAsync();
 }
 
-/// <summary>The monitoring and insight JSON endpoints over real HTTP, checked against the ledger and the mart.</summary>
+/// <summary>The monitoring and insight JSON endpoints over real HTTP, checked against the engine's history and the mart.</summary>
 public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFixture<MonitoringSiteFixture>
 {
     private static readonly LocalStack Stack = LocalStack.Instance;
@@ -41,7 +43,7 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
             Assert.Equal("Completed", run.GetProperty("status").GetString());
             Assert.Equal("test", run.GetProperty("trigger").GetString());
             Assert.True(run.GetProperty("durationSeconds").GetDouble() > 0);
-            var report = status.Output!.Value.GetProperty("ingestion");
+            var report = status.OutputJson().GetProperty("ingestion");
             var counts = run.GetProperty("counts");
             Assert.Equal(report.GetProperty("pages").GetInt32(), counts.GetProperty("pages").GetInt32());
             Assert.Equal(report.GetProperty("items").GetInt64(), counts.GetProperty("items").GetInt64());
@@ -67,7 +69,7 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Run_Detail_StagesStepsQuarantineAndQualityMatchTheLedgerAndWarehouse()
+    public async Task Run_Detail_StagesStepsQuarantineAndQualityMatchTheHistoryAndWarehouse()
     {
         var run = _site.Runs[1];
         using var http = _site.CreateClient(Stack.DefaultKey);
@@ -77,12 +79,26 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var stages = detail.GetProperty("stages").EnumerateArray().ToList();
         Assert.Equal(["plan", "ingestion", "staging", "normalize", "mart", "quality"], stages.Select(s => s.GetProperty("name").GetString()));
         var activities = stages[1].GetProperty("activities").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
-        var report = run.Output!.Value.GetProperty("ingestion");
+        var report = run.OutputJson().GetProperty("ingestion");
         var fetch = activities["FetchPage"];
         Assert.Equal(report.GetProperty("pages").GetInt32(), fetch.GetProperty("steps").GetInt32());
         Assert.Equal(fetch.GetProperty("steps").GetInt32(), fetch.GetProperty("byStatus").GetProperty("Completed").GetInt32());
         Assert.True(fetch.GetProperty("attempts").GetInt32() >= fetch.GetProperty("steps").GetInt32());
         Assert.Equal(1, activities["WriteManifest"].GetProperty("steps").GetInt32());
+
+        // The page fetches live in the run's SearchIngestion sub-orchestrations, one per search: the stage is their history.
+        var status = await http.GetFromJsonAsync<JsonElement>($"/runtime/webhooks/durabletask/instances/{run.InstanceId}?showHistory=true");
+        var children = status.GetProperty("children").EnumerateArray().ToList();
+        Assert.Equal(
+            Enumerable.Range(0, DemoSite.Searches.Count).Select(i => $"{run.InstanceId}:search-{i:D3}"),
+            children.Select(c => c.GetProperty("instanceId").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(children, c => Assert.Equal("SearchIngestion", c.GetProperty("name").GetString()));
+        Assert.DoesNotContain(status.GetProperty("historyEvents").EnumerateArray(), s => s.GetProperty("name").GetString() == "FetchPage");
+        var tree = await _site.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(run.InstanceId, CancellationToken.None);
+        var fetches = tree.Where(s => s.Name == "FetchPage").ToList();
+        Assert.Equal(fetches.Count, fetch.GetProperty("steps").GetInt32());
+        Assert.Equal(fetches.Sum(s => s.Attempts), fetch.GetProperty("attempts").GetInt32());
+        Assert.Equal(fetches.Sum(s => s.Attempts - 1), fetch.GetProperty("retries").GetInt32());
 
         var quarantined = detail.GetProperty("quarantinedKeys").EnumerateArray().Select(k => k.GetString()!).ToList();
         Assert.Equal(report.GetProperty("quarantinedPages").GetInt32(), quarantined.Count);
