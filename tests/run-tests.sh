@@ -9,6 +9,11 @@ trap 'rm -rf "$RESULTS"' EXIT
 
 dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build failed"; exit 1; }
 
+# The Azure Functions app must publish as it would be deployed (functions.metadata, extensions, host.json); the unit
+# tests check the metadata of the build's output.
+dotnet publish functions/Vinted.Functions -c Release --no-build -nologo -v quiet --tl:off -o "$RESULTS/functions-app" \
+  && [[ -s $RESULTS/functions-app/functions.metadata ]] || { echo "publish of the function app failed"; exit 1; }
+
 # The browser tests need Debian's chromium; installed here when missing.
 infra/local/chromium.sh || { echo "chromium install failed"; exit 1; }
 

@@ -82,6 +82,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
             await Assertions.Expect(page.Locator("#progress")).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator("#progress .label")).ToContainTextAsync("pages");
             await Assertions.Expect(page.Locator("#rewind")).ToBeHiddenAsync();
+            await Assertions.Expect(page.Locator("#restart")).ToBeHiddenAsync();
             page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
             await page.Locator("#terminate").ClickAsync();
 

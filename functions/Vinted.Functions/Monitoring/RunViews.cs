@@ -63,7 +63,7 @@ public sealed record QualityCheckView(
     string Stage, string Name, bool Passed, decimal? Observed, decimal? Expected, bool Blocking, string? Details, DateTimeOffset CheckedAt);
 
 /// <summary>What the caller may do with the run (admin key only) and where to POST it.</summary>
-public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri);
+public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri, string? RestartPostUri);
 
 /// <summary>Builds the views from the status and the history of a <c>DailyPipeline</c> instance and its searches.</summary>
 internal static class RunViewBuilder

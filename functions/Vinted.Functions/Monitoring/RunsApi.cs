@@ -117,7 +117,7 @@ public static class RunsApi
             report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("ingestion", out var ingestion) ? RunViewBuilder.Text(ingestion, "manifestKey") : null,
             report,
             await quality.ReadAsync(id, cancellationToken),
-            new RunActions(admin, admin ? Strip(links.TerminatePostUri) : null, admin ? Strip(links.RewindPostUri) : null)));
+            new RunActions(admin, admin ? Strip(links.TerminatePostUri) : null, admin ? Strip(links.RewindPostUri) : null, admin ? Strip(links.RestartPostUri) : null)));
     }
 
     private static string Token(OrchestrationMetadata last) =>

@@ -51,6 +51,7 @@ internal static class PageBodies
               <div id="actions" class="actions" hidden>
                 <button id="terminate" type="button" class="danger" hidden>Terminate</button>
                 <button id="rewind" type="button" hidden>Rewind failed steps</button>
+                <button id="restart" type="button" hidden>Restart (fetches only missing pages)</button>
                 <span id="action-result" class="hint"></span>
               </div>
               <h2>Stages</h2>

@@ -41,7 +41,7 @@ public static class DurableHttpApi
     public static CheckStatusResponse CheckStatusFor(HttpRequest request, string instanceId)
     {
         var root = $"{request.Scheme}://{request.Host}{request.PathBase}{Instances}/{Uri.EscapeDataString(instanceId)}";
-        return new CheckStatusResponse(instanceId, root, $"{root}/terminate?reason={{text}}", $"{root}/rewind?reason={{text}}", root);
+        return new CheckStatusResponse(instanceId, root, $"{root}/terminate?reason={{text}}", $"{root}/rewind?reason={{text}}", root, $"{root}/restart");
     }
 
     /// <summary>The status of an instance, with its activity steps and children when <paramref name="showHistory"/>.</summary>
@@ -282,7 +282,7 @@ public static class DurableHttpApi
 }
 
 /// <summary>The 202 body of a start, as Durable Functions returns it.</summary>
-public sealed record CheckStatusResponse(string Id, string StatusQueryGetUri, string TerminatePostUri, string RewindPostUri, string PurgeHistoryDeleteUri);
+public sealed record CheckStatusResponse(string Id, string StatusQueryGetUri, string TerminatePostUri, string RewindPostUri, string PurgeHistoryDeleteUri, string RestartPostUri);
 
 /// <summary>The body of a purge.</summary>
 public sealed record PurgeResponse(int InstancesDeleted);

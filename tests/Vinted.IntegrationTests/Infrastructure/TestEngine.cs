@@ -73,13 +73,25 @@ public static class TestEngine
 /// <summary>Waiting on the engine's client with a deadline.</summary>
 public static class ClientExtensions
 {
-    /// <summary>Waits until instance <paramref name="id"/> finishes; fails the test after <paramref name="timeout"/>.</summary>
-    public static async Task<OrchestrationMetadata> WaitForFinishAsync(this DurableTaskClient client, string id, TimeSpan timeout)
+    /// <summary>
+    /// Waits until instance <paramref name="id"/> finishes (after <paramref name="after"/>, for a restarted one whose old
+    /// execution has finished already); fails the test after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<OrchestrationMetadata> WaitForFinishAsync(this DurableTaskClient client, string id, TimeSpan timeout, DateTimeOffset? after = null)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            return await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+            while (true)
+            {
+                var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+                if (after is null || status.LastUpdatedAt > after)
+                {
+                    return status;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cts.Token);
+            }
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

@@ -110,6 +110,43 @@ public sealed class IngestionTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A run that an anti-bot block failed (no retry: a block only deepens when retried) is restarted under its id once
+    /// the block is lifted: it completes, and every later page stored before the failure is reused, not fetched again.
+    /// </summary>
+    [Fact]
+    public async Task Restart_RunFailedByABlock_CompletesFetchingOnlyWhatWasMissing()
+    {
+        var search = new VintedSearch { Domain = "pt", PerPage = 24 };
+        _host.Simulator.State.Faults = new SimulatorFaults { AntiBotRate = 0.3, MaxFaultedAttempts = 1 };
+        OrchestrationMetadata failed;
+        try
+        {
+            failed = await _host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = search, MaxPages = 12 }] });
+        }
+        finally
+        {
+            _host.Simulator.State.Faults = new SimulatorFaults();
+        }
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        using var s3 = LocalStack.Instance.CreateS3Client();
+        var prefix = $"{_host.S3Prefix}/raw/pt/catalog/dt=2026-10-01/run={failed.InstanceId}/{search.Key}/";
+        var storedBefore = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = LocalStack.Instance.Bucket, Prefix = prefix })).S3Objects
+            .Select(o => o.Key).Where(k => !k.EndsWith("page=00001.json", StringComparison.Ordinal)).ToList();
+        Assert.InRange(storedBefore.Count, 1, 10); // some later pages got through, at least one was blocked
+        var requestsBefore = _host.Simulator.State.Count("requests");
+
+        await _host.Client.RestartAsync(failed.InstanceId);
+        var status = await _host.Client.WaitForFinishAsync(failed.InstanceId, TimeSpan.FromMinutes(3), after: failed.LastUpdatedAt);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        var report = status.ReadOutputAs<RunReport>()!.Ingestion;
+        Assert.Equal(12, report.Pages);
+        Assert.Equal(storedBefore.Count, report.PagesReused);
+        Assert.Equal(12 - storedBefore.Count, _host.Simulator.State.Count("requests") - requestsBefore); // page 1 and the missing ones
+    }
+
     [Fact]
     public async Task FetchPage_RunTwice_FirstPageRewrittenLaterPageReusedNotFetchedAgain()
     {

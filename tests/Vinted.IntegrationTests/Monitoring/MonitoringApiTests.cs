@@ -127,6 +127,7 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         Assert.True(actions.GetProperty("canManage").GetBoolean());
         Assert.Equal($"/runtime/webhooks/durabletask/instances/{id}/terminate", actions.GetProperty("terminatePostUri").GetString());
         Assert.Equal($"/runtime/webhooks/durabletask/instances/{id}/rewind", actions.GetProperty("rewindPostUri").GetString());
+        Assert.Equal($"/runtime/webhooks/durabletask/instances/{id}/restart", actions.GetProperty("restartPostUri").GetString());
     }
 
     [Theory]

@@ -10,7 +10,7 @@ export async function getJson(url) {
   return response.json();
 }
 
-/** POSTs with no body (the management API's terminate and rewind). */
+/** POSTs with no body (the management API's terminate, rewind and restart). */
 export async function post(url) {
   const response = await fetch(url, { method: 'POST', credentials: 'same-origin' });
   if (!response.ok) {

@@ -71,12 +71,16 @@ function quarantined(detail) {
 }
 
 function actions(detail) {
-  const { canManage, terminatePostUri, rewindPostUri } = detail.actions;
+  const { canManage, terminatePostUri, rewindPostUri, restartPostUri } = detail.actions;
   document.getElementById('actions').hidden = !canManage;
   document.getElementById('terminate').hidden = !canManage || !isRunning(detail.run.status);
   document.getElementById('rewind').hidden = !canManage || detail.run.status !== 'Failed';
   document.getElementById('terminate').onclick = () => act(terminatePostUri, 'Terminate this run?');
   document.getElementById('rewind').onclick = () => act(rewindPostUri, 'Run the failed steps again?');
+  // Rewind cannot replay a step that failed after retries (the provider keeps their timers); a restart runs the whole
+  // run again under its id, and pages already stored in the raw zone are not fetched again.
+  document.getElementById('restart').hidden = !canManage || !['Failed', 'Terminated'].includes(detail.run.status);
+  document.getElementById('restart').onclick = () => act(restartPostUri, 'Run this run again? Pages already stored are not fetched again.');
 }
 
 async function act(uri, question) {
