@@ -36,7 +36,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         string id;
         int effectsAtKill;
-        await using (var first = FunctionHostProcess.Serve(Configure))
+        await using (var first = FunctionHostProcess.Start(["serve"], Configure))
         {
             await WaitForStatusAsync(http, "/runtime/webhooks/durabletask/instances?top=1", first, TimeSpan.FromSeconds(90));
             using var start = await http.PostAsJsonAsync("/api/orchestrators/FanOutProbe", new { count = Items, delayMs = 50 });
@@ -50,7 +50,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         Assert.InRange(effectsAtKill, Items / 5, Items - 1); // killed in the middle, not before or after
 
-        await using var second = FunctionHostProcess.Serve(Configure);
+        await using var second = FunctionHostProcess.Start(["serve"], Configure);
         var status = await WaitForStatusAsync(http, $"/runtime/webhooks/durabletask/instances/{id}", second, TimeSpan.FromSeconds(240));
 
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());

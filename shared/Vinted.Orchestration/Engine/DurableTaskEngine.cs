@@ -24,8 +24,8 @@ internal sealed class DurableTaskEngine(EngineStore store, TaskRegistry registry
             // The orchestrators' retry handlers read the failure's type and message; without this they get neither.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
-        _worker.AddTaskOrchestrations(registry.Orchestrators.Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationShimCreator(o.Key, o.Value, shims, services)).ToArray());
-        _worker.AddTaskActivities(registry.Activities.Select(a => (ObjectCreator<TaskActivity>)new ActivityShimCreator(a.Key, a.Value, shims, services)).ToArray());
+        _worker.AddTaskOrchestrations(registry.Orchestrators.Select(o => ShimCreator<TaskOrchestration>.Orchestration(o.Key, o.Value, shims, services)).ToArray());
+        _worker.AddTaskActivities(registry.Activities.Select(a => ShimCreator<TaskActivity>.Activity(a.Key, a.Value, shims, services)).ToArray());
         await _worker.StartAsync();
     }
 

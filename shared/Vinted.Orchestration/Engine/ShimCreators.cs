@@ -6,44 +6,30 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Vinted.Orchestration.Engine;
 
 /// <summary>
-/// Gives DurableTask.Core a fresh Microsoft.DurableTask orchestrator, wrapped by the shim factory, for every
-/// execution: the shim keeps per-execution state, so instances are never shared.
+/// Gives DurableTask.Core a fresh Microsoft.DurableTask orchestrator or activity, built by dependency injection and
+/// wrapped by the shim factory, for every execution: the orchestration shim keeps per-execution state, so instances
+/// are never shared.
 /// </summary>
-internal sealed class OrchestrationShimCreator : ObjectCreator<TaskOrchestration>
+internal sealed class ShimCreator<T> : ObjectCreator<T>
 {
+    private readonly Func<object, T> _wrap;
     private readonly Type _type;
-    private readonly DurableTaskShimFactory _shims;
     private readonly IServiceProvider _services;
 
-    public OrchestrationShimCreator(string name, Type type, DurableTaskShimFactory shims, IServiceProvider services)
+    private ShimCreator(string name, Type type, IServiceProvider services, Func<object, T> wrap)
     {
         Name = name;
         Version = string.Empty;
         _type = type;
-        _shims = shims;
         _services = services;
+        _wrap = wrap;
     }
 
-    public override TaskOrchestration Create() =>
-        _shims.CreateOrchestration(new TaskName(Name), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(_services, _type));
-}
+    public override T Create() => _wrap(ActivatorUtilities.CreateInstance(_services, _type));
 
-/// <summary>Gives DurableTask.Core an activity built by dependency injection, wrapped by the shim factory.</summary>
-internal sealed class ActivityShimCreator : ObjectCreator<TaskActivity>
-{
-    private readonly Type _type;
-    private readonly DurableTaskShimFactory _shims;
-    private readonly IServiceProvider _services;
+    public static ObjectCreator<TaskOrchestration> Orchestration(string name, Type type, DurableTaskShimFactory shims, IServiceProvider services) =>
+        new ShimCreator<TaskOrchestration>(name, type, services, o => shims.CreateOrchestration(new TaskName(name), (ITaskOrchestrator)o));
 
-    public ActivityShimCreator(string name, Type type, DurableTaskShimFactory shims, IServiceProvider services)
-    {
-        Name = name;
-        Version = string.Empty;
-        _type = type;
-        _shims = shims;
-        _services = services;
-    }
-
-    public override TaskActivity Create() =>
-        _shims.CreateActivity(new TaskName(Name), (ITaskActivity)ActivatorUtilities.CreateInstance(_services, _type));
+    public static ObjectCreator<TaskActivity> Activity(string name, Type type, DurableTaskShimFactory shims, IServiceProvider services) =>
+        new ShimCreator<TaskActivity>(name, type, services, a => shims.CreateActivity(new TaskName(name), (ITaskActivity)a));
 }

@@ -65,12 +65,12 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 6, TimeSpan.FromMinutes(2), () => first.Output);
         var atFirstKill = await rig.CompletedStepsAsync(id, "FetchPage");
 
-        first.Kill(); // in the middle of the page fan-out
+        await first.KillAsync(); // in the middle of the page fan-out
         rig.Simulator.State.Faults = new SimulatorFaults();
         Assert.False(await rig.HasScheduledAsync(id, "WriteManifest"), "the fan-out was over before the first kill");
         var second = rig.StartHost();
         await Eventually.WaitForAsync(() => rig.HasScheduledAsync(id, "LoadStaging"), TimeSpan.FromMinutes(4), () => second.Output);
-        second.Kill(); // once the warehouse stage has begun
+        await second.KillAsync(); // once the warehouse stage has begun
         var atSecondKill = await rig.History.ReadAsync(id, CancellationToken.None);
         Assert.DoesNotContain(atSecondKill.Steps, s => s.Name == "ReadQualityResults");
 

@@ -8,14 +8,14 @@ namespace Vinted.IntegrationTests.Infrastructure;
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until true; fails with <paramref name="diagnostics"/> (host output) on timeout.</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
+    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? diagnostics = null)
     {
         var elapsed = Stopwatch.StartNew();
         while (!await condition())
         {
             if (elapsed.Elapsed > timeout)
             {
-                Assert.Fail($"timed out after {timeout}; host output:\n{diagnostics()}");
+                Assert.Fail($"timed out after {timeout}; host output:\n{diagnostics?.Invoke()}");
             }
 
             await Task.Delay(100);

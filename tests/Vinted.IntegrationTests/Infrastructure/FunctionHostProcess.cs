@@ -63,14 +63,17 @@ public sealed class FunctionHostProcess : IAsyncDisposable
     }
 
     /// <summary>Ends the process the way a crash does: SIGKILL, no shutdown code runs.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await KillAsync();
         }
 
         _process.Dispose();

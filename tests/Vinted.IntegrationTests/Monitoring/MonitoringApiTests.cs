@@ -89,9 +89,9 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         // The page fetches live in the run's SearchIngestion sub-orchestrations, one per search: the stage is their history.
         var status = await http.GetFromJsonAsync<JsonElement>($"/runtime/webhooks/durabletask/instances/{run.InstanceId}?showHistory=true");
         var children = status.GetProperty("children").EnumerateArray().ToList();
-        Assert.Equal(
-            Enumerable.Range(0, DemoSite.Searches.Count).Select(i => $"{run.InstanceId}:search-{i:D3}"),
-            children.Select(c => c.GetProperty("instanceId").GetString()).Order(StringComparer.Ordinal));
+        var ids = children.Select(c => c.GetProperty("instanceId").GetString()!).Order(StringComparer.Ordinal).ToList();
+        var execution = ids[0].Split(':')[1]; // the run's execution, so that a restart never reuses a finished child's id
+        Assert.Equal(Enumerable.Range(0, DemoSite.Searches.Count).Select(i => $"{run.InstanceId}:{execution}:search-{i:D3}"), ids);
         Assert.All(children, c => Assert.Equal("SearchIngestion", c.GetProperty("name").GetString()));
         Assert.DoesNotContain(status.GetProperty("historyEvents").EnumerateArray(), s => s.GetProperty("name").GetString() == "FetchPage");
         var tree = await _site.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(run.InstanceId, CancellationToken.None);
