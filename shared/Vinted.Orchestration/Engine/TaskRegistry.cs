@@ -10,9 +10,6 @@ public sealed class TaskRegistry
 
     public IReadOnlyDictionary<string, Type> Activities => _activities;
 
-    /// <summary>Whether <paramref name="name"/> is a registered orchestrator.</summary>
-    public bool HasOrchestrator(string name) => _orchestrators.ContainsKey(name);
-
     internal void AddOrchestrator(string name, Type type) => Add(_orchestrators, name, type, "orchestrator");
 
     internal void AddActivity(string name, Type type) => Add(_activities, name, type, "activity");
