@@ -135,8 +135,9 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
 
             return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // A value the input's own type refuses (a search's PerPage of 500) throws while it is read, as bad JSON does.
             error = e.Message;
             return false;
         }

@@ -43,6 +43,7 @@ public sealed class AzureTriggersTests
     [InlineData("{not json")]
     [InlineData("""{"maxPages":"many"}""")]
     [InlineData("[1,2]")]
+    [InlineData("""{"searches":[{"search":{"domain":"pt","perPage":500}}]}""")]
     public void TryReadInput_BodyThatDoesNotFit_IsRefused(string body)
     {
         Assert.False(Triggers.TryReadInput(Encoding.UTF8.GetBytes(body), out _, out var error));
