@@ -17,7 +17,7 @@ namespace Vinted.Orchestration;
 public static class DurableTaskEngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the engine's store (Azure Storage provider over <c>AzureWebJobsStorage</c>), its worker, a
+    /// Adds the engine's store (PostgreSQL, or Azure Storage over <c>AzureWebJobsStorage</c>, by <c>DurableTask:Backend</c>), its worker, a
     /// <see cref="DurableTaskClient"/> over the same store, history reading and retention. Orchestrators and
     /// activities are registered on the returned builder.
     /// </summary>
@@ -29,7 +29,10 @@ public static class DurableTaskEngineServiceCollectionExtensions
         var registry = new TaskRegistry();
         services.AddSingleton(registry);
         services.AddSingleton(sp => new EngineStore(
-            sp.GetRequiredService<IOptions<DurableTaskEngineOptions>>(), sp.GetRequiredService<IOptions<EngineStorageOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<IOptions<DurableTaskEngineOptions>>(),
+            sp.GetRequiredService<IOptions<EngineStorageOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<EngineClient>();
         services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<EngineClient>());
         services.AddSingleton<InstanceHistory>();

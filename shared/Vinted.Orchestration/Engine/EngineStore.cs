@@ -3,23 +3,47 @@ using DurableTask.Core;
 using DurableTask.Core.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vinted.DurableTask.PostgreSql;
 using Vinted.Orchestration.Options;
 
 namespace Vinted.Orchestration.Engine;
 
 /// <summary>
-/// The engine's state: the Azure Storage provider over <c>AzureWebJobsStorage</c> (Azurite locally). One object
-/// serves the worker (<see cref="IOrchestrationService"/>) and the client (instance queries, purge, rewind, history).
+/// The engine's state: our PostgreSQL provider (the default) or the Azure Storage provider (Azurite or Azure), as
+/// <see cref="DurableTaskEngineOptions.Backend"/> says. One object serves the worker (<see cref="IOrchestrationService"/>)
+/// and the client (instance queries, purge, rewind, history).
 /// </summary>
-public sealed class EngineStore
+public sealed class EngineStore : IAsyncDisposable
 {
-    internal EngineStore(IOptions<DurableTaskEngineOptions> options, IOptions<EngineStorageOptions> storage, ILoggerFactory loggerFactory)
+    private readonly Func<string, string, Task> _rewind;
+
+    internal EngineStore(IOptions<DurableTaskEngineOptions> options, IOptions<EngineStorageOptions> storage, TimeProvider time, ILoggerFactory loggerFactory)
     {
         var o = options.Value;
-        Provider = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        Backend = o.Backend;
+        if (o.Backend == EngineBackend.PostgreSql)
+        {
+            var postgres = new PostgreSqlOrchestrationService(
+                new PostgreSqlOrchestrationServiceSettings
+                {
+                    ConnectionString = PostgresConnectionString(storage.Value),
+                    SchemaName = SchemaName(o.HubName),
+                    LeaseDuration = o.WorkItemQueueVisibilityTimeout,
+                    MaxConcurrentActivities = o.MaxConcurrentActivities,
+                    MaxConcurrentOrchestrations = o.MaxConcurrentOrchestrations,
+                    ActivityBatchSize = o.MaxConcurrentActivities,
+                    MaxPollingInterval = o.MaxQueuePollingInterval,
+                    TimeProvider = time,
+                },
+                loggerFactory);
+            (Service, Client, Queries, Purge, _rewind) = (postgres, postgres, postgres, postgres, postgres.RewindTaskOrchestrationAsync);
+            return;
+        }
+
+        var azure = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = o.HubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(storage.Value.AzureWebJobsStorage),
+            StorageAccountClientProvider = new StorageAccountClientProvider(Required(storage.Value.AzureWebJobsStorage, "AzureWebJobsStorage")),
             PartitionCount = o.PartitionCount,
             MaxConcurrentTaskActivityWorkItems = o.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = o.MaxConcurrentOrchestrations,
@@ -32,22 +56,43 @@ public sealed class EngineStore
             ThrowExceptionOnInvalidDedupeStatus = true,
             LoggerFactory = loggerFactory,
         });
+        (Service, Client, Queries, Purge, _rewind) = (azure, azure, azure, azure, azure.RewindTaskOrchestrationAsync);
     }
 
-    /// <summary>The provider itself, for what only it offers (rewind).</summary>
-    internal AzureStorageOrchestrationService Provider { get; }
+    public EngineBackend Backend { get; }
 
-    public IOrchestrationService Service => Provider;
+    public IOrchestrationService Service { get; }
 
-    public IOrchestrationServiceClient Client => Provider;
+    public IOrchestrationServiceClient Client { get; }
 
-    public IOrchestrationServiceQueryClient Queries => Provider;
+    public IOrchestrationServiceQueryClient Queries { get; }
 
-    public IOrchestrationServicePurgeClient Purge => Provider;
+    public IOrchestrationServicePurgeClient Purge { get; }
 
-    /// <summary>Creates the hub's tables, queues and containers when missing; safe to call from every host.</summary>
-    public Task CreateIfNotExistsAsync() => Provider.CreateIfNotExistsAsync();
+    /// <summary>The PostgreSQL schema of a task hub: <c>dt_</c> and the hub name in lower case.</summary>
+    public static string SchemaName(string hubName) => "dt_" + hubName.ToLowerInvariant();
+
+    /// <summary>Creates the hub's schema (PostgreSQL) or tables, queues and containers (Azure Storage) when missing; safe from every host.</summary>
+    public Task CreateIfNotExistsAsync() => Service.CreateIfNotExistsAsync();
 
     /// <summary>Runs a failed instance again from its failed steps; the finished ones keep their results.</summary>
-    public Task RewindAsync(string instanceId, string reason) => Provider.RewindTaskOrchestrationAsync(instanceId, reason);
+    public Task RewindAsync(string instanceId, string reason) => _rewind(instanceId, reason);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Service is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    private static string PostgresConnectionString(EngineStorageOptions storage) =>
+        storage.ConnectionStrings.TryGetValue("DurableTask", out var own) && !string.IsNullOrWhiteSpace(own)
+            ? own
+            : Required(storage.ConnectionStrings.GetValueOrDefault("Warehouse"), "ConnectionStrings:DurableTask (or ConnectionStrings:Warehouse)");
+
+    private static string Required(string? value, string key) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new OptionsValidationException(key, typeof(EngineStorageOptions), [$"The setting {key} is required by the DurableTask:Backend chosen."])
+            : value;
 }

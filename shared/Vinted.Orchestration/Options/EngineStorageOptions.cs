@@ -1,16 +1,17 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Vinted.Orchestration.Options;
 
 /// <summary>
-/// The engine's storage account, under the top-level key Azure Functions uses (<c>AzureWebJobsStorage</c>), so one
-/// local.settings.json serves both hosts: <c>UseDevelopmentStorage=true</c> or a full connection string.
+/// Where the engine's state lives, under the keys the hosts already use: <c>AzureWebJobsStorage</c> (top level, as in
+/// Azure Functions) for the Azure Storage backend, <c>ConnectionStrings:DurableTask</c> (else the warehouse's
+/// <c>ConnectionStrings:Warehouse</c>) for the PostgreSQL backend. Which one is required depends on
+/// <see cref="DurableTaskEngineOptions.Backend"/>; <see cref="Engine.EngineStore"/> names the missing key.
 /// </summary>
 public sealed class EngineStorageOptions
 {
     /// <summary>Bound from the configuration's root.</summary>
     public const string Section = "";
 
-    [Required]
-    public string AzureWebJobsStorage { get; set; } = "";
+    public string? AzureWebJobsStorage { get; set; }
+
+    public Dictionary<string, string> ConnectionStrings { get; set; } = [];
 }

@@ -5,10 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Engine;
+using Vinted.Orchestration.Options;
 
 namespace Vinted.Orchestration.IntegrationTests.Infrastructure;
 
-/// <summary>A plain host running the engine (<c>services.AddDurableTaskEngine()</c>) on Azurite, in its own task hub.</summary>
+/// <summary>
+/// A plain host running the engine (<c>services.AddDurableTaskEngine()</c>) in its own task hub, on PostgreSQL (the
+/// default backend) or Azurite.
+/// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -29,14 +33,20 @@ public sealed class EngineHost : IAsyncDisposable
 
     public InstanceHistory History => Services.GetRequiredService<InstanceHistory>();
 
-    /// <summary>Starts a host; <paramref name="settings"/> are added on top of the stack's storage and the hub name.</summary>
+    /// <summary>Starts a host; <paramref name="settings"/> are added on top of the stack's storage, the backend and the hub name.</summary>
     public static async Task<EngineHost> StartAsync(
-        string hubName, Action<DurableTaskEngineBuilder> register, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        string hubName,
+        Action<DurableTaskEngineBuilder> register,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        EngineBackend backend = EngineBackend.PostgreSql)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = LocalStack.Instance.AzureWebJobsStorage,
+            ["ConnectionStrings:Warehouse"] = LocalStack.Instance.ConnectionString,
+            ["DurableTask:Backend"] = backend.ToString(),
             ["DurableTask:HubName"] = hubName,
             ["DurableTask:MaxQueuePollingInterval"] = "00:00:00.500",
             ["DurableTask:Retention"] = "00:00:00",

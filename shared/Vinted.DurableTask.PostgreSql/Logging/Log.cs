@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vinted.DurableTask.PostgreSql.Logging;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "LISTEN connection to the task hub failed; polling covers the gap while it reconnects")]
+    public static partial void ListenFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "Dropped the result of activity {Name} for {InstanceId}: its lease expired and another worker holds the call (token {LeaseToken})")]
+    public static partial void StaleActivityCompletion(this ILogger logger, string name, string instanceId, long leaseToken);
+
+    [LoggerMessage(3, LogLevel.Warning, "Dropped the checkpoint of {InstanceId}: its lease expired and another worker holds the instance")]
+    public static partial void StaleCheckpoint(this ILogger logger, string instanceId);
+
+    [LoggerMessage(4, LogLevel.Information, "Discarded {Count} message(s) for {InstanceId}, which is {Status}")]
+    public static partial void DiscardedMessages(this ILogger logger, int count, string instanceId, string status);
+
+    [LoggerMessage(5, LogLevel.Warning, "Writing {Count} activity result(s) failed; their calls return to the queue when their leases expire")]
+    public static partial void CompletionBatchFailed(this ILogger logger, int count, Exception exception);
+}

@@ -1,0 +1,350 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Npgsql;
+using NpgsqlTypes;
+using Vinted.DurableTask.PostgreSql.Logging;
+using Vinted.DurableTask.PostgreSql.Storage;
+
+namespace Vinted.DurableTask.PostgreSql;
+
+// The orchestration side: an instance with visible messages is leased whole (one worker replays it at a time), its
+// messages and history are read, and the checkpoint writes the new history, the outgoing messages and the new status in
+// one transaction fenced by the lease token.
+public sealed partial class PostgreSqlOrchestrationService
+{
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        var deadline = Time.GetUtcNow() + receiveTimeout;
+        do
+        {
+            var workItem = await TryLockOrchestrationAsync(linked.Token);
+            if (workItem is not null)
+            {
+                return workItem;
+            }
+        }
+        while (await WaitForWorkAsync(_notifications.Orchestrations, deadline, linked.Token));
+
+        // DurableTask.Core's dispatcher takes null as "nothing yet" and asks again.
+        return null!;
+    }
+
+    private async Task<TaskOrchestrationWorkItem?> TryLockOrchestrationAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            string instanceId, executionId;
+            OrchestrationStatus status;
+            long token;
+            DateTime lockedUntil;
+            await using (var command = new NpgsqlCommand(
+                """
+                update instances i
+                set lock_owner = @owner, lock_token = nextval('lease_tokens'), locked_until = now() + @lease
+                from (select i2.instance_id
+                      from orchestration_messages m
+                      join instances i2 on i2.instance_id = m.instance_id
+                      where m.visible_at <= now() and (i2.locked_until is null or i2.locked_until < now())
+                      order by m.visible_at, m.id
+                      limit 1
+                      for update of i2 skip locked) next
+                where i.instance_id = next.instance_id
+                returning i.instance_id, i.execution_id, i.status, i.lock_token, i.locked_until
+                """, connection))
+            {
+                command.Parameters.Add(P("owner", _settings.WorkerId));
+                command.Parameters.Add(Interval("lease", Lease));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                (instanceId, executionId, status, token, lockedUntil) =
+                    (reader.GetString(0), reader.GetString(1), (OrchestrationStatus)reader.GetInt16(2), reader.GetInt64(3), reader.GetDateTime(4));
+            }
+
+            var (messageIds, messages, history) = await ReadWorkAsync(connection, instanceId, cancellationToken);
+            if (Statuses.IsTerminal(status))
+            {
+                // A finished instance takes only a rewind (when it failed); everything else for it is late and dropped.
+                var keep = messages.Select((m, i) => (m, i))
+                    .Where(x => status == OrchestrationStatus.Failed && x.m.Event.EventType == EventType.ExecutionRewound)
+                    .ToList();
+                var drop = messageIds.Where((_, i) => !keep.Any(k => k.i == i)).ToArray();
+                await DiscardAsync(connection, instanceId, token, drop, release: keep.Count == 0, cancellationToken);
+                _logger.DiscardedMessages(drop.Length, instanceId, status.ToString());
+                if (keep.Count == 0)
+                {
+                    continue;
+                }
+
+                messageIds = keep.Select(k => messageIds[k.i]).ToArray();
+                messages = keep.Select(k => k.m).ToList();
+            }
+
+            if (messages.Count == 0)
+            {
+                // Another worker consumed them between the lease and the read (a lease that expired meanwhile).
+                await ReleaseAsync(connection, instanceId, token, TimeSpan.Zero, cancellationToken);
+                continue;
+            }
+
+            if (messages.Any(m => m.Event is ExecutionRewoundEvent))
+            {
+                GiveTraceContext(history);
+            }
+
+            return new PostgreSqlOrchestrationWorkItem
+            {
+                InstanceId = instanceId,
+                LeaseToken = token,
+                StoredExecutionId = executionId,
+                MessageIds = messageIds,
+                NewMessages = messages,
+                OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
+                LockedUntilUtc = DateTime.SpecifyKind(lockedUntil, DateTimeKind.Utc),
+            };
+        }
+    }
+
+    /// <summary>
+    /// DurableTask.Core's rewind clears the span of the start event's trace context without checking that it has one
+    /// (an instance started by an untraced client has none) and fails on every attempt; an empty W3C context is enough.
+    /// </summary>
+    private static void GiveTraceContext(List<HistoryEvent> history)
+    {
+        if (history.OfType<ExecutionStartedEvent>().FirstOrDefault() is { ParentTraceContext: null } start)
+        {
+            start.ParentTraceContext = new global::DurableTask.Core.Tracing.DistributedTraceContext(
+                $"00-{System.Diagnostics.ActivityTraceId.CreateRandom()}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-00");
+        }
+    }
+
+    private async Task<(long[] Ids, List<TaskMessage> Messages, List<HistoryEvent> History)> ReadWorkAsync(
+        NpgsqlConnection connection, string instanceId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("select id, message from orchestration_messages where instance_id = @id and visible_at <= now() order by id limit @limit")
+                {
+                    Parameters = { P("id", instanceId), P("limit", _settings.OrchestrationBatchSize) },
+                },
+                new NpgsqlBatchCommand("select event from history where instance_id = @id order by sequence") { Parameters = { P("id", instanceId) } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<long>();
+        var messages = new List<TaskMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+            messages.Add(EventSerializer.DeserializeMessage(reader.GetString(1)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var history = new List<HistoryEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            history.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
+        }
+
+        return (ids.ToArray(), messages, history);
+    }
+
+    private async Task DiscardAsync(NpgsqlConnection connection, string instanceId, long token, long[] messageIds, bool release, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands = { new NpgsqlBatchCommand("delete from orchestration_messages where id = any(@ids)") { Parameters = { P("ids", messageIds) } } },
+        };
+        if (release)
+        {
+            batch.BatchCommands.Add(ReleaseCommand(instanceId, token, TimeSpan.Zero));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task ReleaseAsync(NpgsqlConnection connection, string instanceId, long token, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { ReleaseCommand(instanceId, token, delay) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // A null owner with a future expiry holds the instance back for the delay (an abandoned work item must not spin).
+    private static NpgsqlBatchCommand ReleaseCommand(string instanceId, long token, TimeSpan delay) => new(
+        "update instances set lock_owner = null, lock_token = null, locked_until = case when @delay > interval '0' then now() + @delay end where instance_id = @id and lock_token = @token")
+    {
+        Parameters = { P("id", instanceId), P("token", token), Interval("delay", delay) },
+    };
+
+    public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
+    {
+        var item = (PostgreSqlOrchestrationWorkItem)workItem;
+        await using var command = _dataSource.CreateCommand(
+            "update instances set locked_until = now() + @lease where instance_id = @id and lock_token = @token returning locked_until");
+        command.Parameters.Add(Interval("lease", Lease));
+        command.Parameters.Add(P("id", item.InstanceId));
+        command.Parameters.Add(P("token", item.LeaseToken));
+        var until = await command.ExecuteScalarAsync() as DateTime?
+            ?? throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost: another worker holds it.");
+        item.LockedUntilUtc = DateTime.SpecifyKind(until, DateTimeKind.Utc);
+    }
+
+    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        var item = (PostgreSqlOrchestrationWorkItem)workItem;
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, _settings.AbandonDelay, CancellationToken.None);
+        item.Released = true;
+    }
+
+    public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        var item = (PostgreSqlOrchestrationWorkItem)workItem;
+        if (!item.Released)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, TimeSpan.Zero, CancellationToken.None);
+            item.Released = true;
+        }
+    }
+
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
+        TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState)
+    {
+        var item = (PostgreSqlOrchestrationWorkItem)workItem;
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var checkpoint = new Checkpoint(item, newOrchestrationRuntimeState, orchestrationState);
+        await using (var fence = checkpoint.UpdateInstance(connection, transaction))
+        {
+            if (await fence.ExecuteNonQueryAsync() == 0)
+            {
+                // The lease expired and another worker took the instance: what this one computed must not count.
+                await transaction.RollbackAsync();
+                _logger.StaleCheckpoint(item.InstanceId);
+                throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        checkpoint.WriteHistory(batch);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from orchestration_messages where id = any(@ids)") { Parameters = { P("ids", item.MessageIds) } });
+        var activities = Outbox.AddActivityTasks(batch, outboundMessages);
+        var started = Outbox.AddInstanceStarts(batch, orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList());
+        var sent = Outbox.AddOrchestrationMessages(batch, orchestratorMessages.Concat(timerMessages).ToList());
+        if (checkpoint.IsTerminal)
+        {
+            // Calls not yet taken by a worker will never be wanted: a terminated run stops queuing work.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from activity_tasks where instance_id = @id and lock_token is null")
+            {
+                Parameters = { P("id", item.InstanceId) },
+            });
+        }
+
+        if (activities > 0)
+        {
+            batch.BatchCommands.Add(Notify(_notifications.ActivityChannel));
+        }
+
+        if (sent > 0 || started > 0)
+        {
+            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        }
+
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        item.Released = true;
+    }
+
+    private static NpgsqlBatchCommand Notify(string channel) => new("select pg_notify(@channel, '')") { Parameters = { P("channel", channel) } };
+
+    /// <summary>The statements of one checkpoint that concern the instance itself.</summary>
+    private sealed class Checkpoint(PostgreSqlOrchestrationWorkItem item, OrchestrationRuntimeState state, OrchestrationState? status)
+    {
+        private readonly string _executionId = state.OrchestrationInstance?.ExecutionId ?? item.StoredExecutionId;
+
+        public bool IsTerminal => status is not null && Statuses.IsTerminal(status.OrchestrationStatus);
+
+        /// <summary>The fenced update: status, payloads and the released lease, only if the lease is still this worker's.</summary>
+        public NpgsqlCommand UpdateInstance(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        {
+            var command = new NpgsqlCommand(
+                """
+                update instances set
+                    execution_id    = @execution_id,
+                    name            = coalesce(@name, name),
+                    version         = coalesce(@version, version),
+                    status          = coalesce(@status, status),
+                    input           = coalesce(@input, input),
+                    output          = @output,
+                    custom_status   = @custom_status,
+                    failure_details = @failure_details,
+                    updated_at      = now(),
+                    completed_at    = case when @terminal then now() end,
+                    history_count   = @history_count,
+                    lock_owner = null, lock_token = null, locked_until = null
+                where instance_id = @id and lock_token = @token
+                """, connection, transaction);
+            command.Parameters.Add(P("id", item.InstanceId));
+            command.Parameters.Add(P("token", item.LeaseToken));
+            command.Parameters.Add(P("execution_id", _executionId));
+            command.Parameters.Add(P("name", status?.Name, NpgsqlDbType.Text));
+            command.Parameters.Add(P("version", status?.Version, NpgsqlDbType.Text));
+            command.Parameters.Add(P("status", status is null ? null : (short)status.OrchestrationStatus, NpgsqlDbType.Smallint));
+            command.Parameters.Add(P("input", status?.Input, NpgsqlDbType.Text));
+            command.Parameters.Add(P("output", status?.Output, NpgsqlDbType.Text));
+            command.Parameters.Add(P("custom_status", status?.Status, NpgsqlDbType.Text));
+            command.Parameters.Add(P("failure_details", EventSerializer.SerializeFailure(status?.FailureDetails), NpgsqlDbType.Text));
+            command.Parameters.Add(P("terminal", IsTerminal));
+            command.Parameters.Add(P("history_count", state.Events.Count));
+            return command;
+        }
+
+        /// <summary>Appends the new events; a new execution (continue-as-new, rewind) replaces the history first.</summary>
+        public void WriteHistory(NpgsqlBatch batch)
+        {
+            if (_executionId != item.StoredExecutionId)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from history where instance_id = @id") { Parameters = { P("id", item.InstanceId) } });
+            }
+
+            var newEvents = state.NewEvents;
+            if (newEvents.Count == 0)
+            {
+                return;
+            }
+
+            var first = state.Events.Count - newEvents.Count;
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                """
+                insert into history (instance_id, execution_id, sequence, event_type, event)
+                select @id, @execution_id, e.sequence, e.event_type, e.event
+                from unnest(@sequences, @types, @events) as e(sequence, event_type, event)
+                """)
+            {
+                Parameters =
+                {
+                    P("id", item.InstanceId),
+                    P("execution_id", _executionId),
+                    P("sequences", Enumerable.Range(first, newEvents.Count).ToArray()),
+                    P("types", newEvents.Select(e => (short)e.EventType).ToArray()),
+                    P("events", newEvents.Select(EventSerializer.Serialize).ToArray()),
+                },
+            });
+        }
+    }
+}

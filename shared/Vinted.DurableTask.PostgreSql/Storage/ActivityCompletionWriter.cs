@@ -1,0 +1,135 @@
+using System.Threading.Channels;
+using DurableTask.Core;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Vinted.DurableTask.PostgreSql.Logging;
+
+namespace Vinted.DurableTask.PostgreSql.Storage;
+
+/// <summary>
+/// Writes activity results in batches: each completion waits for the transaction that holds it, and the results that
+/// arrive while one transaction commits go together in the next (group commit). A result counts only if its call's
+/// row still carries the lease token it was taken with; a stale one (the lease expired, another worker runs the call)
+/// is dropped and logged.
+/// </summary>
+internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, string orchestrationChannel, int batchSize, ILogger logger)
+{
+    private Channel<Completion> _queue = NewQueue();
+    private Task? _loop;
+
+    private sealed record Completion(PostgreSqlActivityWorkItem WorkItem, TaskMessage Result, TaskCompletionSource Written);
+
+    public void Start()
+    {
+        if (_loop is { IsCompleted: false })
+        {
+            return;
+        }
+
+        _queue = NewQueue();
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Writes what was handed over, then stops.</summary>
+    public async Task StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+    }
+
+    public Task CompleteAsync(PostgreSqlActivityWorkItem workItem, TaskMessage result)
+    {
+        var completion = new Completion(workItem, result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _queue.Writer.TryWrite(completion)
+            ? completion.Written.Task
+            : Task.FromException(new InvalidOperationException("The PostgreSQL task hub is stopped; the activity's call returns to the queue when its lease expires."));
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Completion>(batchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < batchSize && _queue.Reader.TryRead(out var completion))
+            {
+                batch.Add(completion);
+            }
+
+            try
+            {
+                var written = await WriteAsync(batch);
+                foreach (var c in batch)
+                {
+                    if (!written.Contains(c.WorkItem.RowId))
+                    {
+                        var scheduled = c.WorkItem.TaskMessage.Event as global::DurableTask.Core.History.TaskScheduledEvent;
+                        logger.StaleActivityCompletion(scheduled?.Name ?? "?", c.WorkItem.TaskMessage.OrchestrationInstance.InstanceId, c.WorkItem.LeaseToken);
+                    }
+
+                    c.Written.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                logger.CompletionBatchFailed(batch.Count, e);
+                foreach (var c in batch)
+                {
+                    c.Written.TrySetException(e);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<HashSet<long>> WriteAsync(List<Completion> batch)
+    {
+        const string Sql =
+            """
+            with done as (
+                delete from activity_tasks t
+                using unnest(@ids, @tokens) as c(id, token)
+                where t.id = c.id and t.lock_token = c.token
+                returning t.id),
+            sent as (
+                insert into orchestration_messages (instance_id, visible_at, event_type, message)
+                select r.instance_id, now(), r.event_type, r.message
+                from unnest(@ids, @instance_ids, @event_types, @messages) as r(id, instance_id, event_type, message)
+                join done on done.id = r.id
+                where exists (select 1 from instances i where i.instance_id = r.instance_id))
+            select id from done
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", batch.Select(c => c.WorkItem.RowId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("tokens", batch.Select(c => c.WorkItem.LeaseToken).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("instance_ids", batch.Select(c => c.Result.OrchestrationInstance.InstanceId).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<short[]>("event_types", batch.Select(c => (short)c.Result.Event.EventType).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("messages", batch.Select(c => EventSerializer.Serialize(c.Result)).ToArray()));
+
+        var written = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                written.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (written.Count > 0)
+        {
+            await using var notify = new NpgsqlCommand("select pg_notify(@channel, '')", connection, transaction);
+            notify.Parameters.Add(new NpgsqlParameter<string>("channel", orchestrationChannel));
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return written;
+    }
+
+    private static Channel<Completion> NewQueue() => Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+}

@@ -1,0 +1,74 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+
+namespace Vinted.DurableTask.PostgreSql.Storage;
+
+/// <summary>
+/// History events and task messages as JSON, in DurableTask.Core's own form (Newtonsoft with type names, as its
+/// emulator and Service Bus providers store them). Type names are resolved only within DurableTask.Core and the base
+/// library: the stored text cannot make the worker instantiate anything else.
+/// </summary>
+internal static class EventSerializer
+{
+    private static readonly JsonSerializerSettings Typed = new()
+    {
+        TypeNameHandling = TypeNameHandling.Objects,
+        SerializationBinder = new CoreTypesOnly(),
+        ContractResolver = new HistoryEventResolver(),
+        DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+    };
+
+    // The history as the Azure Storage provider's GetOrchestrationHistoryAsync gives it: plain objects, PascalCase.
+    private static readonly JsonSerializerSettings Plain = new() { DateTimeZoneHandling = DateTimeZoneHandling.Utc };
+
+    public static string Serialize(HistoryEvent historyEvent) => JsonConvert.SerializeObject(historyEvent, Typed);
+
+    public static string Serialize(TaskMessage message) => JsonConvert.SerializeObject(message, Typed);
+
+    public static HistoryEvent DeserializeEvent(string json) =>
+        JsonConvert.DeserializeObject<HistoryEvent>(json, Typed) ?? throw new InvalidDataException("A stored history event is empty.");
+
+    public static TaskMessage DeserializeMessage(string json) =>
+        JsonConvert.DeserializeObject<TaskMessage>(json, Typed) ?? throw new InvalidDataException("A stored task message is empty.");
+
+    public static string SerializeHistory(IEnumerable<HistoryEvent> events) => JsonConvert.SerializeObject(events, Plain);
+
+    public static string? SerializeFailure(FailureDetails? failure) => failure is null ? null : JsonConvert.SerializeObject(failure, Plain);
+
+    public static FailureDetails? DeserializeFailure(string? json) => json is null ? null : JsonConvert.DeserializeObject<FailureDetails>(json, Plain);
+
+    public static string? SerializeTags(IDictionary<string, string>? tags) => tags is { Count: > 0 } ? JsonConvert.SerializeObject(tags, Plain) : null;
+
+    public static Dictionary<string, string>? DeserializeTags(string? json) => json is null ? null : JsonConvert.DeserializeObject<Dictionary<string, string>>(json, Plain);
+
+    /// <summary>
+    /// Some history events (ExecutionRewoundEvent) have several constructors and no parameterless one, which Newtonsoft
+    /// cannot choose between; their state is all in data members, so an uninitialized object filled from them is whole.
+    /// </summary>
+    private sealed class HistoryEventResolver : DefaultContractResolver
+    {
+        protected override JsonObjectContract CreateObjectContract(Type objectType)
+        {
+            var contract = base.CreateObjectContract(objectType);
+            if (typeof(HistoryEvent).IsAssignableFrom(objectType) && !objectType.IsAbstract && contract.DefaultCreator is null)
+            {
+                contract.DefaultCreator = () => System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(objectType);
+                contract.DefaultCreatorNonPublic = false;
+            }
+
+            return contract;
+        }
+    }
+
+    private sealed class CoreTypesOnly : DefaultSerializationBinder
+    {
+        private static readonly HashSet<string> Allowed = [typeof(TaskMessage).Assembly.GetName().Name!, typeof(object).Assembly.GetName().Name!, "mscorlib"];
+
+        public override Type BindToType(string? assemblyName, string typeName) =>
+            assemblyName is not null && Allowed.Contains(assemblyName)
+                ? base.BindToType(assemblyName, typeName)
+                : throw new JsonSerializationException($"Type '{typeName}, {assemblyName}' is not a DurableTask.Core type.");
+    }
+}

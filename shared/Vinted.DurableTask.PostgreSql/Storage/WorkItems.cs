@@ -1,0 +1,34 @@
+using DurableTask.Core;
+
+namespace Vinted.DurableTask.PostgreSql.Storage;
+
+/// <summary>An orchestration work item with what its checkpoint needs: the lease token and the messages it consumes.</summary>
+internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkItem
+{
+    public required long LeaseToken { get; init; }
+
+    /// <summary>The execution the stored history belongs to; a checkpoint of another one replaces the history.</summary>
+    public required string StoredExecutionId { get; init; }
+
+    public required long[] MessageIds { get; init; }
+
+    /// <summary>Set once the checkpoint released the lease, so the dispatcher's release costs no round trip.</summary>
+    public bool Released { get; set; }
+}
+
+/// <summary>An activity call taken from the queue, with the row and the lease token that fence its completion.</summary>
+internal sealed class PostgreSqlActivityWorkItem : TaskActivityWorkItem
+{
+    public required long RowId { get; init; }
+
+    public required long LeaseToken { get; init; }
+}
+
+/// <summary>The orchestration statuses after which an instance takes no more messages.</summary>
+internal static class Statuses
+{
+    public static readonly short[] Terminal =
+        [(short)OrchestrationStatus.Completed, (short)OrchestrationStatus.Failed, (short)OrchestrationStatus.Terminated];
+
+    public static bool IsTerminal(OrchestrationStatus status) => Terminal.Contains((short)status);
+}
