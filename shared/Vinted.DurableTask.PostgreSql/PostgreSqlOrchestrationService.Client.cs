@@ -199,7 +199,7 @@ public sealed partial class PostgreSqlOrchestrationService
             ? s.Select(x => (short)x).Intersect(Statuses.Terminal).ToArray()
             : Statuses.Terminal;
         return PurgeAsync(
-            "created_at >= @from and (@to::timestamptz is null or created_at <= @to) and status = any(@purge_statuses)",
+            "(@from::timestamptz is null or created_at >= @from) and (@to::timestamptz is null or created_at <= @to) and status = any(@purge_statuses)",
             P("from", Utc(purgeInstanceFilter.CreatedTimeFrom), NpgsqlDbType.TimestampTz),
             P("to", Utc(purgeInstanceFilter.CreatedTimeTo), NpgsqlDbType.TimestampTz),
             P("purge_statuses", statuses));
@@ -224,6 +224,7 @@ public sealed partial class PostgreSqlOrchestrationService
     private static OrchestrationState ReadState(NpgsqlDataReader reader, bool withPayloads)
     {
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        string? Payload(int i) => reader.IsDBNull(i) ? null : EventSerializer.FromBytes(reader.GetFieldValue<byte[]>(i));
         DateTime Time(int i) => DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc);
         return new OrchestrationState
         {
@@ -235,12 +236,12 @@ public sealed partial class PostgreSqlOrchestrationService
             LastUpdatedTime = Time(6),
             CompletedTime = reader.IsDBNull(7) ? DateTime.MinValue : Time(7),
             ScheduledStartTime = reader.IsDBNull(8) ? null : Time(8),
-            Status = Text(9),
+            Status = Payload(9),
             FailureDetails = EventSerializer.DeserializeFailure(Text(10)),
             Tags = EventSerializer.DeserializeTags(Text(11)),
             ParentInstance = Text(12) is { } parent ? new ParentInstance { OrchestrationInstance = new OrchestrationInstance { InstanceId = parent } } : null,
-            Input = withPayloads ? Text(13) : null,
-            Output = withPayloads ? Text(14) : null,
+            Input = withPayloads ? Payload(13) : null,
+            Output = withPayloads ? Payload(14) : null,
         };
     }
 

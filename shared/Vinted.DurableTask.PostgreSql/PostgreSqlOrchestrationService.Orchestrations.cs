@@ -12,6 +12,8 @@ namespace Vinted.DurableTask.PostgreSql;
 // one transaction fenced by the lease token.
 public sealed partial class PostgreSqlOrchestrationService
 {
+    private readonly HistoryCache _histories = new(capacity: 1024);
+
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
@@ -39,6 +41,7 @@ public sealed partial class PostgreSqlOrchestrationService
             OrchestrationStatus status;
             long token;
             DateTime lockedUntil;
+            int historyCount;
             await using (var command = new NpgsqlCommand(
                 """
                 update instances i
@@ -51,7 +54,7 @@ public sealed partial class PostgreSqlOrchestrationService
                       limit 1
                       for update of i2 skip locked) next
                 where i.instance_id = next.instance_id
-                returning i.instance_id, i.execution_id, i.status, i.lock_token, i.locked_until
+                returning i.instance_id, i.execution_id, i.status, i.lock_token, i.locked_until, i.history_count
                 """, connection))
             {
                 command.Parameters.Add(P("owner", _settings.WorkerId));
@@ -62,11 +65,13 @@ public sealed partial class PostgreSqlOrchestrationService
                     return null;
                 }
 
-                (instanceId, executionId, status, token, lockedUntil) =
-                    (reader.GetString(0), reader.GetString(1), (OrchestrationStatus)reader.GetInt16(2), reader.GetInt64(3), reader.GetDateTime(4));
+                (instanceId, executionId, status, token, lockedUntil, historyCount) =
+                    (reader.GetString(0), reader.GetString(1), (OrchestrationStatus)reader.GetInt16(2), reader.GetInt64(3), reader.GetDateTime(4), reader.GetInt32(5));
             }
 
-            var (messageIds, messages, history) = await ReadWorkAsync(connection, instanceId, cancellationToken);
+            var cached = _histories.TryGet(instanceId, executionId, historyCount);
+            var (messageIds, messages, history) = await ReadWorkAsync(connection, instanceId, readHistory: cached is null, cancellationToken);
+            history = cached ?? history;
             if (Statuses.IsTerminal(status))
             {
                 // A finished instance takes only a rewind (when it failed); everything else for it is late and dropped.
@@ -124,7 +129,7 @@ public sealed partial class PostgreSqlOrchestrationService
     }
 
     private async Task<(long[] Ids, List<TaskMessage> Messages, List<HistoryEvent> History)> ReadWorkAsync(
-        NpgsqlConnection connection, string instanceId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string instanceId, bool readHistory, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection)
         {
@@ -134,9 +139,13 @@ public sealed partial class PostgreSqlOrchestrationService
                 {
                     Parameters = { P("id", instanceId), P("limit", _settings.OrchestrationBatchSize) },
                 },
-                new NpgsqlBatchCommand("select event from history where instance_id = @id order by sequence") { Parameters = { P("id", instanceId) } },
             },
         };
+        if (readHistory)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select event from history where instance_id = @id order by sequence") { Parameters = { P("id", instanceId) } });
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var ids = new List<long>();
         var messages = new List<TaskMessage>();
@@ -146,9 +155,13 @@ public sealed partial class PostgreSqlOrchestrationService
             messages.Add(EventSerializer.DeserializeMessage(reader.GetString(1)));
         }
 
-        await reader.NextResultAsync(cancellationToken);
         var history = new List<HistoryEvent>();
-        while (await reader.ReadAsync(cancellationToken))
+        if (readHistory && !await reader.NextResultAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The history query returned no result set.");
+        }
+
+        while (readHistory && await reader.ReadAsync(cancellationToken))
         {
             history.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
         }
@@ -212,6 +225,7 @@ public sealed partial class PostgreSqlOrchestrationService
             await using var connection = await _dataSource.OpenConnectionAsync();
             await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, TimeSpan.Zero, CancellationToken.None);
             item.Released = true;
+            _notifications.Orchestrations.Set();
         }
     }
 
@@ -264,10 +278,31 @@ public sealed partial class PostgreSqlOrchestrationService
         {
             batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
         }
+        else
+        {
+            // Messages that arrived during the lease are due now that it ends: other hosts' pollers hear of them too.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "select pg_notify(@channel, '') from orchestration_messages where instance_id = @id and visible_at <= now() limit 1")
+            {
+                Parameters = { P("channel", _notifications.OrchestrationChannel), P("id", item.InstanceId) },
+            });
+        }
 
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
         item.Released = true;
+
+        // Results that arrived while the instance was leased woke this host's poller, which found the instance taken
+        // and went back to sleep: it looks again now that the lease is gone.
+        _notifications.Orchestrations.Set();
+        if (checkpoint.IsTerminal)
+        {
+            _histories.Remove(item.InstanceId);
+        }
+        else
+        {
+            _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events);
+        }
     }
 
     private static NpgsqlBatchCommand Notify(string channel) => new("select pg_notify(@channel, '')") { Parameters = { P("channel", channel) } };
@@ -276,6 +311,8 @@ public sealed partial class PostgreSqlOrchestrationService
     private sealed class Checkpoint(PostgreSqlOrchestrationWorkItem item, OrchestrationRuntimeState state, OrchestrationState? status)
     {
         private readonly string _executionId = state.OrchestrationInstance?.ExecutionId ?? item.StoredExecutionId;
+
+        public string ExecutionId => _executionId;
 
         public bool IsTerminal => status is not null && Statuses.IsTerminal(status.OrchestrationStatus);
 
@@ -305,9 +342,9 @@ public sealed partial class PostgreSqlOrchestrationService
             command.Parameters.Add(P("name", status?.Name, NpgsqlDbType.Text));
             command.Parameters.Add(P("version", status?.Version, NpgsqlDbType.Text));
             command.Parameters.Add(P("status", status is null ? null : (short)status.OrchestrationStatus, NpgsqlDbType.Smallint));
-            command.Parameters.Add(P("input", status?.Input, NpgsqlDbType.Text));
-            command.Parameters.Add(P("output", status?.Output, NpgsqlDbType.Text));
-            command.Parameters.Add(P("custom_status", status?.Status, NpgsqlDbType.Text));
+            command.Parameters.Add(P("input", EventSerializer.ToBytes(status?.Input), NpgsqlDbType.Bytea));
+            command.Parameters.Add(P("output", EventSerializer.ToBytes(status?.Output), NpgsqlDbType.Bytea));
+            command.Parameters.Add(P("custom_status", EventSerializer.ToBytes(status?.Status), NpgsqlDbType.Bytea));
             command.Parameters.Add(P("failure_details", EventSerializer.SerializeFailure(status?.FailureDetails), NpgsqlDbType.Text));
             command.Parameters.Add(P("terminal", IsTerminal));
             command.Parameters.Add(P("history_count", state.Events.Count));

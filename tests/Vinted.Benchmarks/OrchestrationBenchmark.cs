@@ -5,65 +5,83 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Diagnostics;
 using Vinted.Functions.Hosting;
+using Vinted.Orchestration.Options;
 
 namespace Vinted.Benchmarks;
 
 /// <summary>
 /// The engine's fan-out/fan-in: <see cref="FanOutProbe"/> with 1,000 and 10,000 no-op activities (each records its
-/// item in PostgreSQL, nothing else), on the Durable Task engine over Azurite, in this one process (the function
-/// app's own composition, on a task hub of its own). Prints activities per second, the host's peak working set and
-/// Azurite's peak resident memory, read from /proc for the process that listens on Azurite's queue port.
+/// item in PostgreSQL, nothing else), on each backend in turn (PostgreSQL, then Azure Storage on Azurite), in this one
+/// process (the function app's own composition, on a task hub of its own), then the floor: a bare SKIP LOCKED queue
+/// loop on the same database. Prints activities per second, the host's peak working set and Azurite's peak resident
+/// memory, read from /proc for the process that listens on Azurite's queue port.
 /// </summary>
 internal sealed partial class OrchestrationBenchmark : IBenchmark
 {
     public string Name => "orchestration";
 
-    public string Description => "FanOutProbe no-op fan-out/fan-in on the engine at 1,000 and 10,000 activities: activities/s, peak memory [--activities N (concurrent, default 16)] [--sizes 1000,10000]";
+    public string Description =>
+        "FanOutProbe no-op fan-out/fan-in per backend, then a bare SKIP LOCKED queue loop: activities/s, peak memory " +
+        "[--activities N (concurrent, default 16)] [--sizes 1000,10000] [--backends PostgreSql,AzureStorage]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var concurrency = arguments.Int("activities", 16);
         var sizes = arguments.Text("sizes", "1000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var backends = arguments.Text("backends", "PostgreSql,AzureStorage").Split(',').Select(b => Enum.Parse<EngineBackend>(b, ignoreCase: true)).ToArray();
         var storage = Environment.GetEnvironmentVariable("AzureWebJobsStorage")
             ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: run benchmarks with ./vinted bench.");
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_orchestration");
-        var hub = $"bench{Guid.NewGuid():N}"[..17];
-        await using var app = FunctionApp.Build(
-        [
-            $"--ConnectionStrings:Warehouse={connectionString}",
-            "--Http:Urls=http://127.0.0.1:0",
-            "--Schedule:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-            $"--DurableTask:HubName={hub}",
-            $"--DurableTask:MaxConcurrentActivities={concurrency}",
-            "--DurableTask:Retention=00:00:00",
-        ]);
-        await app.StartAsync(cancellationToken);
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
         var azurite = AzuritePid(storage);
         using var sampler = new MemorySampler(azurite);
-
         Console.WriteLine(
-            $"engine: DurableTask.Core + Azure Storage provider on Azurite, hub {hub}, {concurrency} concurrent activities, " +
-            $"host, Azurite and PostgreSQL on one machine ({Environment.ProcessorCount} cores)");
-        Console.WriteLine($"{"activities",10} {"seconds",8} {"act/s",7} {"host peak MiB",14} {"azurite peak MiB",17}  check");
+            $"engine: DurableTask.Core 3.11.2, {concurrency} concurrent activities; host, PostgreSQL and Azurite on one machine ({Environment.ProcessorCount} cores)");
+        Console.WriteLine($"{"backend",-13} {"activities",10} {"seconds",8} {"act/s",7} {"host peak MiB",14} {"azurite peak MiB",17}  check");
         var failed = false;
+        foreach (var backend in backends)
+        {
+            var hub = $"bench{Guid.NewGuid():N}"[..17];
+            await using var app = FunctionApp.Build(
+            [
+                $"--ConnectionStrings:Warehouse={connectionString}",
+                "--Http:Urls=http://127.0.0.1:0",
+                "--Schedule:Enabled=false",
+                "--Logging:LogLevel:Default=Warning",
+                $"--DurableTask:Backend={backend}",
+                $"--DurableTask:HubName={hub}",
+                $"--DurableTask:MaxConcurrentActivities={concurrency}",
+                "--DurableTask:Retention=00:00:00",
+            ]);
+            await app.StartAsync(cancellationToken);
+            var client = app.Services.GetRequiredService<DurableTaskClient>();
+            foreach (var size in sizes)
+            {
+                sampler.Reset();
+                var watch = Stopwatch.StartNew();
+                var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutProbe), new ProbeInput(size), cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromMinutes(60));
+                var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+                watch.Stop();
+                var result = status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? status.ReadOutputAs<ProbeResult>() : null;
+                var ok = result is not null && result.Items == size && result.DistinctItems == size;
+                failed |= !ok;
+                Console.WriteLine(
+                    $"{backend,-13} {size,10:N0} {watch.Elapsed.TotalSeconds,8:F1} {size / watch.Elapsed.TotalSeconds,7:F0} {sampler.HostPeak / 1048576.0,14:F0} " +
+                    $"{(sampler.AzuritePeak is { } a ? (a / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "n/a"),17}  " +
+                    (ok ? $"{result!.Items:N0} items, {result.TotalAttempts:N0} executions" : $"FAILED: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}"));
+            }
+
+            await app.StopAsync(cancellationToken);
+            if (backend == EngineBackend.AzureStorage)
+            {
+                await DeleteHubAsync(hub, storage);
+            }
+        }
+
         foreach (var size in sizes)
         {
-            sampler.Reset();
-            var watch = Stopwatch.StartNew();
-            var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutProbe), new ProbeInput(size), cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(60));
-            var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
-            watch.Stop();
-            var result = status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? status.ReadOutputAs<ProbeResult>() : null;
-            var ok = result is not null && result.Items == size && result.DistinctItems == size;
-            failed |= !ok;
-            Console.WriteLine(
-                $"{size,10:N0} {watch.Elapsed.TotalSeconds,8:F1} {size / watch.Elapsed.TotalSeconds,7:F0} {sampler.HostPeak / 1048576.0,14:F0} " +
-                $"{(sampler.AzuritePeak is { } a ? (a / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "n/a"),17}  " +
-                (ok ? $"{result!.Items:N0} items, {result.TotalAttempts:N0} executions" : $"FAILED: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}"));
+            await QueueFloor.RunAsync(connectionString, size, concurrency, cancellationToken);
         }
 
         Console.WriteLine($"host process peak working set since start: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
@@ -71,13 +89,7 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
         {
             Console.WriteLine($"Azurite (pid {pid}) peak resident set since it started (VmHWM): {hwm / 1048576.0:F0} MiB");
         }
-        else
-        {
-            Console.WriteLine("Azurite's memory: no process found listening on its port (not readable from /proc here)");
-        }
 
-        await app.StopAsync(cancellationToken);
-        await DeleteHubAsync(hub, storage);
         return failed ? 1 : 0;
     }
 
@@ -148,10 +160,10 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
     /// <summary>Deletes a benchmark's task hub (tables, queues, containers) from the storage account.</summary>
     internal static async Task DeleteHubAsync(string hub, string storage)
     {
-        var service = new DurableTask.AzureStorage.AzureStorageOrchestrationService(new DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
+        var service = new global::DurableTask.AzureStorage.AzureStorageOrchestrationService(new global::DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = hub,
-            StorageAccountClientProvider = new DurableTask.AzureStorage.StorageAccountClientProvider(storage),
+            StorageAccountClientProvider = new global::DurableTask.AzureStorage.StorageAccountClientProvider(storage),
         });
         await service.DeleteAsync();
     }

@@ -3,12 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
+using Vinted.Orchestration.Options;
 using Xunit.Abstractions;
 
 namespace Vinted.Orchestration.IntegrationTests;
 
 /// <summary>A host process killed with SIGKILL in the middle of a fan-out; a new host process finishes the instance.</summary>
-public sealed class CrashRecoveryTests(ITestOutputHelper output)
+public abstract class CrashRecoveryTests(EngineBackend backend, ITestOutputHelper output)
 {
     private const int Items = 300;
 
@@ -16,7 +17,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public async Task FanOut_HostKilledMidway_RestartedHostCompletesWithEveryItemRecorded()
     {
         var stack = LocalStack.Instance;
-        var connectionString = await stack.CreateDatabaseAsync(nameof(CrashRecoveryTests));
+        var connectionString = await stack.CreateDatabaseAsync(GetType().Name);
         var hub = LocalStack.NewHubName();
         var port = Eventually.FreePort();
         void Configure(IDictionary<string, string?> env)
@@ -25,7 +26,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             env["Http__Urls"] = $"http://127.0.0.1:{port}";
             env["Schedule__Enabled"] = "false";
             env["DurableTask__HubName"] = hub;
-            // A dead host's messages come back after these; short so that the restart resumes soon.
+            env["DurableTask__Backend"] = backend.ToString();
+            // A dead host's leases (PostgreSQL) or messages (Azure Storage) come back after these; short so that the
+            // restart resumes soon.
             env["DurableTask__WorkItemQueueVisibilityTimeout"] = "00:00:10";
             env["DurableTask__ControlQueueVisibilityTimeout"] = "00:00:10";
         }
@@ -102,3 +105,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 }
+
+public sealed class CrashRecoveryTestsOnPostgreSql(ITestOutputHelper output) : CrashRecoveryTests(EngineBackend.PostgreSql, output);
+
+public sealed class CrashRecoveryTestsOnAzureStorage(ITestOutputHelper output) : CrashRecoveryTests(EngineBackend.AzureStorage, output);

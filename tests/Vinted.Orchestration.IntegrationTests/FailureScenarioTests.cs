@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Orchestration.Http;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
+using Vinted.Orchestration.Options;
 using Core = DurableTask.Core;
 
 namespace Vinted.Orchestration.IntegrationTests;
@@ -42,7 +43,7 @@ public sealed class SlowTagged : TaskOrchestrator<SlowInput, string>
 }
 
 /// <summary>Deliveries that broke the old engine: odd bytes, duplicates, late results from a replaced run.</summary>
-public sealed class FailureScenarioTests : IAsyncLifetime
+public abstract class FailureScenarioTests(EngineBackend backend) : IAsyncLifetime
 {
     private EngineHost _host = null!;
     private Effects _effects = null!;
@@ -54,7 +55,8 @@ public sealed class FailureScenarioTests : IAsyncLifetime
             engine => engine
                 .AddOrchestrator<NulFailing>().AddOrchestrator<TwoSteps>().AddOrchestrator<SlowTagged>()
                 .AddActivity<NulThrower>().AddActivity<AddOne>().AddActivity<Slow>(),
-            services: s => s.AddSingleton<Effects>());
+            services: s => s.AddSingleton<Effects>(),
+            backend: backend);
         _effects = _host.Get<Effects>();
     }
 
@@ -158,3 +160,9 @@ public sealed class FailureScenarioTests : IAsyncLifetime
         return JsonDocument.Parse(json).RootElement.EnumerateArray().Select(e => (EventType)e.GetProperty("EventType").GetInt32()).ToList();
     }
 }
+
+/// <summary>The suite on the PostgreSQL backend (the self-hosted default).</summary>
+public sealed class FailureScenarioTestsOnPostgreSql() : FailureScenarioTests(EngineBackend.PostgreSql);
+
+/// <summary>The same suite on the Azure Storage provider over Azurite: the reference.</summary>
+public sealed class FailureScenarioTestsOnAzureStorage() : FailureScenarioTests(EngineBackend.AzureStorage);

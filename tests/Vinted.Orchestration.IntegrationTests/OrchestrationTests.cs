@@ -3,11 +3,12 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Orchestration.Http;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
+using Vinted.Orchestration.Options;
 
 namespace Vinted.Orchestration.IntegrationTests;
 
 /// <summary>The engine's behaviour through its client, one in-process host (production settings) for the class.</summary>
-public sealed class OrchestrationTests : IAsyncLifetime
+public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
 {
     private EngineHost _host = null!;
     private Effects _effects = null!;
@@ -19,7 +20,8 @@ public sealed class OrchestrationTests : IAsyncLifetime
             engine => engine
                 .AddOrchestrator<Chain>().AddOrchestrator<FanOut>().AddOrchestrator<RetryingOrchestrator>().AddOrchestrator<SlowChain>()
                 .AddActivity<AddOne>().AddActivity<Square>().AddActivity<Sum>().AddActivity<Flaky>().AddActivity<Slow>(),
-            services: s => s.AddSingleton<Effects>());
+            services: s => s.AddSingleton<Effects>(),
+            backend: backend);
         _effects = _host.Get<Effects>();
     }
 
@@ -106,9 +108,10 @@ public sealed class OrchestrationTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The Azure Storage provider's rewind turns the failed calls into generic events but keeps the retry handler's
-    /// durable timers; the replay then meets a timer its code has not created yet and fails as non-deterministic. What
-    /// is shown here is that limit: a rewind after retries fails the instance again (never runs it wrongly).
+    /// Rewind (the Azure Storage provider's, and DurableTask.Core's that the PostgreSQL backend uses) drops the failed
+    /// calls but keeps the retry handler's durable timers; the replay then meets a timer its code has not created yet
+    /// and fails as non-deterministic. What is shown here is that limit: a rewind after retries fails the instance
+    /// again (never runs it wrongly).
     /// </summary>
     [Fact]
     public async Task Rewind_FailedStepAfterRetries_ProviderFailsItAsNonDeterministic()
@@ -258,3 +261,9 @@ public sealed class OrchestrationTests : IAsyncLifetime
     /// <summary>The error as the HTTP API shows it (failure details, else the output text).</summary>
     private static string ErrorOf(OrchestrationMetadata status) => InstanceStatus.From(status).Error ?? "";
 }
+
+/// <summary>The suite on the PostgreSQL backend (the self-hosted default).</summary>
+public sealed class OrchestrationTestsOnPostgreSql() : OrchestrationTests(EngineBackend.PostgreSql);
+
+/// <summary>The same suite on the Azure Storage provider over Azurite: the reference.</summary>
+public sealed class OrchestrationTestsOnAzureStorage() : OrchestrationTests(EngineBackend.AzureStorage);

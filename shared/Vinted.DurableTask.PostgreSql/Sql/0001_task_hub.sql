@@ -12,9 +12,10 @@ create table instances (
     updated_at         timestamptz not null,
     completed_at       timestamptz,
     scheduled_start_at timestamptz,
-    input              text,
-    output             text,
-    custom_status      text,
+    -- Payloads as UTF-8 bytes: text cannot hold NUL, which an error message or an output may carry.
+    input              bytea,
+    output             bytea,
+    custom_status      bytea,
     failure_details    text,                              -- JSON
     parent_instance_id text,
     tags               text,                              -- JSON
@@ -33,7 +34,7 @@ create table history (
     sequence     integer  not null,
     execution_id text     not null,
     event_type   smallint not null,                       -- DurableTask.Core.History.EventType
-    event        text     not null,                       -- JSON, DurableTask.Core's own serialization
+    event        text     not null,                       -- JSON, DurableTask.Core's own serialization, ASCII only
     primary key (instance_id, sequence)
 );
 

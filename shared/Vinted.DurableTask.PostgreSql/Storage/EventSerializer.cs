@@ -18,10 +18,17 @@ internal static class EventSerializer
         SerializationBinder = new CoreTypesOnly(),
         ContractResolver = new HistoryEventResolver(),
         DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+
+        // Pure ASCII JSON: NUL and lone surrogates in an error message are escapes, which a text column always accepts.
+        StringEscapeHandling = StringEscapeHandling.EscapeNonAscii,
     };
 
     // The history as the Azure Storage provider's GetOrchestrationHistoryAsync gives it: plain objects, PascalCase.
-    private static readonly JsonSerializerSettings Plain = new() { DateTimeZoneHandling = DateTimeZoneHandling.Utc };
+    private static readonly JsonSerializerSettings Plain = new()
+    {
+        DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+        StringEscapeHandling = StringEscapeHandling.EscapeNonAscii,
+    };
 
     public static string Serialize(HistoryEvent historyEvent) => JsonConvert.SerializeObject(historyEvent, Typed);
 
@@ -32,6 +39,11 @@ internal static class EventSerializer
 
     public static TaskMessage DeserializeMessage(string json) =>
         JsonConvert.DeserializeObject<TaskMessage>(json, Typed) ?? throw new InvalidDataException("A stored task message is empty.");
+
+    /// <summary>A payload (input, output, custom status) as stored: UTF-8 bytes, so NUL survives.</summary>
+    public static byte[]? ToBytes(string? payload) => payload is null ? null : System.Text.Encoding.UTF8.GetBytes(payload);
+
+    public static string? FromBytes(byte[]? bytes) => bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
 
     public static string SerializeHistory(IEnumerable<HistoryEvent> events) => JsonConvert.SerializeObject(events, Plain);
 

@@ -66,7 +66,10 @@ internal static class Outbox
                 new NpgsqlParameter<string[]>("names", events.Select(e => e.Name).ToArray()),
                 new NpgsqlParameter<string[]>("versions", events.Select(e => e.Version ?? "").ToArray()),
                 Timestamps("scheduled", events.Select(e => e.ScheduledStartTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : (DateTime?)null)),
-                new NpgsqlParameter<string?[]>("inputs", events.Select(e => e.Input).ToArray()),
+                new NpgsqlParameter("inputs", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea)
+                {
+                    Value = events.Select(e => EventSerializer.ToBytes(e.Input) is { } b ? (object)b : DBNull.Value).ToArray(),
+                },
                 new NpgsqlParameter<string?[]>("parents", events.Select(e => e.ParentInstance?.OrchestrationInstance?.InstanceId).ToArray()),
                 new NpgsqlParameter<string?[]>("tags", events.Select(e => EventSerializer.SerializeTags(e.Tags)).ToArray()),
                 new NpgsqlParameter<short[]>("replaceable", replaceable ?? Statuses.Terminal),
