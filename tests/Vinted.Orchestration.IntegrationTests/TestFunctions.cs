@@ -136,3 +136,24 @@ public sealed class SlowChain : TaskOrchestrator<int, int>
         return 5;
     }
 }
+
+/// <summary>A fan-out of <see cref="SlowSquare"/>: long enough to be in flight when a service is restarted.</summary>
+public sealed class SlowFanOut : TaskOrchestrator<int, long>
+{
+    public override async Task<long> RunAsync(TaskOrchestrationContext context, int count)
+    {
+        var squares = await Task.WhenAll(Enumerable.Range(1, count).Select(i => context.CallActivityAsync<long>(nameof(SlowSquare), i)));
+        return await context.CallActivityAsync<long>(nameof(Sum), squares);
+    }
+}
+
+/// <summary>Squares after 50 ms, counting its runs per instance.</summary>
+public sealed class SlowSquare(Effects effects) : TaskActivity<int, long>
+{
+    public override async Task<long> RunAsync(TaskActivityContext context, int input)
+    {
+        await Task.Delay(50);
+        effects.Touch($"slow-square:{context.InstanceId}");
+        return (long)input * input;
+    }
+}
