@@ -41,17 +41,7 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
         foreach (var backend in backends)
         {
             var hub = $"bench{Guid.NewGuid():N}"[..17];
-            await using var app = FunctionApp.Build(
-            [
-                $"--ConnectionStrings:Warehouse={connectionString}",
-                "--Http:Urls=http://127.0.0.1:0",
-                "--Schedule:Enabled=false",
-                "--Logging:LogLevel:Default=Warning",
-                $"--DurableTask:Backend={backend}",
-                $"--DurableTask:HubName={hub}",
-                $"--DurableTask:MaxConcurrentActivities={concurrency}",
-                "--DurableTask:Retention=00:00:00",
-            ]);
+            await using var app = FunctionApp.Build(BenchmarkHost.Arguments(connectionString, backend, hub, concurrency));
             await app.StartAsync(cancellationToken);
             var client = app.Services.GetRequiredService<DurableTaskClient>();
             foreach (var size in sizes)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Hosting;
+using Vinted.Orchestration.Options;
 using Vinted.Orchestration.Client;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Options;
@@ -18,12 +19,14 @@ internal sealed class PipelineBenchmark : IBenchmark
 {
     public string Name => "pipeline";
 
-    public string Description => "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)]";
+    public string Description =>
+        "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)] [--backend PostgreSql|AzureStorage]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 710_000); // per domain; about 70 % are visible on the day
         var concurrency = arguments.Int("activities", 16);
+        var backend = Enum.Parse<EngineBackend>(arguments.Text("backend", nameof(EngineBackend.PostgreSql)), ignoreCase: true);
         var day = new DateOnly(2026, 10, 1);
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
         var hub = $"bench{Guid.NewGuid():N}"[..17];
@@ -39,14 +42,8 @@ internal sealed class PipelineBenchmark : IBenchmark
         var expected = searches.Sum(s => simulator.Marketplace.GroundTruth(day, s).TotalEntries);
         await using var app = FunctionApp.Build(
         [
-            $"--ConnectionStrings:Warehouse={connectionString}",
+            .. BenchmarkHost.Arguments(connectionString, backend, hub, concurrency),
             $"--S3:Prefix=bench/pipeline/{Guid.NewGuid():N}",
-            "--Http:Urls=http://127.0.0.1:0",
-            "--Schedule:Enabled=false",
-            "--Logging:LogLevel:Default=Warning",
-            $"--DurableTask:HubName={hub}",
-            $"--DurableTask:MaxConcurrentActivities={concurrency}",
-            "--DurableTask:Retention=00:00:00",
             "--Ingestion:MaxReachableResults=10000000",
             .. new[] { "pt", "fr" }.SelectMany(d => new[]
             {
@@ -58,7 +55,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         await app.StartAsync(cancellationToken);
         var client = app.Services.GetRequiredService<DurableTaskClient>();
         Console.WriteLine(
-            $"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; {concurrency} concurrent activities; " +
+            $"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; engine store {backend}; {concurrency} concurrent activities; " +
             $"{Environment.ProcessorCount} cores; simulator and host in this process, PostgreSQL, S3 server and Azurite on this machine");
 
         var wall = Stopwatch.StartNew();
@@ -72,7 +69,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         wall.Stop();
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
         await app.StopAsync(cancellationToken);
-        if (Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
+        if (backend == EngineBackend.AzureStorage && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
         {
             await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
         }

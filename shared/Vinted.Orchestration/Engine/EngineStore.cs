@@ -89,10 +89,14 @@ public sealed class EngineStore : IAsyncDisposable
     private static string PostgresConnectionString(EngineStorageOptions storage) =>
         storage.ConnectionStrings.TryGetValue("DurableTask", out var own) && !string.IsNullOrWhiteSpace(own)
             ? own
-            : Required(storage.ConnectionStrings.GetValueOrDefault("Warehouse"), "ConnectionStrings:DurableTask (or ConnectionStrings:Warehouse)");
+            : Required(storage.ConnectionStrings.GetValueOrDefault("Warehouse"), "ConnectionStrings:Warehouse");
 
+    /// <summary>Which store's key is required depends on the backend, so it is checked here, in the validators' words.</summary>
     private static string Required(string? value, string key) =>
         string.IsNullOrWhiteSpace(value)
-            ? throw new OptionsValidationException(key, typeof(EngineStorageOptions), [$"The setting {key} is required by the DurableTask:Backend chosen."])
+            ? throw new OptionsValidationException(
+                key,
+                typeof(EngineStorageOptions),
+                [$"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): required by the DurableTask:Backend chosen."])
             : value;
 }

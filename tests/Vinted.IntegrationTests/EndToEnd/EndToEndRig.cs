@@ -31,7 +31,7 @@ public sealed class EndToEndRig : IAsyncDisposable
     private EndToEndRig(SimulatorHost simulator, string connectionString, string prefix, int port)
     {
         HubName = LocalStack.NewHubName();
-        _engine = TestEngine.Client(HubName);
+        _engine = TestEngine.Client(HubName, connectionString);
         Simulator = simulator;
         ConnectionString = connectionString;
         Prefix = prefix;
@@ -254,6 +254,5 @@ public sealed class EndToEndRig : IAsyncDisposable
         _s3.Dispose();
         await Simulator.DisposeAsync();
         await _engine.DisposeAsync();
-        await TestEngine.DeleteHubAsync(HubName);
     }
 }

@@ -134,6 +134,5 @@ public sealed class DemoSite : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Simulator.DisposeAsync();
-        await TestEngine.DeleteHubAsync(HubName);
     }
 }

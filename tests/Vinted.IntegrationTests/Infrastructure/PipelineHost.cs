@@ -93,6 +93,5 @@ public sealed class PipelineHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Simulator.DisposeAsync();
-        await TestEngine.DeleteHubAsync(HubName);
     }
 }

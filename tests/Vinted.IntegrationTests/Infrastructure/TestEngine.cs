@@ -1,4 +1,3 @@
-using DurableTask.AzureStorage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +8,9 @@ using Vinted.Orchestration.Client;
 namespace Vinted.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The Durable Task engine's settings for test hosts: the stack's Azurite, a task hub of the host's own (tests never
-/// see each other's instances) and short intervals, so retries and idle polling do not dominate a test's time.
+/// The Durable Task engine's settings for test hosts: the default backend (PostgreSQL, in the host's test database), a
+/// task hub of the host's own (tests never see each other's instances) and short intervals, so retries and idle
+/// polling do not dominate a test's time.
 /// </summary>
 public static class TestEngine
 {
@@ -21,7 +21,7 @@ public static class TestEngine
         ["DurableTask:HubName"] = hubName,
         ["DurableTask:PartitionCount"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["DurableTask:MaxQueuePollingInterval"] = "00:00:00.200",
-        // The provider's minimum: after a SIGKILL the dead host's messages come back this much later.
+        // The lease's minimum: after a SIGKILL the dead host's work comes back this much later.
         ["DurableTask:WorkItemQueueVisibilityTimeout"] = "00:00:10",
         ["DurableTask:ControlQueueVisibilityTimeout"] = "00:00:10",
         ["DurableTask:Retention"] = "00:00:00",
@@ -38,35 +38,18 @@ public static class TestEngine
         Settings(hubName, partitions).Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value));
 
     /// <summary>
-    /// A client of hub <paramref name="hubName"/> that runs no worker: reads instances and their history while the
-    /// hosts that run them come and go.
+    /// A client of hub <paramref name="hubName"/> in the database of <paramref name="connectionString"/> that runs no
+    /// worker: reads instances and their history while the hosts that run them come and go.
     /// </summary>
-    public static ServiceProvider Client(string hubName)
+    public static ServiceProvider Client(string hubName, string connectionString)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(hubName).Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+        var settings = Settings(hubName).Append(KeyValuePair.Create("ConnectionStrings:Warehouse", connectionString));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddDurableTaskEngine();
         return services.BuildServiceProvider();
-    }
-
-    /// <summary>Deletes the hub's tables, queues and containers from Azurite (best effort: a test's leftovers only cost space).</summary>
-    public static async Task DeleteHubAsync(string hubName)
-    {
-        try
-        {
-            var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-            {
-                TaskHubName = hubName,
-                StorageAccountClientProvider = new StorageAccountClientProvider(LocalStack.Instance.AzureWebJobsStorage),
-            });
-            await service.DeleteAsync();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Console.Error.WriteLine($"deleting task hub {hubName}: {e.Message}");
-        }
     }
 }
 

@@ -73,10 +73,10 @@ public sealed class EngineHost : IAsyncDisposable
         return await WaitAsync(id);
     }
 
-    /// <summary>Waits until <paramref name="instanceId"/> has finished; fails the test after <paramref name="timeout"/> (default 90 s).</summary>
+    /// <summary>Waits until <paramref name="instanceId"/> has finished; fails the test after <paramref name="timeout"/> (default 3 min: Azurite on a busy machine).</summary>
     public async Task<OrchestrationMetadata> WaitAsync(string instanceId, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {
             return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token);
