@@ -114,7 +114,10 @@ public sealed partial class PostgreSqlOrchestrationService
     public async Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
         await GetOrchestrationStateAsync(instanceId, executionId: null) is { } state ? [state] : [];
 
-    public async Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string? executionId)
+    public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string? executionId) =>
+        ReadWithRetryAsync(() => ReadStateAsync(instanceId, executionId));
+
+    private async Task<OrchestrationState> ReadStateAsync(string instanceId, string? executionId)
     {
         await using var command = _dataSource.CreateCommand(
             $"select {StateColumns}, input, output from instances where instance_id = @id and (@execution_id::text is null or execution_id = @execution_id)");
@@ -125,7 +128,10 @@ public sealed partial class PostgreSqlOrchestrationService
     }
 
     /// <summary>The current execution's history as a JSON array of history events (the Azure Storage provider's shape).</summary>
-    public async Task<string> GetOrchestrationHistoryAsync(string instanceId, string? executionId)
+    public Task<string> GetOrchestrationHistoryAsync(string instanceId, string? executionId) =>
+        ReadWithRetryAsync(() => ReadHistoryAsync(instanceId, executionId));
+
+    private async Task<string> ReadHistoryAsync(string instanceId, string? executionId)
     {
         await using var command = _dataSource.CreateCommand(
             "select event from history where instance_id = @id and (@execution_id::text is null or execution_id = @execution_id) order by sequence");
@@ -141,7 +147,10 @@ public sealed partial class PostgreSqlOrchestrationService
         return EventSerializer.SerializeHistory(events);
     }
 
-    public async Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken)
+    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
+        ReadWithRetryAsync(() => QueryAsync(query, cancellationToken));
+
+    private async Task<OrchestrationQueryResult> QueryAsync(OrchestrationQuery query, CancellationToken cancellationToken)
     {
         var (afterCreated, afterId) = QueryToken.Parse(query.ContinuationToken);
         var payloads = query.FetchInputsAndOutputs ? ", input, output" : "";
@@ -219,6 +228,25 @@ public sealed partial class PostgreSqlOrchestrationService
         command.Parameters.AddRange(parameters);
         command.Parameters.Add(P("terminal", Statuses.Terminal));
         return new PurgeResult((int)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>
+    /// Runs a read again after a broken connection: after a PostgreSQL restart every idle pooled connection is dead, and
+    /// a status page should not fail once per dead connection. Only reads are retried (a write may have committed).
+    /// </summary>
+    private async Task<T> ReadWithRetryAsync<T>(Func<Task<T>> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (NpgsqlException e) when (attempt < 3 && (e.IsTransient || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown }))
+            {
+                _dataSource.Clear();
+            }
+        }
     }
 
     private static OrchestrationState ReadState(NpgsqlDataReader reader, bool withPayloads)

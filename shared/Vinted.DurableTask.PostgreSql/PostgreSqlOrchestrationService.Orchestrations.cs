@@ -102,7 +102,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 GiveTraceContext(history);
             }
 
-            return new PostgreSqlOrchestrationWorkItem
+            var workItem = new PostgreSqlOrchestrationWorkItem
             {
                 InstanceId = instanceId,
                 LeaseToken = token,
@@ -112,6 +112,8 @@ public sealed partial class PostgreSqlOrchestrationService
                 OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
                 LockedUntilUtc = DateTime.SpecifyKind(lockedUntil, DateTimeKind.Utc),
             };
+            workItem.Session = _settings.ExtendedSessions ? new Session(this, workItem) : null;
+            return workItem;
         }
     }
 
@@ -242,7 +244,9 @@ public sealed partial class PostgreSqlOrchestrationService
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
 
-        var checkpoint = new Checkpoint(item, newOrchestrationRuntimeState, orchestrationState);
+        // A session keeps the lease for its next round; otherwise the checkpoint releases the instance.
+        var keepLease = item.Session is not null && !(orchestrationState is not null && Statuses.IsTerminal(orchestrationState.OrchestrationStatus));
+        var checkpoint = new Checkpoint(item, newOrchestrationRuntimeState, orchestrationState, keepLease, Lease);
         await using (var fence = checkpoint.UpdateInstance(connection, transaction))
         {
             if (await fence.ExecuteNonQueryAsync() == 0)
@@ -290,7 +294,9 @@ public sealed partial class PostgreSqlOrchestrationService
 
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        item.Released = true;
+        item.Released = !keepLease;
+        item.StoredExecutionId = checkpoint.ExecutionId;
+        item.MessageIds = [];
 
         // Results that arrived while the instance was leased woke this host's poller, which found the instance taken
         // and went back to sleep: it looks again now that the lease is gone.
@@ -308,7 +314,7 @@ public sealed partial class PostgreSqlOrchestrationService
     private static NpgsqlBatchCommand Notify(string channel) => new("select pg_notify(@channel, '')") { Parameters = { P("channel", channel) } };
 
     /// <summary>The statements of one checkpoint that concern the instance itself.</summary>
-    private sealed class Checkpoint(PostgreSqlOrchestrationWorkItem item, OrchestrationRuntimeState state, OrchestrationState? status)
+    private sealed class Checkpoint(PostgreSqlOrchestrationWorkItem item, OrchestrationRuntimeState state, OrchestrationState? status, bool keepLease, TimeSpan lease)
     {
         private readonly string _executionId = state.OrchestrationInstance?.ExecutionId ?? item.StoredExecutionId;
 
@@ -333,7 +339,9 @@ public sealed partial class PostgreSqlOrchestrationService
                     updated_at      = now(),
                     completed_at    = case when @terminal then now() end,
                     history_count   = @history_count,
-                    lock_owner = null, lock_token = null, locked_until = null
+                    lock_owner      = case when @keep_lease then lock_owner end,
+                    lock_token      = case when @keep_lease then lock_token end,
+                    locked_until    = case when @keep_lease then now() + @lease end
                 where instance_id = @id and lock_token = @token
                 """, connection, transaction);
             command.Parameters.Add(P("id", item.InstanceId));
@@ -348,6 +356,8 @@ public sealed partial class PostgreSqlOrchestrationService
             command.Parameters.Add(P("failure_details", EventSerializer.SerializeFailure(status?.FailureDetails), NpgsqlDbType.Text));
             command.Parameters.Add(P("terminal", IsTerminal));
             command.Parameters.Add(P("history_count", state.Events.Count));
+            command.Parameters.Add(P("keep_lease", keepLease));
+            command.Parameters.Add(Interval("lease", lease));
             return command;
         }
 

@@ -32,6 +32,16 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
     /// <summary>Activity completions written in one transaction at most.</summary>
     public int CompletionBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Keeps an instance's replayed state in memory between its work items (DurableTask.Core's extended sessions): a
+    /// fan-in of thousands of results is then replayed once, not once per batch. The worker keeps the lease while the
+    /// session waits for the instance's next messages, up to <see cref="SessionIdleTimeout"/>.
+    /// </summary>
+    public bool ExtendedSessions { get; init; } = true;
+
+    /// <summary>How long a session waits for its instance's next messages before it lets the instance go.</summary>
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest wait of an idle poller: NOTIFY wakes it at once; this bounds the delay of a due durable timer or a lost notification.</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -56,6 +66,7 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
         Require(CompletionBatchSize >= 1, nameof(CompletionBatchSize), "must be at least 1");
         Require(MaxPollingInterval > TimeSpan.Zero, nameof(MaxPollingInterval), "must be positive");
         Require(AbandonDelay >= TimeSpan.Zero, nameof(AbandonDelay), "must not be negative");
+        Require(SessionIdleTimeout > TimeSpan.Zero && SessionIdleTimeout < LeaseDuration, nameof(SessionIdleTimeout), "must be positive and shorter than LeaseDuration");
     }
 
     private static void Require(bool condition, string name, string rule)

@@ -22,6 +22,9 @@ internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, 
 
     public WorkSignal Activities { get; } = new();
 
+    /// <summary>Set with <see cref="Orchestrations"/>, for the sessions waiting on their own instances.</summary>
+    public Broadcast OrchestrationMessages { get; } = new();
+
     public void Start() => _loop ??= Task.Run(() => ListenAsync(_stopping.Token));
 
     private async Task ListenAsync(CancellationToken stopping)
@@ -40,6 +43,7 @@ internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, 
                     else
                     {
                         Orchestrations.Set();
+                        OrchestrationMessages.Set();
                     }
                 };
                 await using (var listen = new NpgsqlCommand(

@@ -8,9 +8,10 @@ internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkIte
     public required long LeaseToken { get; init; }
 
     /// <summary>The execution the stored history belongs to; a checkpoint of another one replaces the history.</summary>
-    public required string StoredExecutionId { get; init; }
+    public required string StoredExecutionId { get; set; }
 
-    public required long[] MessageIds { get; init; }
+    /// <summary>The messages of the current round, deleted by its checkpoint.</summary>
+    public required long[] MessageIds { get; set; }
 
     /// <summary>Set once the checkpoint released the lease, so the dispatcher's release costs no round trip.</summary>
     public bool Released { get; set; }

@@ -33,6 +33,7 @@ public sealed class EngineStore : IAsyncDisposable
                     MaxConcurrentOrchestrations = o.MaxConcurrentOrchestrations,
                     ActivityBatchSize = o.MaxConcurrentActivities,
                     MaxPollingInterval = o.MaxQueuePollingInterval,
+                    ExtendedSessions = o.ExtendedSessionsEnabled,
                     TimeProvider = time,
                 },
                 loggerFactory);

@@ -1,0 +1,89 @@
+using DurableTask.Core;
+using DurableTask.Core.Exceptions;
+using Npgsql;
+using Vinted.DurableTask.PostgreSql.Storage;
+
+namespace Vinted.DurableTask.PostgreSql;
+
+// Extended sessions: after a checkpoint the worker keeps the instance's lease and its replayed state, and waits here
+// for the instance's next messages; DurableTask.Core then resumes the orchestration instead of replaying its history.
+public sealed partial class PostgreSqlOrchestrationService
+{
+    private sealed class Session(PostgreSqlOrchestrationService service, PostgreSqlOrchestrationWorkItem item) : IOrchestrationSession
+    {
+        public Task<IList<TaskMessage>?> FetchNewOrchestrationMessagesAsync(TaskOrchestrationWorkItem workItem) => service.FetchSessionMessagesAsync(item);
+
+        public Task EndSessionAsync() => Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="PostgreSqlOrchestrationServiceSettings.SessionIdleTimeout"/> for messages to the session's
+    /// instance, renewing its lease on each look (so a session never outlives its lease); null ends the session.
+    /// </summary>
+    private async Task<IList<TaskMessage>?> FetchSessionMessagesAsync(PostgreSqlOrchestrationWorkItem item)
+    {
+        var deadline = Time.GetUtcNow() + _settings.SessionIdleTimeout;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            var next = _notifications.OrchestrationMessages.Next;
+            await using (var connection = await _dataSource.OpenConnectionAsync(_shutdown.Token))
+            {
+                await using var batch = new NpgsqlBatch(connection)
+                {
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand("update instances set locked_until = now() + @lease where instance_id = @id and lock_token = @token returning locked_until")
+                        {
+                            Parameters = { Interval("lease", Lease), P("id", item.InstanceId), P("token", item.LeaseToken) },
+                        },
+                        new NpgsqlBatchCommand("select id, message from orchestration_messages where instance_id = @id and visible_at <= now() order by id limit @limit")
+                        {
+                            Parameters = { P("id", item.InstanceId), P("limit", _settings.OrchestrationBatchSize) },
+                        },
+                    },
+                };
+                await using var reader = await batch.ExecuteReaderAsync(_shutdown.Token);
+                if (!await reader.ReadAsync(_shutdown.Token))
+                {
+                    throw new SessionAbortedException($"The lease on instance '{item.InstanceId}' was lost during its session.");
+                }
+
+                item.LockedUntilUtc = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
+                await reader.NextResultAsync(_shutdown.Token);
+                var (ids, messages) = (new List<long>(), new List<TaskMessage>());
+                while (await reader.ReadAsync(_shutdown.Token))
+                {
+                    ids.Add(reader.GetInt64(0));
+                    messages.Add(EventSerializer.DeserializeMessage(reader.GetString(1)));
+                }
+
+                if (messages.Count > 0)
+                {
+                    item.MessageIds = [.. ids];
+                    return messages;
+                }
+            }
+
+            var remaining = deadline - Time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                await next.WaitAsync(remaining < _settings.MaxPollingInterval ? remaining : _settings.MaxPollingInterval, Time, _shutdown.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Look again: a message may have come without a notification reaching this host.
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}
