@@ -33,6 +33,7 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
             $"--ConnectionStrings:Warehouse={connectionString}",
             "--Http:Urls=http://127.0.0.1:0",
             "--Schedule:Enabled=false",
+            "--Diagnostics:Enabled=true",
             "--Logging:LogLevel:Default=Warning",
             $"--DurableTask:HubName={hub}",
             $"--DurableTask:MaxConcurrentActivities={concurrency}",

@@ -24,6 +24,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             env["ConnectionStrings__Warehouse"] = connectionString;
             env["Http__Urls"] = $"http://127.0.0.1:{port}";
             env["Schedule__Enabled"] = "false";
+            env["Diagnostics__Enabled"] = "true";
             env["DurableTask__HubName"] = hub;
             // A dead host's messages come back after these; short so that the restart resumes soon.
             env["DurableTask__WorkItemQueueVisibilityTimeout"] = "00:00:10";

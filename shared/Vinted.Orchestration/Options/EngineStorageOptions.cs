@@ -12,5 +12,6 @@ public sealed class EngineStorageOptions
     public const string Section = "";
 
     [Required]
+    [Vinted.Hosting.Validation.StorageConnectionString]
     public string AzureWebJobsStorage { get; set; } = "";
 }
