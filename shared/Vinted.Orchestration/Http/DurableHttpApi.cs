@@ -26,6 +26,12 @@ public static class DurableHttpApi
 {
     private const string Instances = "/runtime/webhooks/durabletask/instances";
 
+    /// <summary>The engine's JSON, refusing members the input type does not have: a misspelt or foreign field is an error, not silently a default run.</summary>
+    private static readonly JsonSerializerOptions StrictJson = new(EngineJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     /// <summary>The longest instance id accepted (the provider's table keys are bounded; ours are far shorter).</summary>
     private const int MaxInstanceIdLength = 256;
 
@@ -105,7 +111,7 @@ public static class DurableHttpApi
             try
             {
                 // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
-                input = JsonSerializer.Deserialize(body, InputTypeOf(type), EngineJson.Options);
+                input = JsonSerializer.Deserialize(body, InputTypeOf(type), StrictJson);
             }
             catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
             {
