@@ -27,7 +27,7 @@ public static class DurableHttpApi
     private const string Instances = "/runtime/webhooks/durabletask/instances";
 
     /// <summary>The engine's JSON, refusing members the input type does not have: a misspelt or foreign field is an error, not silently a default run.</summary>
-    private static readonly JsonSerializerOptions StrictJson = new(EngineJson.Options)
+    public static readonly JsonSerializerOptions StrictJson = new(EngineJson.Options)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
@@ -97,34 +97,15 @@ public static class DurableHttpApi
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var limit = options.Value.MaxBodyBytes;
-            if (request.ContentLength > limit)
-            {
-                return Problem(StatusCodes.Status413PayloadTooLarge, "The input is too large", $"At most {limit} bytes.");
-            }
-
-            var body = await ReadBoundedAsync(request.Body, limit, cancellationToken);
+            var body = request.ContentLength > limit ? null : await ReadBoundedAsync(request.Body, limit, cancellationToken);
             if (body is null)
             {
                 return Problem(StatusCodes.Status413PayloadTooLarge, "The input is too large", $"At most {limit} bytes.");
             }
 
-            try
+            if (ReadInput(body, InputTypeOf(type), out input) is { } refusal)
             {
-                // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
-                input = JsonSerializer.Deserialize(body, InputTypeOf(type), StrictJson);
-            }
-            catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
-            {
-                // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
-                return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
-            }
-
-            if (input is not null && ObjectValidation.Validate(input, "input") is { Count: > 0 } failures)
-            {
-                // Bounds (searches per run, pages per search, probe size) are the input type's annotations.
-                return TypedResults.ValidationProblem(
-                    failures.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Select(f => f.Message ?? "invalid").ToArray()),
-                    title: "The input is out of bounds");
+                return refusal;
             }
         }
 
@@ -207,6 +188,55 @@ public static class DurableHttpApi
         return TypedResults.Ok(Array.Empty<InstanceStatus>());
     }
 
+    /// <summary>
+    /// Reads a start body as <paramref name="inputType"/>: strict JSON (no member the type lacks), then the type's bounds
+    /// (searches per run, pages per search, probe size). Null when it fits, else the 400 problem naming the fields.
+    /// </summary>
+    public static IResult? ReadInput(byte[] body, Type inputType, out object? input)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
+            input = JsonSerializer.Deserialize(body, inputType, StrictJson);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
+            input = null;
+            return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
+        }
+
+        if (input is not null && ObjectValidation.Validate(input, "input") is { Count: > 0 } failures)
+        {
+            return TypedResults.ValidationProblem(
+                failures.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Select(f => f.Message ?? "invalid").ToArray()),
+                title: "The input is out of bounds");
+        }
+
+        return null;
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> (a chunked body announces no length).</summary>
+    public static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>Tokens are short printable text; anything else is refused before it reaches the store.</summary>
     private static bool IsWellFormedToken(string token) => token.Length is > 0 and <= 4_096 && token.All(c => c is > ' ' and < '\x7f');
 
@@ -222,25 +252,6 @@ public static class DurableHttpApi
         }
 
         return await next(invocation);
-    }
-
-    /// <summary>The body, or null when it is longer than <paramref name="limit"/> (a chunked body announces no length).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static async Task<IResult> TerminateAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken, string? reason = null)
