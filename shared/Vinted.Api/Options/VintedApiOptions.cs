@@ -103,6 +103,16 @@ public sealed class VintedDomainOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Outbound proxies for this domain, used in turn; empty means direct. On a block the proxy and its session rotate:
+    /// the blocked proxy cools down for <see cref="ProxyCoolDown"/> and the page is retried through the next one.
+    /// </summary>
+    public List<ProxyOptions> Proxies { get; set; } = [];
+
+    /// <summary>How long a proxy (or the direct route) that was blocked, or could not be reached, is left alone.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan ProxyCoolDown { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Overrides <see cref="VintedApiOptions.UserAgent"/> for this domain.</summary>
     public string? UserAgent { get; set; }
 
