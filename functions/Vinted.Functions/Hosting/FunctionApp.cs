@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
+using Vinted.Functions.Health;
 using Vinted.Functions.Monitoring;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
@@ -72,6 +73,7 @@ public static class FunctionApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         builder.Services.AddMonitoring();
+        builder.Services.AddReadinessChecks();
         builder.Services.AddPipeline();
         var engine = builder.Services.AddDurableTaskEngine()
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
@@ -91,6 +93,7 @@ public static class FunctionApp
         app.UseStatusCodePages();
         app.MapMonitoring();
         app.MapDurableApi();
+        app.MapHealth();
         return app;
     }
 
