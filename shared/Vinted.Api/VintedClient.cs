@@ -82,7 +82,39 @@ public sealed class VintedClient : IVintedClient, IDisposable
         var uri = BuildUri(search, page);
         var channel = Channel(search.Domain);
         var bearer = endpoint == VintedEndpoint.CatalogCurrent;
+        using var span = VintedTelemetry.Source.StartActivity("vinted.fetch_page", System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("vinted.domain", channel.Domain);
+        span?.SetTag("vinted.search_key", search.Key);
+        span?.SetTag("vinted.page", page);
+        var started = _timeProvider.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var fetched = await FetchRotatingAsync(search, page, endpoint, uri, channel, bearer, cancellationToken);
+            outcome = fetched.ProblemKind == PageProblemKind.None ? "ok" : "flagged";
+            return fetched;
+        }
+        catch (VintedBlockedException)
+        {
+            outcome = "blocked";
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("vinted.outcome", outcome);
+            if (outcome is "blocked" or "error")
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome);
+            }
 
+            VintedTelemetry.PageDuration.Record(
+                _timeProvider.GetElapsedTime(started).TotalSeconds, new("vinted.domain", channel.Domain), new("vinted.outcome", outcome));
+        }
+    }
+
+    private async Task<FetchedPage> FetchRotatingAsync(
+        VintedSearch search, int page, VintedEndpoint endpoint, Uri uri, DomainChannel channel, bool bearer, CancellationToken cancellationToken)
+    {
         // One try per route at most: a block (or an unreachable proxy) cools the route down and the page goes through
         // the next one, with that route's own session. When every route cools down the domain is blocked for now.
         HttpAttempt? response = null;
@@ -104,15 +136,13 @@ public sealed class VintedClient : IVintedClient, IDisposable
             catch (VintedBlockedException)
             {
                 var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
-                route.CoolDown(until, blocked: true);
-                _logger.RouteCoolingDown(channel.Domain, route.Name, "blocked", until);
+                CoolDown(channel, route, until, "blocked");
             }
             catch (VintedRequestException e) when (e.StatusCode is null && channel.Routes.Count > 1)
             {
                 // No answer at all after the retries: with proxies, most likely the proxy, not Vinted; another may get through.
                 var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
-                route.CoolDown(until, blocked: false);
-                _logger.RouteCoolingDown(channel.Domain, route.Name, "unreachable", until);
+                CoolDown(channel, route, until, "unreachable");
             }
         }
 
@@ -138,6 +168,14 @@ public sealed class VintedClient : IVintedClient, IDisposable
             ProblemKind = inspection.ProblemKind,
             Problem = inspection.Problem,
         };
+    }
+
+    private void CoolDown(DomainChannel channel, ProxyRoute route, DateTimeOffset until, string reason)
+    {
+        route.CoolDown(until, blocked: reason == "blocked");
+        _logger.RouteCoolingDown(channel.Domain, route.Name, reason, until);
+        VintedTelemetry.CoolDowns.Add(1, new("vinted.domain", channel.Domain), new("vinted.route", route.Name), new("vinted.reason", reason));
+        System.Diagnostics.Activity.Current?.AddEvent(new System.Diagnostics.ActivityEvent("route cooled down", tags: new() { ["vinted.route"] = route.Name, ["vinted.reason"] = reason }));
     }
 
     /// <summary>The health of every route of every domain used so far: requests, blocks, failures, cool-downs.</summary>
@@ -264,6 +302,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
         }
 
         using var response = await route.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        VintedTelemetry.Requests.Add(1, new("vinted.domain", channel.Domain), new("vinted.route", route.Name), new("vinted.outcome", VintedTelemetry.Outcome((int)response.StatusCode)));
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         TimeSpan? retryAfter = response.Headers.RetryAfter switch
         {

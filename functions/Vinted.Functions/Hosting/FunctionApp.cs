@@ -74,6 +74,7 @@ public static class FunctionApp
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         builder.Services.AddMonitoring();
         builder.Services.AddReadinessChecks();
+        builder.AddTelemetry();
         builder.Services.AddPipeline();
         var engine = builder.Services.AddDurableTaskEngine()
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)

@@ -37,6 +37,7 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         var address = new PageAddress(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);
         if (await rawZone.FindPageAsync(address, cancellationToken) is { } stored)
         {
+            PipelineTelemetry.Page(input.Search.Domain, "reused");
             if (input.Page > 1)
             {
                 return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true);
@@ -58,6 +59,7 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         {
             // Retrying a block in the same run only deepens it: the page is missing, the search incomplete, and a restart
             // of the run later fetches it (and only what is missing).
+            PipelineTelemetry.Page(input.Search.Domain, "blocked");
             return new FetchResult(null, input.Page, input.Search.PerPage, input.PinnedTime, null, Blocked: e.Message);
         }
         catch (VintedApiException e) when (!e.IsTransient)
@@ -77,6 +79,7 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
                 fetched.ItemCount,
                 fetched.ShouldQuarantine ? fetched.Problem ?? fetched.ProblemKind.ToString() : null),
             cancellationToken);
+        PipelineTelemetry.Page(input.Search.Domain, written.Quarantined ? "quarantined" : "fetched");
         return new FetchResult(
             written, TotalPages(fetched.Pagination, fetched.ItemCount, input.Page), fetched.Pagination?.PerPage ?? input.Search.PerPage,
             fetched.Pagination?.Time, fetched.ShouldQuarantine ? null : fetched.Problem);
