@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api;
+using Vinted.Orchestration.Client;
 using Vinted.Functions.Hosting;
 using Vinted.Simulator;
 
@@ -77,6 +78,20 @@ public sealed class PipelineHost : IAsyncDisposable
         var status = await Client.WaitForFinishAsync(id, timeout ?? TimeSpan.FromMinutes(3));
         Assert.True(status.IsCompleted, $"run {id} still {status.RuntimeStatus}");
         return status;
+    }
+
+    /// <summary>
+    /// Restarts a finished run under its id once every route is back in use (a block it met has cooled down) and waits
+    /// for it; returns the finished status and how many requests the simulator served meanwhile.
+    /// </summary>
+    public async Task<(OrchestrationMetadata Status, long Requests)> RestartAfterCoolDownAsync(OrchestrationMetadata finished)
+    {
+        await WaitUntilRoutesCoolAsync();
+        var before = Simulator.State.Count("requests");
+        await Client.RestartAsync(finished.InstanceId);
+        var status = await Client.WaitForFinishAsync(finished.InstanceId, TimeSpan.FromMinutes(3), after: finished.LastUpdatedAt);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        return (status, Simulator.State.Count("requests") - before);
     }
 
     /// <summary>Waits until no route of any domain cools down (a block seen by a test has passed), so a restart is not refused by an open circuit.</summary>

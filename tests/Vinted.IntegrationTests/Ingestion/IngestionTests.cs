@@ -144,17 +144,13 @@ public sealed class IngestionTests : IAsyncLifetime
         Assert.Equal(scope.MissingPages, recorded.MissingPages);
         Assert.False(await ScopeCompleteAsync(first.InstanceId, search.Key)); // not read as a full view: nothing on the missing pages vanishes
 
-        await _host.WaitUntilRoutesCoolAsync();
-        var requestsBefore = _host.Simulator.State.Count("requests");
-        await _host.Client.RestartAsync(first.InstanceId);
-        var status = await _host.Client.WaitForFinishAsync(first.InstanceId, TimeSpan.FromMinutes(3), after: first.LastUpdatedAt);
+        var (status, requests) = await _host.RestartAfterCoolDownAsync(first);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
         var report = status.ReadOutputAs<RunReport>()!.Ingestion;
         Assert.Empty(report.IncompleteSearches);
         Assert.Equal(12, report.Pages);
         Assert.Equal(12 - scope.MissingPages.Count, report.PagesReused); // page 1 included: its extent is read back from S3
-        Assert.Equal(scope.MissingPages.Count, _host.Simulator.State.Count("requests") - requestsBefore);
+        Assert.Equal(scope.MissingPages.Count, requests);
         Assert.True(await ScopeCompleteAsync(first.InstanceId, search.Key));
     }
 
