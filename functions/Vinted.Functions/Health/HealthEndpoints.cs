@@ -4,6 +4,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Vinted.Api;
+using Vinted.Api.Http;
 using Vinted.RawZone;
 
 namespace Vinted.Functions.Health;
@@ -11,7 +13,8 @@ namespace Vinted.Functions.Health;
 /// <summary>
 /// Liveness (<c>GET /health/live</c>: the process answers) and readiness (<c>GET /health/ready</c>: PostgreSQL, the S3
 /// raw zone and the engine's store answer, each within <see cref="CheckTimeout"/>). No key: probes carry none, and the
-/// answers say only each dependency's state and how long it took, never an error text, host or setting.
+/// answers say only each dependency's state and how long it took, never an error text, host or setting; readiness also
+/// lists the health of every route to Vinted used so far (proxy by scheme, host and port: requests, blocks, failures, cool-down).
 /// </summary>
 public static class HealthEndpoints
 {
@@ -29,13 +32,16 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => TypedResults.Ok(new HealthAnswer("Healthy", [])));
-        app.MapGet("/health/ready", async (HealthCheckService health, CancellationToken cancellationToken) =>
+        app.MapGet("/health/live", () => TypedResults.Ok(new HealthAnswer("Healthy", [], [])));
+        app.MapGet("/health/ready", async (HealthCheckService health, VintedClient vinted, CancellationToken cancellationToken) =>
         {
             var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
+
+            // The routes to Vinted are information, not readiness: a blocked proxy cools down while the host serves on.
             var answer = new HealthAnswer(
                 report.Status.ToString(),
-                report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), Math.Round(e.Value.Duration.TotalMilliseconds, 1))).ToList());
+                report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), Math.Round(e.Value.Duration.TotalMilliseconds, 1))).ToList(),
+                vinted.RouteHealth());
             return TypedResults.Json(answer, statusCode: report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         return app;
@@ -76,8 +82,8 @@ public static class HealthEndpoints
     }
 }
 
-/// <summary>A health answer: the overall state and each check's state and duration in milliseconds.</summary>
-public sealed record HealthAnswer(string Status, IReadOnlyList<HealthEntry> Checks);
+/// <summary>A health answer: the overall state, each check's state and duration in milliseconds, and the routes to Vinted.</summary>
+public sealed record HealthAnswer(string Status, IReadOnlyList<HealthEntry> Checks, IReadOnlyList<ProxyHealth> Routes);
 
 /// <summary>One dependency's state.</summary>
 public sealed record HealthEntry(string Name, string Status, double Milliseconds);

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api;
@@ -62,6 +65,16 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
         var health = _host.Services.GetRequiredService<VintedClient>().RouteHealth();
         Assert.True(health.Single(h => h.Route == _ptBlocked.Url).Blocks >= 1);
         Assert.Equal(0, health.Single(h => h.Route == _ptGood.Url).Blocks);
+        using (var http = _host.CreateClient(key: null))
+        {
+            // An operator sees the same on the readiness endpoint, which stays ready: a cooling proxy is no fault of the host.
+            using var ready = await http.GetAsync("/health/ready");
+            var routes = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("routes").EnumerateArray().ToList();
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains(routes, r => r.GetProperty("route").GetString() == _fr.Url && r.GetProperty("blocks").GetInt64() >= 1);
+            Assert.DoesNotContain(Password, string.Join(",", routes.Select(r => r.GetRawText())), StringComparison.Ordinal);
+        }
+
 
         // Completion with warnings: pt loaded, fr marked incomplete in the report, the warnings and the manifest.
         var report = first.ReadOutputAs<RunReport>()!;
