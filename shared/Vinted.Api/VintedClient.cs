@@ -82,22 +82,70 @@ public sealed class VintedClient : IVintedClient, IDisposable
         var uri = BuildUri(search, page);
         var channel = Channel(search.Domain);
         var bearer = endpoint == VintedEndpoint.CatalogCurrent;
-
-        var session = await channel.GetSessionAsync((generation, ct) => CreateSessionAsync(channel, generation, ct), cancellationToken);
-        var response = await SendAsync(channel, uri, session, bearer, cancellationToken);
-        if (response.StatusCode == (int)HttpStatusCode.Unauthorized)
+        using var span = VintedTelemetry.Source.StartActivity("vinted.fetch_page", System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("vinted.domain", channel.Domain);
+        span?.SetTag("vinted.search_key", search.Key);
+        span?.SetTag("vinted.page", page);
+        var started = _timeProvider.GetTimestamp();
+        var outcome = "error";
+        try
         {
-            // The token expired or was revoked: the site's own answer is a new home-page visit, once.
-            session = await channel.ReplaceAsync(session, async (generation, ct) =>
+            var fetched = await FetchRotatingAsync(search, page, endpoint, uri, channel, bearer, cancellationToken);
+            outcome = fetched.ProblemKind == PageProblemKind.None ? "ok" : "flagged";
+            return fetched;
+        }
+        catch (VintedBlockedException)
+        {
+            outcome = "blocked";
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("vinted.outcome", outcome);
+            if (outcome is "blocked" or "error")
             {
-                var fresh = await CreateSessionAsync(channel, generation, ct);
-                _logger.SessionRefreshed(channel.Domain);
-                return fresh;
-            }, cancellationToken);
-            response = await SendAsync(channel, uri, session, bearer, cancellationToken);
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome);
+            }
+
+            VintedTelemetry.PageDuration.Record(
+                _timeProvider.GetElapsedTime(started).TotalSeconds, new("vinted.domain", channel.Domain), new("vinted.outcome", outcome));
+        }
+    }
+
+    private async Task<FetchedPage> FetchRotatingAsync(
+        VintedSearch search, int page, VintedEndpoint endpoint, Uri uri, DomainChannel channel, bool bearer, CancellationToken cancellationToken)
+    {
+        // One try per route at most: a block (or an unreachable proxy) cools the route down and the page goes through
+        // the next one, with that route's own session. When every route cools down the domain is blocked for now.
+        HttpAttempt? response = null;
+        for (var tries = 0; response is null; tries++)
+        {
+            var route = channel.NextRoute(_timeProvider.GetUtcNow());
+            if (route is null || tries >= channel.Routes.Count)
+            {
+                _logger.DomainCircuitOpen(channel.Domain, channel.Routes.Count, channel.ReopensAt);
+                throw new VintedBlockedException(channel.Domain, uri,
+                    $"Vinted blocked domain '{channel.Domain}': every route ({string.Join(", ", channel.Routes.Select(r => r.Name))}) was blocked or unreachable " +
+                    $"and cools down until {channel.ReopensAt:u}; not retried before: {uri}");
+            }
+
+            try
+            {
+                response = await FetchThroughAsync(channel, route, uri, bearer, cancellationToken);
+            }
+            catch (VintedBlockedException)
+            {
+                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
+                CoolDown(channel, route, until, "blocked");
+            }
+            catch (VintedRequestException e) when (e.StatusCode is null && channel.Routes.Count > 1)
+            {
+                // No answer at all after the retries: with proxies, most likely the proxy, not Vinted; another may get through.
+                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
+                CoolDown(channel, route, until, "unreachable");
+            }
         }
 
-        Classify(channel, uri, response);
         var inspection = VintedPageParser.Inspect(response.Body);
         if (inspection.Problem is { } problem)
         {
@@ -122,6 +170,43 @@ public sealed class VintedClient : IVintedClient, IDisposable
         };
     }
 
+    private void CoolDown(DomainChannel channel, ProxyRoute route, DateTimeOffset until, string reason)
+    {
+        route.CoolDown(until, blocked: reason == "blocked");
+        _logger.RouteCoolingDown(channel.Domain, route.Name, reason, until);
+        VintedTelemetry.CoolDowns.Add(1, new("vinted.domain", channel.Domain), new("vinted.route", route.Name), new("vinted.reason", reason));
+        System.Diagnostics.Activity.Current?.AddEvent(new System.Diagnostics.ActivityEvent("route cooled down", tags: new() { ["vinted.route"] = route.Name, ["vinted.reason"] = reason }));
+    }
+
+    /// <summary>The health of every route of every domain used so far: requests, blocks, failures, cool-downs.</summary>
+    public IReadOnlyList<ProxyHealth> RouteHealth()
+    {
+        var now = _timeProvider.GetUtcNow();
+        return _domains.Values.Where(c => c.IsValueCreated).SelectMany(c => c.Value.Routes.Select(r => r.Health(c.Value.Domain, now)))
+            .OrderBy(h => h.Domain, StringComparer.Ordinal).ThenBy(h => h.Route, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The page through one route: its session (opened through it), the request, a session refresh on 401, the verdict.</summary>
+    private async Task<HttpAttempt> FetchThroughAsync(DomainChannel channel, ProxyRoute route, Uri uri, bool bearer, CancellationToken cancellationToken)
+    {
+        var session = await route.GetSessionAsync((generation, ct) => CreateSessionAsync(channel, route, generation, ct), cancellationToken);
+        var response = await SendAsync(channel, route, uri, session, bearer, cancellationToken);
+        if (response.StatusCode == (int)HttpStatusCode.Unauthorized)
+        {
+            // The token expired or was revoked: the site's own answer is a new home-page visit, once.
+            session = await route.ReplaceAsync(session, async (generation, ct) =>
+            {
+                var fresh = await CreateSessionAsync(channel, route, generation, ct);
+                _logger.SessionRefreshed(channel.Domain);
+                return fresh;
+            }, cancellationToken);
+            response = await SendAsync(channel, route, uri, session, bearer, cancellationToken);
+        }
+
+        Classify(channel, uri, response);
+        return response;
+    }
+
     public void Dispose()
     {
         foreach (var channel in _domains.Values.Where(c => c.IsValueCreated))
@@ -132,12 +217,12 @@ public sealed class VintedClient : IVintedClient, IDisposable
 
     private DomainChannel Channel(string domain) =>
         _domains.GetOrAdd(domain, key => new Lazy<DomainChannel>(() =>
-            new DomainChannel(key, _options.For(key), _options.UserAgent, _timeProvider, _logger))).Value;
+            new DomainChannel(key, _options.For(key), _options.UserAgent, _http, _timeProvider, _logger))).Value;
 
-    private async Task<VintedSession> CreateSessionAsync(DomainChannel channel, long generation, CancellationToken cancellationToken)
+    private async Task<VintedSession> CreateSessionAsync(DomainChannel channel, ProxyRoute route, long generation, CancellationToken cancellationToken)
     {
         var home = new Uri(channel.SiteBase.ToString().TrimEnd('/') + "/");
-        var response = await SendAsync(channel, home, session: null, bearer: false, cancellationToken);
+        var response = await SendAsync(channel, route, home, session: null, bearer: false, cancellationToken);
         Classify(channel, home, response);
         var session = VintedSession.FromHomePage(response, generation)
             ?? throw new VintedRequestException($"The home page of domain '{channel.Domain}' set no access_token_web cookie: {home}",
@@ -171,13 +256,13 @@ public sealed class VintedClient : IVintedClient, IDisposable
             channel.Domain, uri, (HttpStatusCode)status, transient);
     }
 
-    private async Task<HttpAttempt> SendAsync(DomainChannel channel, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> SendAsync(DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
     {
         try
         {
             return await channel.Pipeline.ExecuteAsync(
-                static async (state, ct) => await state.Client.AttemptAsync(state.Channel, state.Uri, state.Session, state.Bearer, ct),
-                (Client: this, Channel: channel, Uri: uri, Session: session, Bearer: bearer),
+                static async (state, ct) => await state.Client.AttemptAsync(state.Channel, state.Route, state.Uri, state.Session, state.Bearer, ct),
+                (Client: this, Channel: channel, Route: route, Uri: uri, Session: session, Bearer: bearer),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or TimeoutRejectedException
@@ -189,8 +274,16 @@ public sealed class VintedClient : IVintedClient, IDisposable
         }
     }
 
-    private async Task<HttpAttempt> AttemptAsync(DomainChannel channel, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> AttemptAsync(DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
     {
+        // The proxy's own limit, after the domain's (the pipeline's limiter): each attempt takes a permit of both.
+        using var lease = route.Limiter is { } limiter ? await limiter.AcquireAsync(1, cancellationToken) : null;
+        if (lease is { IsAcquired: false })
+        {
+            throw new RateLimiterRejectedException($"The rate limiter of proxy {route.Name} refused the request.");
+        }
+
+        route.CountRequest();
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.TryAddWithoutValidation("User-Agent", channel.UserAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(session is null ? "text/html" : "application/json"));
@@ -208,7 +301,8 @@ public sealed class VintedClient : IVintedClient, IDisposable
             }
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await route.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        VintedTelemetry.Requests.Add(1, new("vinted.domain", channel.Domain), new("vinted.route", route.Name), new("vinted.outcome", VintedTelemetry.Outcome((int)response.StatusCode)));
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         TimeSpan? retryAfter = response.Headers.RetryAfter switch
         {

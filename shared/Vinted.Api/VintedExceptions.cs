@@ -33,8 +33,8 @@ public abstract class VintedApiException : Exception
 /// An anti-bot layer (Cloudflare, DataDome) answered 403 with an HTML page. Never data; not transient: retrying
 /// at once deepens the block, so the run must stop for this domain and say so.
 /// </summary>
-public sealed class VintedBlockedException(string domain, Uri requestUri)
-    : VintedApiException($"Vinted blocked the request for domain '{domain}' (403 with an HTML anti-bot page): {requestUri}", domain, requestUri, HttpStatusCode.Forbidden, isTransient: false, innerException: null);
+public sealed class VintedBlockedException(string domain, Uri requestUri, string? message = null)
+    : VintedApiException(message ?? $"Vinted blocked the request for domain '{domain}' (403 with an HTML anti-bot page): {requestUri}", domain, requestUri, HttpStatusCode.Forbidden, isTransient: false, innerException: null);
 
 /// <summary>
 /// A request failed: a 4xx other than 401/429 (not transient, never retried), or a transient failure that

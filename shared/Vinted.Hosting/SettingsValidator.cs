@@ -13,19 +13,34 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
 {
     public ValidateOptionsResult Validate(string? name, T options)
     {
-        var failures = new List<string>();
-        Collect(options, section, failures);
+        var failures = ObjectValidation.Validate(options, section).Select(f => Describe(f.Key, f.Message)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Collect(object instance, string path, List<string> failures)
+    private static string Describe(string key, string? message) =>
+        $"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): {message}";
+}
+
+/// <summary>Data-annotation validation of an object graph (settings, an HTTP input), each failure named by its path.</summary>
+public static class ObjectValidation
+{
+    /// <summary>Every failure in <paramref name="instance"/> and the objects and collections it holds, keyed <c>path:Member:0:Member</c>.</summary>
+    public static IReadOnlyList<(string Key, string? Message)> Validate(object instance, string path)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var failures = new List<(string, string?)>();
+        Collect(instance, path, failures);
+        return failures;
+    }
+
+    private static void Collect(object instance, string path, List<(string, string?)> failures)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
         foreach (var result in results)
         {
             var members = result.MemberNames.Any() ? result.MemberNames : [""];
-            failures.AddRange(members.Select(member => Describe(Join(path, member), result.ErrorMessage)));
+            failures.AddRange(members.Select(member => (Join(path, member), result.ErrorMessage)));
         }
 
         foreach (var property in instance.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
@@ -72,7 +87,4 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
         || typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string);
 
     private static string Join(string path, string member) => member.Length == 0 ? path : path.Length == 0 ? member : $"{path}:{member}";
-
-    private static string Describe(string key, string? message) =>
-        $"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): {message}";
 }

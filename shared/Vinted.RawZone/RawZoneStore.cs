@@ -88,9 +88,13 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     }
 
     /// <summary>Writes the run's manifest (idempotent: the same run rewrites the same key).</summary>
-    public async Task<string> WriteManifestAsync(string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken)
+    public async Task<string> WriteManifestAsync(
+        string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken, IReadOnlyList<SearchScopeStatus>? searches = null)
     {
-        var manifest = new RunManifest(runId, date, time.GetUtcNow(), pages.OrderBy(p => p.Key, StringComparer.Ordinal).ToList());
+        var manifest = new RunManifest(runId, date, time.GetUtcNow(), pages.OrderBy(p => p.Key, StringComparer.Ordinal).ToList())
+        {
+            Searches = searches ?? [],
+        };
         var body = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
         var key = Keys.Manifest(date, runId);
         var response = await s3.PutObjectAsync(

@@ -32,6 +32,9 @@ public sealed record StoredPage(
 /// <summary>The list of every page a run wrote: what the warehouse loads, instead of listing the bucket.</summary>
 public sealed record RunManifest(string RunId, DateOnly Date, DateTimeOffset WrittenAt, IReadOnlyList<StoredPage> Pages)
 {
+    /// <summary>Every search of the run with its completeness (empty in manifests written before it was recorded).</summary>
+    public IReadOnlyList<SearchScopeStatus> Searches { get; init; } = [];
+
     public int PageCount => Pages.Count;
 
     public int QuarantinedCount => Pages.Count(p => p.Quarantined);
@@ -56,3 +59,16 @@ public sealed class RawZoneIntegrityException : Exception
     {
     }
 }
+
+/// <summary>
+/// Whether a search of a run was fetched completely. An incomplete search (its domain blocked some or all of its pages)
+/// must not be read as a full view of its scope: a listing absent from it is not gone.
+/// </summary>
+/// <param name="Domain">The search's country domain.</param>
+/// <param name="SearchKey">The search's stable slug, as in page keys.</param>
+/// <param name="Complete">Every page up to <paramref name="PagesPlanned"/> is stored (loaded or quarantined).</param>
+/// <param name="PagesPlanned">Pages the run meant to fetch (page 1's extent under the caps); null when page 1 itself is missing.</param>
+/// <param name="PagesStored">Pages stored for the search.</param>
+/// <param name="MissingPages">Page numbers not fetched.</param>
+/// <param name="Reason">Why they are missing (the block, its domain and routes); null when complete.</param>
+public sealed record SearchScopeStatus(string Domain, string SearchKey, bool Complete, int? PagesPlanned, int PagesStored, IReadOnlyList<int> MissingPages, string? Reason);

@@ -110,6 +110,12 @@ public sealed record SimulatorFaults
     [Range(0, int.MaxValue)]
     public int SessionExpiryEvery { get; init; }
 
+    /// <summary>
+    /// Client addresses the anti-bot layer blocks outright (every request, the home page included, gets the 403 HTML
+    /// page), as Vinted blocks datacenter addresses: tests give each local proxy its own source address (127.0.0.x).
+    /// </summary>
+    public IReadOnlyList<string> BlockedAddresses { get; init; } = [];
+
     /// <summary>Attempts of one request that may be faulted; later ones are served.</summary>
     [Range(0, 1_000)]
     public int MaxFaultedAttempts { get; init; } = 2;

@@ -41,4 +41,30 @@ public sealed class VintedApiOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VintedApiOptions>>().Value);
         Assert.Contains("VintedApi:Domains:pt:RequestsPerSecond", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://user:hunter2-secret@127.0.0.1:3128", "VintedApi:Domains:pt:Proxies:0:Url")] // credentials belong in their own settings
+    [InlineData("ftp://127.0.0.1:21", "VintedApi:Domains:pt:Proxies:0:Url")]
+    [InlineData("not a url", "VintedApi:Domains:pt:Proxies:0:Url")]
+    public void AddVintedClient_MalformedProxy_FailsNamingTheKeyWithoutTheSecret(string url, string key)
+    {
+        using var provider = Build(new() { ["VintedApi:Domains:pt:Proxies:0:Url"] = url });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VintedApiOptions>>().Value);
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddVintedClient_ProxyWithCredentials_BindsAndNamesItWithoutThem()
+    {
+        using var provider = Build(new()
+        {
+            ["VintedApi:Domains:pt:Proxies:0:Url"] = "socks5://127.0.0.1:1080",
+            ["VintedApi:Domains:pt:Proxies:0:Username"] = "u",
+            ["VintedApi:Domains:pt:Proxies:0:Password"] = "hunter2-secret",
+        });
+        var proxy = Assert.Single(provider.GetRequiredService<IOptions<VintedApiOptions>>().Value.For("pt").Proxies);
+        Assert.Equal("socks5://127.0.0.1:1080", proxy.Name);
+        Assert.Equal("hunter2-secret", proxy.Password);
+    }
 }

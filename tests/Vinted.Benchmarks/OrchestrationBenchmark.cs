@@ -41,7 +41,7 @@ internal sealed partial class OrchestrationBenchmark : IBenchmark
         foreach (var backend in backends)
         {
             var hub = $"bench{Guid.NewGuid():N}"[..17];
-            await using var app = FunctionApp.Build(BenchmarkHost.Arguments(connectionString, backend, hub, concurrency));
+            await using var app = FunctionApp.Build([.. BenchmarkHost.Arguments(connectionString, backend, hub, concurrency), "--Diagnostics:Enabled=true"]);
             await app.StartAsync(cancellationToken);
             var client = app.Services.GetRequiredService<DurableTaskClient>();
             foreach (var size in sizes)

@@ -25,6 +25,7 @@ public abstract class CrashRecoveryTests(EngineBackend backend, ITestOutputHelpe
             env["ConnectionStrings__Warehouse"] = connectionString;
             env["Http__Urls"] = $"http://127.0.0.1:{port}";
             env["Schedule__Enabled"] = "false";
+            env["Diagnostics__Enabled"] = "true";
             env["DurableTask__HubName"] = hub;
             env["DurableTask__Backend"] = backend.ToString();
             // A dead host's leases (PostgreSQL) or messages (Azure Storage) come back after these; short so that the

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Functions.Hosting;
+using Vinted.Orchestration.Http;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
 
 namespace Vinted.Orchestration.IntegrationTests;
@@ -34,7 +35,8 @@ public sealed class HttpApiTests : IAsyncLifetime
         _app = FunctionApp.Build(args, (builder, engine) =>
         {
             builder.Services.AddSingleton<Effects>();
-            engine.AddOrchestrator<Chain>().AddOrchestrator<SlowChain>().AddActivity<AddOne>().AddActivity<Slow>();
+            engine.AddOrchestrator<Chain>().AddOrchestrator<SlowChain>().AddActivity<AddOne>().AddActivity<Slow>()
+                .AllowHttpStart<Chain>().AllowHttpStart<SlowChain>();
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

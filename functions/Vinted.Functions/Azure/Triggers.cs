@@ -57,9 +57,10 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
-        if (!TryReadInput(body.ToArray(), out var input, out var error))
+        var body = await DurableHttpApi.ReadBoundedAsync(request.Body, new DurableHttpOptions().MaxBodyBytes, cancellationToken);
+        PipelineInput input = new();
+        string? error = "The input is too large.";
+        if (body is null || !TryReadInput(body, out input, out error))
         {
             var problem = request.CreateResponse(HttpStatusCode.BadRequest);
             problem.Headers.Add("Content-Type", "application/problem+json");
@@ -128,12 +129,15 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
 
         try
         {
-            if (JsonSerializer.Deserialize<PipelineInput>(body, EngineJson.Options) is { } read)
+            if (JsonSerializer.Deserialize<PipelineInput>(body, DurableHttpApi.StrictJson) is { } read)
             {
                 input = read with { Trigger = read.Trigger ?? "http" };
             }
 
-            return true;
+            // The same bounds as the self-host's starter: searches per run, pages per search.
+            var failures = Vinted.Hosting.ObjectValidation.Validate(input, "input");
+            error = failures.Count == 0 ? null : string.Join("; ", failures.Select(f => $"{f.Key}: {f.Message}"));
+            return failures.Count == 0;
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {

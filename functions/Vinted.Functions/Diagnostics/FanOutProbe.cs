@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.DurableTask;
 using Npgsql;
 
 namespace Vinted.Functions.Diagnostics;
 
 /// <summary>What the probe fans out: <see cref="Count"/> activities that each take <see cref="DelayMs"/>.</summary>
-public sealed record ProbeInput(int Count, int DelayMs = 0);
+public sealed record ProbeInput([property: Range(1, 100_000)] int Count, [property: Range(0, 60_000)] int DelayMs = 0);
 
 /// <summary>The probe's outcome as read back from PostgreSQL: every item should be there exactly once.</summary>
 public sealed record ProbeResult(int Items, int DistinctItems, int TotalAttempts, long SumOfItems);

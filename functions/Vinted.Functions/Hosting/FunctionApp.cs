@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
+using Vinted.Functions.Health;
 using Vinted.Functions.Monitoring;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
 using Vinted.Orchestration.Http;
 using Vinted.Pipeline;
+using Vinted.Pipeline.Orchestrators;
 
 namespace Vinted.Functions.Hosting;
 
@@ -65,17 +67,26 @@ public static class FunctionApp
             .AddLocalSettings(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"))
             .AddEnvironmentVariables()
             .AddCommandLine(args);
-        builder.WebHost.UseUrls(builder.Configuration["Http:Urls"] ?? "http://127.0.0.1:7071");
+        builder.WebHost.UseUrls(HttpUrls(builder.Configuration));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         builder.Services.AddMonitoring();
+        builder.Services.AddReadinessChecks();
+        builder.AddTelemetry();
         builder.Services.AddPipeline();
         var engine = builder.Services.AddDurableTaskEngine()
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
             .AddTimerTrigger()
-            .AddDiagnostics();
+            .AllowHttpStart<DailyPipeline>();
+
+        // The fan-out probe writes to PostgreSQL and can be asked for 100,000 activities: a self-test an operator turns on.
+        if (builder.Configuration.GetValue<bool>(DiagnosticsRegistration.EnabledKey))
+        {
+            engine.AddDiagnostics();
+        }
+
         configure?.Invoke(builder, engine);
 
         var app = builder.Build();
@@ -83,6 +94,25 @@ public static class FunctionApp
         app.UseStatusCodePages();
         app.MapMonitoring();
         app.MapDurableApi();
+        app.MapHealth();
         return app;
+    }
+
+    /// <summary>The <c>Http:Urls</c> Kestrel listens on, each an absolute http(s) URL; a malformed one is a configuration error naming the key.</summary>
+    private static string HttpUrls(IConfiguration configuration)
+    {
+        var urls = configuration["Http:Urls"] ?? "http://127.0.0.1:7071";
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Kestrel reads "*" and "+" as every address; a port must be a number.
+            var probe = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new OptionsValidationException("Http:Urls", typeof(string),
+                    ["Missing or invalid setting 'Http:Urls' (environment variable Http__Urls): each of the ';'-separated values must be an absolute http(s) URL."]);
+            }
+        }
+
+        return urls;
     }
 }

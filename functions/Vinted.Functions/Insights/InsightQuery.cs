@@ -74,6 +74,10 @@ public sealed record InsightQuery(string? Domain, string? Brand, string? Catalog
         return errors.Count == 0;
     }
 
+    private static readonly DateOnly EarliestDate = new(2000, 1, 1);
+
+    private static readonly DateOnly LatestDate = new(2999, 12, 31);
+
     private static string? Normalize(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static DateOnly? ParseDate(string? text, string name, Dictionary<string, string[]> errors)
@@ -83,12 +87,13 @@ public sealed record InsightQuery(string? Domain, string? Brand, string? Catalog
             return null;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        // Bounded, so that the default range (90 days back from to) and the SQL's date arithmetic cannot overflow.
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date >= EarliestDate && date <= LatestDate)
         {
             return date;
         }
 
-        errors[name] = [$"{name} is a date as yyyy-MM-dd."];
+        errors[name] = [$"{name} is a date as yyyy-MM-dd from {EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd}."];
         return null;
     }
 

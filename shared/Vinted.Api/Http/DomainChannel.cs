@@ -5,22 +5,26 @@ using Vinted.Api.Options;
 
 namespace Vinted.Api.Http;
 
-/// <summary>Everything the client keeps per domain: its settings, rate limiter, pipeline and current session.</summary>
+/// <summary>
+/// Everything the client keeps per domain: its settings, rate limiter, pipeline and routes (direct, or one per proxy,
+/// each with its session). The routes are used in turn; one that cools down is skipped, and when every route of the
+/// domain cools down the domain's circuit is open: nothing is sent until the first cool-down ends.
+/// </summary>
 internal sealed class DomainChannel : IDisposable
 {
-    private readonly SemaphoreSlim _sessionLock = new(1, 1);
     private readonly RateLimiter _limiter;
-    private VintedSession? _session;
+    private long _next = -1;
 
-    public DomainChannel(string domain, VintedDomainOptions options, string userAgent, TimeProvider timeProvider, ILogger logger)
+    public DomainChannel(string domain, VintedDomainOptions options, string userAgent, HttpClient direct, TimeProvider timeProvider, ILogger logger)
     {
         Domain = domain;
         Options = options;
         UserAgent = options.UserAgent ?? userAgent;
         SiteBase = options.SiteBaseFor(domain);
         ApiBase = options.ApiBaseFor(domain);
-        _limiter = VintedResilience.CreateRateLimiter(options);
+        _limiter = VintedResilience.CreateRateLimiter(options.RequestsPerSecond, options.RateLimiterQueueLimit);
         Pipeline = VintedResilience.Build(domain, options, _limiter, timeProvider, logger);
+        Routes = options.Proxies.Count == 0 ? [ProxyRoute.Direct(direct)] : options.Proxies.Select(ProxyRoute.Through).ToList();
     }
 
     public string Domain { get; }
@@ -35,45 +39,33 @@ internal sealed class DomainChannel : IDisposable
 
     public ResiliencePipeline<HttpAttempt> Pipeline { get; }
 
-    /// <summary>The current session, creating one when there is none.</summary>
-    public async ValueTask<VintedSession> GetSessionAsync(Func<long, CancellationToken, Task<VintedSession>> create, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _session) is { } session)
-        {
-            return session;
-        }
+    public IReadOnlyList<ProxyRoute> Routes { get; }
 
-        return await ReplaceAsync(stale: null, create, cancellationToken);
-    }
-
-    /// <summary>
-    /// Replaces <paramref name="stale"/> with a new session. Concurrent callers that saw the same stale session
-    /// share one refresh: only the first fetches the home page, the others get its result.
-    /// </summary>
-    public async ValueTask<VintedSession> ReplaceAsync(VintedSession? stale, Func<long, CancellationToken, Task<VintedSession>> create, CancellationToken cancellationToken)
+    /// <summary>The next route that is not cooling down, in turn; null when every route cools down (the domain's circuit is open).</summary>
+    public ProxyRoute? NextRoute(DateTimeOffset now)
     {
-        await _sessionLock.WaitAsync(cancellationToken);
-        try
+        var start = Interlocked.Increment(ref _next);
+        for (var i = 0; i < Routes.Count; i++)
         {
-            var current = _session;
-            if (current is not null && (stale is null || current.Generation != stale.Generation))
+            var route = Routes[(int)((start + i) % Routes.Count)];
+            if (!route.IsCooling(now))
             {
-                return current;
+                return route;
             }
+        }
 
-            var fresh = await create((current?.Generation ?? 0) + 1, cancellationToken);
-            Volatile.Write(ref _session, fresh);
-            return fresh;
-        }
-        finally
-        {
-            _sessionLock.Release();
-        }
+        return null;
     }
+
+    /// <summary>When the first route of the domain comes back.</summary>
+    public DateTimeOffset ReopensAt => Routes.Min(r => r.CoolingUntil);
 
     public void Dispose()
     {
         _limiter.Dispose();
-        _sessionLock.Dispose();
+        foreach (var route in Routes)
+        {
+            route.Dispose();
+        }
     }
 }

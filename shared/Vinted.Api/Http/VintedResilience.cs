@@ -31,15 +31,18 @@ internal static class VintedResilience
     /// A token bucket refilled continuously at <see cref="VintedDomainOptions.RequestsPerSecond"/>. The bucket
     /// holds at most 50 ms worth of tokens (at least one), so bursts stay small and the rate holds over any second.
     /// </summary>
-    public static TokenBucketRateLimiter CreateRateLimiter(VintedDomainOptions options)
+    public static TokenBucketRateLimiter CreateRateLimiter(VintedDomainOptions options) => CreateRateLimiter(options.RequestsPerSecond, options.RateLimiterQueueLimit);
+
+    /// <summary>The same bucket at <paramref name="requestsPerSecond"/> (a domain's or a proxy's).</summary>
+    public static TokenBucketRateLimiter CreateRateLimiter(double requestsPerSecond, int queueLimit)
     {
-        var tokens = Math.Max(1, (int)Math.Round(options.RequestsPerSecond * 0.05));
+        var tokens = Math.Max(1, (int)Math.Round(requestsPerSecond * 0.05));
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokens,
             TokensPerPeriod = tokens,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / options.RequestsPerSecond),
-            QueueLimit = options.RateLimiterQueueLimit,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / requestsPerSecond),
+            QueueLimit = queueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });

@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(305, LogLevel.Warning, "Page {Page} of {SearchKey} on {Domain} is flagged: {Problem}")]
     public static partial void PageFlagged(this ILogger logger, string domain, string searchKey, int page, string problem);
+
+    [LoggerMessage(306, LogLevel.Warning, "Route {Route} of domain {Domain} was {Reason}: it cools down until {Until}; the page goes through the next route")]
+    public static partial void RouteCoolingDown(this ILogger logger, string domain, string route, string reason, DateTimeOffset until);
+
+    [LoggerMessage(307, LogLevel.Error, "Domain {Domain} is blocked: all {Routes} routes cool down; nothing is sent before {ReopensAt}")]
+    public static partial void DomainCircuitOpen(this ILogger logger, string domain, int routes, DateTimeOffset reopensAt);
 }

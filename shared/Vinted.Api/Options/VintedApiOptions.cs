@@ -52,9 +52,11 @@ public sealed class VintedDomainOptions
     public string? Tld { get; set; }
 
     /// <summary>The site: home page (session) and <c>/api/v2</c>. Default <c>https://www.vinted.{tld}</c>.</summary>
+    [Vinted.Hosting.Validation.AbsoluteUrl]
     public Uri? SiteBaseUrl { get; set; }
 
     /// <summary>The svc-catalogue host. Default <c>https://api.vinted.{tld}</c>.</summary>
+    [Vinted.Hosting.Validation.AbsoluteUrl]
     public Uri? ApiBaseUrl { get; set; }
 
     public CatalogEndpointEra CatalogEndpoint { get; set; } = CatalogEndpointEra.Current;
@@ -100,6 +102,16 @@ public sealed class VintedDomainOptions
 
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Outbound proxies for this domain, used in turn; empty means direct. On a block the proxy and its session rotate:
+    /// the blocked proxy cools down for <see cref="ProxyCoolDown"/> and the page is retried through the next one.
+    /// </summary>
+    public List<ProxyOptions> Proxies { get; set; } = [];
+
+    /// <summary>How long a proxy (or the direct route) that was blocked, or could not be reached, is left alone.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan ProxyCoolDown { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Overrides <see cref="VintedApiOptions.UserAgent"/> for this domain.</summary>
     public string? UserAgent { get; set; }

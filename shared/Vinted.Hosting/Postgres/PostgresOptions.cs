@@ -9,5 +9,6 @@ public sealed class PostgresOptions
 
     /// <summary>Npgsql connection string of the PostgreSQL database.</summary>
     [Required]
+    [Validation.NpgsqlConnectionString]
     public string Warehouse { get; set; } = "";
 }

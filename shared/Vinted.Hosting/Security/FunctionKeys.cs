@@ -30,8 +30,12 @@ public static class FunctionKeys
     public const string CookieName = "vinted-functions-key";
 
     /// <summary>The level the request's key grants (header, then <c>code</c> query, then cookie); keys are compared in constant time.</summary>
-    public static KeyLevel LevelOf(HttpContext context)
+    public static KeyLevel LevelOf(HttpContext context) => LevelOf(context, Presented(context, out _));
+
+    /// <summary>The key the request presents (header, then <c>code</c> query, then cookie); <paramref name="fromCookie"/> says whether only the cookie carried it.</summary>
+    public static string? Presented(HttpContext context, out bool fromCookie)
     {
+        fromCookie = false;
         string? presented = context.Request.Headers[HeaderName];
         if (string.IsNullOrEmpty(presented))
         {
@@ -41,9 +45,34 @@ public static class FunctionKeys
         if (string.IsNullOrEmpty(presented))
         {
             presented = context.Request.Cookies[CookieName];
+            fromCookie = !string.IsNullOrEmpty(presented);
         }
 
-        return LevelOf(context, presented);
+        return presented;
+    }
+
+    /// <summary>
+    /// Whether a request that changes state may use a key carried by the cookie: only when the browser says it comes
+    /// from a page of this very origin (<c>Sec-Fetch-Site: same-origin</c>, or an <c>Origin</c> equal to this host's).
+    /// SameSite=Strict is not enough: cookies ignore ports, so every service's page on the same host is same-site.
+    /// A request with neither header is refused (fail closed): every browser sends Origin on POST and DELETE.
+    /// </summary>
+    public static bool IsSameOrigin(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && !string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return site.Length > 0;
     }
 
     /// <summary>The level a key grants, whatever carried it.</summary>
@@ -55,12 +84,11 @@ public static class FunctionKeys
         }
 
         var keys = context.RequestServices.GetRequiredService<IOptions<FunctionKeyOptions>>().Value;
-        if (Matches(presented, keys.Admin))
-        {
-            return KeyLevel.Admin;
-        }
 
-        return Matches(presented, keys.Default) ? KeyLevel.Default : KeyLevel.None;
+        // Both keys are always compared, on digests of equal length: the time taken says neither the key's length nor which key matched.
+        var admin = Matches(presented, keys.Admin);
+        var standard = Matches(presented, keys.Default);
+        return admin ? KeyLevel.Admin : standard ? KeyLevel.Default : KeyLevel.None;
     }
 
     /// <summary>Refuses the endpoint's requests with 401 (no or wrong key) or 403 (key below <paramref name="level"/>).</summary>
@@ -68,13 +96,22 @@ public static class FunctionKeys
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (invocation, next) =>
         {
-            var granted = LevelOf(invocation.HttpContext);
+            var context = invocation.HttpContext;
+            var granted = LevelOf(context, Presented(context, out var fromCookie));
             if (granted == KeyLevel.None)
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Missing or invalid function key",
                     detail: $"Send a key in the '{HeaderName}' header or the '{QueryName}' query parameter.");
+            }
+
+            if (fromCookie && !IsSafe(context.Request.Method) && !IsSameOrigin(context.Request))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Cross-origin request refused",
+                    detail: "A request that changes state and authenticates by the key cookie must come from a page of this origin (Origin or Sec-Fetch-Site); other callers send the key in the header.");
             }
 
             if (granted < level)
@@ -87,6 +124,16 @@ public static class FunctionKeys
             return await next(invocation);
         });
 
-    private static bool Matches(string presented, string expected) =>
-        expected.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+    private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+
+    /// <summary>
+    /// Compares SHA-256 digests in constant time: <see cref="CryptographicOperations.FixedTimeEquals"/> returns at once
+    /// on inputs of different lengths, which would tell a caller the key's length.
+    /// </summary>
+    internal static bool Matches(string presented, string expected)
+    {
+        var equal = CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        return equal & expected.Length > 0;
+    }
 }

@@ -87,17 +87,29 @@ public sealed class EngineStore : IAsyncDisposable
         }
     }
 
-    private static string PostgresConnectionString(EngineStorageOptions storage) =>
-        storage.ConnectionStrings.TryGetValue("DurableTask", out var own) && !string.IsNullOrWhiteSpace(own)
-            ? own
-            : Required(storage.ConnectionStrings.GetValueOrDefault("Warehouse"), "ConnectionStrings:Warehouse");
+    private static string PostgresConnectionString(EngineStorageOptions storage)
+    {
+        var (key, value) = storage.ConnectionStrings.TryGetValue("DurableTask", out var own) && !string.IsNullOrWhiteSpace(own)
+            ? ("ConnectionStrings:DurableTask", own)
+            : ("ConnectionStrings:Warehouse", Required(storage.ConnectionStrings.GetValueOrDefault("Warehouse"), "ConnectionStrings:Warehouse"));
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(value);
+            return value;
+        }
+        catch (ArgumentException)
+        {
+            // The value is not echoed: a connection string may hold a password.
+            throw Invalid(key, "is not an Npgsql connection string.");
+        }
+    }
 
     /// <summary>Which store's key is required depends on the backend, so it is checked here, in the validators' words.</summary>
     private static string Required(string? value, string key) =>
-        string.IsNullOrWhiteSpace(value)
-            ? throw new OptionsValidationException(
-                key,
-                typeof(EngineStorageOptions),
-                [$"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): required by the DurableTask:Backend chosen."])
-            : value;
+        string.IsNullOrWhiteSpace(value) ? throw Invalid(key, "required by the DurableTask:Backend chosen.") : value;
+
+    private static OptionsValidationException Invalid(string key, string problem) => new(
+        key,
+        typeof(EngineStorageOptions),
+        [$"Missing or invalid setting '{key}' (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): {problem}"]);
 }

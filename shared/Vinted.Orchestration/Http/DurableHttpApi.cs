@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Engine;
@@ -16,17 +18,28 @@ namespace Vinted.Orchestration.Http;
 /// The HTTP surface of Durable Functions, served by the self-host over the engine's client: the starter
 /// (<c>POST /api/orchestrators/{name}</c>) and the instance management API under
 /// <c>/runtime/webhooks/durabletask/instances</c>, with the same routes, status codes and bodies. Every endpoint
-/// needs a function key; terminate, rewind and purge need the admin key.
+/// needs a function key; terminate, rewind and purge need the admin key. Only orchestrators listed in
+/// <see cref="DurableHttpOptions.Startable"/> start, with a bounded body whose input is validated; a malformed id,
+/// parameter, token or body is a 4xx problem, never a 500.
 /// </summary>
 public static class DurableHttpApi
 {
     private const string Instances = "/runtime/webhooks/durabletask/instances";
 
+    /// <summary>The engine's JSON, refusing members the input type does not have: a misspelt or foreign field is an error, not silently a default run.</summary>
+    public static readonly JsonSerializerOptions StrictJson = new(EngineJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The longest instance id accepted (the provider's table keys are bounded; ours are far shorter).</summary>
+    private const int MaxInstanceIdLength = 256;
+
     public static IEndpointRouteBuilder MapDurableApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/orchestrators/{name}/{instanceId?}", StartAsync).RequireFunctionKey();
+        app.MapPost("/api/orchestrators/{name}/{instanceId?}", StartAsync).RequireFunctionKey().AddEndpointFilter(RefuseMalformedIdAsync);
 
-        var instances = app.MapGroup(Instances);
+        var instances = app.MapGroup(Instances).AddEndpointFilter(RefuseMalformedIdAsync);
         instances.MapGet("/", ListAsync).RequireFunctionKey();
         instances.MapGet("/{instanceId}", GetStatusAsync).RequireFunctionKey();
         instances.MapPost("/{instanceId}/terminate", TerminateAsync).RequireFunctionKey(KeyLevel.Admin);
@@ -70,25 +83,29 @@ public static class DurableHttpApi
     }
 
     private static async Task<IResult> StartAsync(
-        string name, string? instanceId, HttpRequest request, DurableTaskClient client, TaskRegistry registry, CancellationToken cancellationToken)
+        string name, string? instanceId, HttpRequest request, DurableTaskClient client, TaskRegistry registry, IOptions<DurableHttpOptions> options,
+        CancellationToken cancellationToken)
     {
-        if (!registry.Orchestrators.TryGetValue(name, out var type))
+        var startable = options.Value.Startable;
+        if (!startable.Contains(name, StringComparer.Ordinal) || !registry.Orchestrators.TryGetValue(name, out var type))
         {
-            return Problem(StatusCodes.Status404NotFound, $"No orchestrator named '{name}'", $"Known: {string.Join(", ", registry.Orchestrators.Keys)}");
+            // Sub-orchestrations and diagnostics exist but are no entry point: the same answer as an unknown name.
+            return Problem(StatusCodes.Status404NotFound, "No orchestrator of that name can be started over HTTP", $"Startable: {string.Join(", ", startable)}");
         }
 
         object? input = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            try
+            var limit = options.Value.MaxBodyBytes;
+            var body = request.ContentLength > limit ? null : await ReadBoundedAsync(request.Body, limit, cancellationToken);
+            if (body is null)
             {
-                // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
-                input = await JsonSerializer.DeserializeAsync(request.Body, InputTypeOf(type), EngineJson.Options, cancellationToken);
+                return Problem(StatusCodes.Status413PayloadTooLarge, "The input is too large", $"At most {limit} bytes.");
             }
-            catch (Exception e) when (e is JsonException or ArgumentException)
+
+            if (ReadInput(body, InputTypeOf(type), out input) is { } refusal)
             {
-                // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
-                return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
+                return refusal;
             }
         }
 
@@ -144,17 +161,97 @@ public static class DurableHttpApi
             FetchInputsAndOutputs = true,
             ContinuationToken = request.Headers["x-ms-continuation-token"].FirstOrDefault(),
         };
-        await foreach (var page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, top).WithCancellation(cancellationToken))
+        if (query.ContinuationToken is { } token && !IsWellFormedToken(token))
         {
-            if (page.ContinuationToken is { } next)
-            {
-                response.Headers["x-ms-continuation-token"] = next;
-            }
+            return Problem(StatusCodes.Status400BadRequest, "Invalid continuation token", "Send back the x-ms-continuation-token of a previous answer unchanged.");
+        }
 
-            return TypedResults.Ok(page.Values.Select(m => InstanceStatus.From(m) is var s && showInput ? s : s with { Input = null }).ToList());
+        try
+        {
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, top).WithCancellation(cancellationToken))
+            {
+                if (page.ContinuationToken is { } next)
+                {
+                    response.Headers["x-ms-continuation-token"] = next;
+                }
+
+                return TypedResults.Ok(page.Values.Select(m => InstanceStatus.From(m) is var s && showInput ? s : s with { Input = null }).ToList());
+            }
+        }
+        catch (Exception e) when (query.ContinuationToken is not null && e is FormatException or ArgumentException or JsonException or OverflowException
+            or InvalidOperationException || e.GetType().Name.Contains("Json", StringComparison.Ordinal))
+        {
+            // The provider reads its own token format; one it cannot read is the caller's, not a server fault.
+            return Problem(StatusCodes.Status400BadRequest, "Invalid continuation token", "Send back the x-ms-continuation-token of a previous answer unchanged.");
         }
 
         return TypedResults.Ok(Array.Empty<InstanceStatus>());
+    }
+
+    /// <summary>
+    /// Reads a start body as <paramref name="inputType"/>: strict JSON (no member the type lacks), then the type's bounds
+    /// (searches per run, pages per search, probe size). Null when it fits, else the 400 problem naming the fields.
+    /// </summary>
+    public static IResult? ReadInput(byte[] body, Type inputType, out object? input)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
+            input = JsonSerializer.Deserialize(body, inputType, StrictJson);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
+            input = null;
+            return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
+        }
+
+        if (input is not null && ObjectValidation.Validate(input, "input") is { Count: > 0 } failures)
+        {
+            return TypedResults.ValidationProblem(
+                failures.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Select(f => f.Message ?? "invalid").ToArray()),
+                title: "The input is out of bounds");
+        }
+
+        return null;
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> (a chunked body announces no length).</summary>
+    public static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Tokens are short printable text; anything else is refused before it reaches the store.</summary>
+    private static bool IsWellFormedToken(string token) => token.Length is > 0 and <= 4_096 && token.All(c => c is > ' ' and < '\x7f');
+
+    /// <summary>An instance id in a route must be one the store can key: bounded, printable, without the characters its keys refuse.</summary>
+    internal static bool IsWellFormedInstanceId(string id) =>
+        id.Length is > 0 and <= MaxInstanceIdLength && !id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?');
+
+    private static async ValueTask<object?> RefuseMalformedIdAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        if (invocation.HttpContext.Request.RouteValues.TryGetValue("instanceId", out var value) && value is string id && !IsWellFormedInstanceId(id))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid instance id", $"An instance id is 1 to {MaxInstanceIdLength} printable characters without / \\ # or ?.");
+        }
+
+        return await next(invocation);
     }
 
     private static async Task<IResult> TerminateAsync(string instanceId, DurableTaskClient client, CancellationToken cancellationToken, string? reason = null)

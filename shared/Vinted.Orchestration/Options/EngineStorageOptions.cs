@@ -11,6 +11,8 @@ public sealed class EngineStorageOptions
     /// <summary>Bound from the configuration's root.</summary>
     public const string Section = "";
 
+    /// <summary>Checked in form when present; whether it is required depends on the backend.</summary>
+    [Vinted.Hosting.Validation.StorageConnectionString]
     public string? AzureWebJobsStorage { get; set; }
 
     public Dictionary<string, string> ConnectionStrings { get; set; } = [];

@@ -1,5 +1,6 @@
 using Vinted.Api;
 using Vinted.Api.Models;
+using Vinted.Api.Parsing;
 using Microsoft.DurableTask;
 using Vinted.Pipeline.Retries;
 using Vinted.RawZone;
@@ -15,14 +16,17 @@ public sealed record PageRequest(string RunId, DateOnly Date, VintedSearch Searc
 /// <param name="PinnedTime">The <c>time</c> that pins the result set across pages.</param>
 /// <param name="Warning">A problem that did not stop the page from loading (no pagination).</param>
 /// <param name="Reused">The page was found stored by an earlier execution of this fetch and not fetched again.</param>
-public sealed record FetchResult(StoredPage Stored, int TotalPages, int PerPage, long? PinnedTime, string? Warning, bool Reused = false);
+/// <param name="Blocked">Why the page could not be fetched (Vinted blocked every route of its domain); then nothing is stored.</param>
+public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage, long? PinnedTime, string? Warning, bool Reused = false, string? Blocked = null);
 
 /// <summary>
 /// Fetches one page through the client (rate limit, session, transient retries) and stores the bytes in the
 /// raw zone. Idempotent: a rerun rewrites the same key. A body that is not a page is quarantined, not
-/// loaded, and does not fail the run; a block or a refused request fails the step at once. A page after the first
-/// that an earlier execution already stored (the activity was re-delivered after a crash, or the run restarted) is
-/// reused, not fetched again; page 1 is always fetched, as it tells the search's extent.
+/// loaded, and does not fail the run. A block (every route of the domain blocked, after rotating through its proxies)
+/// is an outcome, not a failure: the page is reported missing with the reason, nothing is stored, the run goes on.
+/// A refused request fails the step at once. A page that an earlier execution already stored (the activity was
+/// re-delivered after a crash, or the run restarted) is reused, not fetched again; page 1's extent (pages, pinned time)
+/// is read back from its stored bytes.
 /// </summary>
 public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : TaskActivity<PageRequest, FetchResult>
 {
@@ -31,9 +35,18 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         // Microsoft.DurableTask gives activities no token: terminate does not stop them, their results are discarded.
         var cancellationToken = CancellationToken.None;
         var address = new PageAddress(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);
-        if (input.Page > 1 && await rawZone.FindPageAsync(address, cancellationToken) is { } stored)
+        if (await rawZone.FindPageAsync(address, cancellationToken) is { } stored)
         {
-            return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true);
+            PipelineTelemetry.Page(input.Search.Domain, "reused");
+            if (input.Page > 1)
+            {
+                return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true);
+            }
+
+            var inspection = VintedPageParser.Inspect(await rawZone.ReadPageAsync(stored, cancellationToken));
+            return new FetchResult(
+                stored, TotalPages(inspection.Pagination, inspection.ItemCount, 1), inspection.Pagination?.PerPage ?? input.Search.PerPage,
+                inspection.Pagination?.Time, inspection.Problem, Reused: true);
         }
 
         FetchedPage fetched;
@@ -42,9 +55,16 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
             var search = input.PinnedTime is { } time && input.Search.Kind == VintedSearchKind.Catalog ? input.Search with { Time = time } : input.Search;
             fetched = await client.FetchPageAsync(search, input.Page, cancellationToken);
         }
+        catch (VintedBlockedException e)
+        {
+            // Retrying a block in the same run only deepens it: the page is missing, the search incomplete, and a restart
+            // of the run later fetches it (and only what is missing).
+            PipelineTelemetry.Page(input.Search.Domain, "blocked");
+            return new FetchResult(null, input.Page, input.Search.PerPage, input.PinnedTime, null, Blocked: e.Message);
+        }
         catch (VintedApiException e) when (!e.IsTransient)
         {
-            // Retrying a refused request or an anti-bot block later in the same run only deepens the block.
+            // A refused request (4xx) will be refused again.
             throw new NonRetryableException(e.Message, e);
         }
 
@@ -59,9 +79,15 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
                 fetched.ItemCount,
                 fetched.ShouldQuarantine ? fetched.Problem ?? fetched.ProblemKind.ToString() : null),
             cancellationToken);
-        var totalPages = fetched.HasNextPage ? fetched.Pagination!.TotalPages : input.Page;
-        return new FetchResult(written, totalPages, fetched.Pagination?.PerPage ?? input.Search.PerPage, fetched.Pagination?.Time, fetched.ShouldQuarantine ? null : fetched.Problem);
+        PipelineTelemetry.Page(input.Search.Domain, written.Quarantined ? "quarantined" : "fetched");
+        return new FetchResult(
+            written, TotalPages(fetched.Pagination, fetched.ItemCount, input.Page), fetched.Pagination?.PerPage ?? input.Search.PerPage,
+            fetched.Pagination?.Time, fetched.ShouldQuarantine ? null : fetched.Problem);
     }
+
+    /// <summary>Pages the API announces; this page's number without pagination or when it was empty (see <see cref="FetchedPage.HasNextPage"/>).</summary>
+    private static int TotalPages(VintedPagination? pagination, int items, int page) =>
+        pagination is { } p && items > 0 && p.CurrentPage < p.TotalPages ? p.TotalPages : page;
 
     /// <summary>The endpoint's name in raw-zone keys.</summary>
     public static string EndpointSlug(VintedEndpoint endpoint) => endpoint switch

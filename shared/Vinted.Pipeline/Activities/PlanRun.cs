@@ -12,6 +12,7 @@ public sealed class PlanRun(IOptions<IngestionOptions> options, IOptions<RetrySe
     public override Task<RunPlan> RunAsync(TaskActivityContext context, PipelineInput input)
     {
         var settings = options.Value;
+        PipelineTelemetry.RunsPlanned.Add(1, new KeyValuePair<string, object?>("vinted.trigger", input.Trigger is "timer" or "http" or "cli" ? input.Trigger : "other"));
         var date = input.Date ?? DateOnly.FromDateTime((input.Slot ?? time.GetUtcNow()).UtcDateTime);
         var specs = input.Searches ?? settings.Searches;
         if (specs.Count == 0)

@@ -3,7 +3,11 @@ using Vinted.RawZone;
 
 namespace Vinted.Pipeline.Activities;
 
-public sealed record ManifestInput(string RunId, DateOnly Date, IReadOnlyList<StoredPage> Pages);
+public sealed record ManifestInput(string RunId, DateOnly Date, IReadOnlyList<StoredPage> Pages)
+{
+    /// <summary>Every search with its completeness, recorded in the manifest for the warehouse.</summary>
+    public IReadOnlyList<SearchScopeStatus> Searches { get; init; } = [];
+}
 
 /// <summary>Where the run's raw data lies and how much of it there is.</summary>
 public sealed record ManifestResult(string Bucket, string ManifestKey, int Pages, int QuarantinedPages, long Items, IReadOnlyList<string> QuarantinedKeys);
@@ -14,7 +18,7 @@ public sealed class WriteManifest(RawZoneStore rawZone) : TaskActivity<ManifestI
     public override async Task<ManifestResult> RunAsync(TaskActivityContext context, ManifestInput input)
     {
         var cancellationToken = CancellationToken.None;
-        var key = await rawZone.WriteManifestAsync(input.RunId, input.Date, input.Pages, cancellationToken);
+        var key = await rawZone.WriteManifestAsync(input.RunId, input.Date, input.Pages, cancellationToken, input.Searches);
         var quarantined = input.Pages.Where(p => p.Quarantined).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         var items = input.Pages.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount);
         return new ManifestResult(rawZone.Bucket, key, input.Pages.Count, quarantined.Count, items, quarantined);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Vinted.Api.Models;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Retries;
@@ -16,14 +17,20 @@ public sealed record PipelineInput
     /// <summary>The timer slot that started the run, if a timer did.</summary>
     public DateTimeOffset? Slot { get; init; }
 
-    /// <summary>The searches to ingest; default the <c>Ingestion:Searches</c> of host.json.</summary>
+    /// <summary>The searches to ingest (at most <see cref="MaxSearches"/>); default the <c>Ingestion:Searches</c> of host.json.</summary>
+    [MaxLength(MaxSearches)]
     public IReadOnlyList<SearchSpec>? Searches { get; init; }
 
     /// <summary>A page cap applied to every search on top of its own.</summary>
+    [Range(1, 10_000)]
     public int? MaxPages { get; init; }
 
     /// <summary>Who started the run (<c>timer</c>, <c>http</c>, <c>cli</c>), for the run list.</summary>
+    [MaxLength(32)]
     public string? Trigger { get; init; }
+
+    /// <summary>Searches one run may bring: an input is a plan, not a way to ask for millions of fetches.</summary>
+    public const int MaxSearches = 200;
 }
 
 /// <summary>A run's resolved plan: recorded once by an activity, so configuration changes mid-run change nothing.</summary>

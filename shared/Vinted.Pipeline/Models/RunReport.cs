@@ -1,4 +1,5 @@
 using Vinted.Pipeline.Activities;
+using Vinted.RawZone;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
@@ -22,7 +23,7 @@ public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Inge
     public Dictionary<string, double> StageSeconds { get; init; } = [];
 }
 
-/// <summary>What ingestion fetched and stored; <see cref="PagesReused"/> pages were found stored by an earlier execution of their fetch (a re-delivery after a crash, a restart) and not fetched again.</summary>
+/// <summary>What ingestion fetched and stored, and which searches are incomplete (their domain blocked them: see <see cref="IncompleteSearches"/> and the warnings); <see cref="PagesReused"/> pages were found stored by an earlier execution of their fetch (a re-delivery after a crash, a restart) and not fetched again.</summary>
 public sealed record IngestionReport(
     int Searches,
     int Pages,
@@ -34,14 +35,29 @@ public sealed record IngestionReport(
     string Bucket,
     string ManifestKey)
 {
-    public static IngestionReport From(int searches, IReadOnlyList<FetchResult> pages, ManifestResult manifest) => new(
-        searches,
-        manifest.Pages,
-        manifest.Items,
-        manifest.QuarantinedPages,
-        pages.Count(p => p.Reused),
-        manifest.QuarantinedKeys,
-        pages.Where(p => p.Warning is not null).Select(p => $"{p.Stored.Key}: {p.Warning}").ToList(),
-        manifest.Bucket,
-        manifest.ManifestKey);
+    /// <summary>Searches with pages missing: which domain, which pages, why. A restart of the run fetches only those pages.</summary>
+    public IReadOnlyList<SearchScopeStatus> IncompleteSearches { get; init; } = [];
+
+    public static IngestionReport From(int searches, IReadOnlyList<FetchResult> pages, IReadOnlyList<SearchScopeStatus> scopes, ManifestResult manifest)
+    {
+        var incomplete = scopes.Where(s => !s.Complete).ToList();
+        var warnings = pages.Where(p => p.Warning is not null && p.Stored is not null).Select(p => $"{p.Stored!.Key}: {p.Warning}")
+            .Concat(incomplete.Select(s =>
+                $"search {s.SearchKey} on domain '{s.Domain}' is incomplete: {s.MissingPages.Count} page(s) not fetched ({string.Join(", ", s.MissingPages.Take(10))}" +
+                $"{(s.MissingPages.Count > 10 ? ", ..." : "")}); its listings are not taken as gone. {s.Reason}"))
+            .ToList();
+        return new(
+            searches,
+            manifest.Pages,
+            manifest.Items,
+            manifest.QuarantinedPages,
+            pages.Count(p => p.Reused),
+            manifest.QuarantinedKeys,
+            warnings,
+            manifest.Bucket,
+            manifest.ManifestKey)
+        {
+            IncompleteSearches = incomplete,
+        };
+    }
 }

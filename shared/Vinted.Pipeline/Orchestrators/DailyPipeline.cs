@@ -11,7 +11,8 @@ namespace Vinted.Pipeline.Orchestrators;
 
 /// <summary>
 /// The daily pipeline, start to end: plan, ingest every search (one sub-orchestration each: page 1, then the
-/// rest fanned out), write the manifest, then load staging, normalize and rebuild the run's day of the mart.
+/// rest fanned out), write the manifest (with each search's completeness: a blocked domain leaves its searches
+/// incomplete and the run goes on with warnings), then load staging, normalize and rebuild the run's day of the mart.
 /// Activities pass S3 keys and counts, never page bodies; each call carries the run's retry policy.
 /// </summary>
 public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
@@ -30,8 +31,11 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             new SearchRequest(plan.RunId, plan.Date, search, plan.Retry),
             new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, execution, i) })));
         var pages = searches.SelectMany(s => s.Pages).ToList();
+        var scopes = searches.Select(s => s.Scope).ToList();
         var manifest = await context.CallActivityAsync<ManifestResult>(
-            nameof(WriteManifest), new ManifestInput(plan.RunId, plan.Date, pages.Select(p => p.Stored).ToList()), ActivityRetry.Options(plan.Retry, "manifest"));
+            nameof(WriteManifest),
+            new ManifestInput(plan.RunId, plan.Date, pages.Where(p => p.Stored is not null).Select(p => p.Stored!).ToList()) { Searches = scopes },
+            ActivityRetry.Options(plan.Retry, "manifest"));
         stages["ingestion"] = (context.CurrentUtcDateTime - started).TotalSeconds;
 
         // Digestion and serving: each stage checks its data before the next one reads it.
@@ -42,7 +46,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
-        return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, manifest))
+        return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, scopes, manifest))
         {
             Staging = staged,
             Normalize = normalized,

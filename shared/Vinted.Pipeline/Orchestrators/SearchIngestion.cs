@@ -2,21 +2,23 @@ using Microsoft.DurableTask;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
+using Vinted.RawZone;
 
 namespace Vinted.Pipeline.Orchestrators;
 
 /// <summary>One search of a run: its plan entry, and the run's retry policy.</summary>
 public sealed record SearchRequest(string RunId, DateOnly Date, PlannedSearch Search, RetrySettings Retry);
 
-/// <summary>Every page of the search that was stored, page 1 first.</summary>
-public sealed record SearchResult(IReadOnlyList<FetchResult> Pages);
+/// <summary>Every page of the search that was fetched (page 1 first), and whether the search is complete.</summary>
+public sealed record SearchResult(IReadOnlyList<FetchResult> Pages, SearchScopeStatus Scope);
 
 /// <summary>What a search shows as <c>customStatus</c>: how many pages it will fetch.</summary>
 public sealed record SearchProgress(int Pages);
 
 /// <summary>
 /// Ingests one search: page 1 says how many pages there are; the others, capped by the plan, fan out at once and
-/// carry the result-set time page 1 pinned, so the results do not shift while paging.
+/// carry the result-set time page 1 pinned, so the results do not shift while paging. Pages its domain blocked are
+/// missing: the search completes incomplete, saying which pages and why.
 /// </summary>
 public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResult>
 {
@@ -31,11 +33,23 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
     {
         var search = input.Search.Search;
         var first = await context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, 1), Page(input, 1));
+        if (first.Blocked is not null)
+        {
+            // Without page 1 the search's extent is unknown: nothing else is asked of a blocked domain.
+            return new SearchResult([first], new SearchScopeStatus(search.Domain, search.Key, false, null, 0, [1], first.Blocked));
+        }
+
         var last = Math.Min(first.TotalPages, input.Search.MaxPages);
         context.SetCustomStatus(new SearchProgress(last));
         var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
             context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), Page(input, page))));
-        return new SearchResult([first, .. rest]);
+        FetchResult[] pages = [first, .. rest];
+        var missing = Enumerable.Range(1, pages.Length).Where(page => pages[page - 1].Blocked is not null).ToList();
+        return new SearchResult(
+            pages,
+            new SearchScopeStatus(
+                search.Domain, search.Key, missing.Count == 0, last, pages.Count(p => p.Stored is not null), missing,
+                missing.Count == 0 ? null : pages[missing[0] - 1].Blocked));
     }
 
     private static TaskOptions Page(SearchRequest input, int page) => ActivityRetry.Options(input.Retry, $"page-{page}");

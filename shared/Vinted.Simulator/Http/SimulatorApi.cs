@@ -54,6 +54,21 @@ public static class SimulatorApi
 
             return next(context);
         });
+        app.Use(async (context, next) =>
+        {
+            var state = context.RequestServices.GetRequiredService<SimulatorState>();
+            var blocked = state.Faults.BlockedAddresses;
+            if (blocked.Count > 0 && !context.Request.Path.StartsWithSegments("/__sim")
+                && context.Connection.RemoteIpAddress is { } address && blocked.Contains(address.MapToIPv4().ToString(), StringComparer.Ordinal))
+            {
+                state.Increment("faults:blocked_address");
+                state.Increment($"blocked:from:{address.MapToIPv4()}");
+                await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+                return;
+            }
+
+            await next(context);
+        });
         app.UseRouting();
 
         app.MapMethods("/", ["GET", "HEAD"], HomePage);
@@ -110,6 +125,7 @@ public static class SimulatorApi
         var date = DateOf(context, state);
         state.Increment("requests");
         state.Increment($"requests:{endpoint}");
+        state.Increment($"requests:from:{context.Connection.RemoteIpAddress?.MapToIPv4()}");
 
         if (endpoint == SimEndpoint.CatalogLegacy && options.Era == SimulatorEra.Current)
         {

@@ -34,7 +34,7 @@ public sealed class SimulatorState
         set { lock (_dateLock) { _date = value; } }
     }
 
-    /// <summary>Counters: <c>requests</c>, <c>requests:{endpoint}</c>, <c>faults:{kind}</c>, <c>sessions</c>, <c>unauthorized</c>.</summary>
+    /// <summary>Counters: <c>requests</c>, <c>requests:{endpoint}</c>, <c>requests:from:{address}</c>, <c>faults:{kind}</c>, <c>blocked:from:{address}</c>, <c>sessions</c>, <c>unauthorized</c>.</summary>
     public IReadOnlyDictionary<string, long> Stats => new SortedDictionary<string, long>(_counters, StringComparer.Ordinal);
 
     public long Count(string counter) => _counters.GetValueOrDefault(counter);

@@ -129,11 +129,13 @@ public sealed class StagingLoader
         deleteScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
         batch.BatchCommands.Add(deleteScopes);
 
-        // One row per search scope, from the manifest: quarantined pages make a scope incomplete.
+        // One row per search scope, from the manifest: quarantined pages make a scope incomplete, and so do pages its
+        // domain blocked (the manifest's searches[].missingPages), counted with them: a listing on a page never fetched is not gone.
+        var missing = manifest.Searches.ToDictionary(s => (s.Domain, s.SearchKey), s => s.MissingPages.Count);
         var scopes = manifest.Pages
             .GroupBy(p => (p.Address.Domain, p.Address.SearchKey))
             .Select(g => (g.Key.Domain, g.Key.SearchKey, Endpoint: g.First().Address.Endpoint, Pages: g.Count(),
-                Quarantined: g.Count(p => p.Quarantined), Items: g.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount)))
+                Quarantined: g.Count(p => p.Quarantined) + missing.GetValueOrDefault(g.Key), Items: g.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount)))
             .ToList();
         var insertScopes = new NpgsqlBatchCommand(
             """

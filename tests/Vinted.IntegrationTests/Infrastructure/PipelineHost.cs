@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Vinted.Api;
+using Vinted.Orchestration.Client;
 using Vinted.Functions.Hosting;
 using Vinted.Simulator;
 
@@ -61,6 +63,7 @@ public sealed class PipelineHost : IAsyncDisposable
                     $"--VintedApi:Domains:{d}:RequestsPerSecond=1000",
                     $"--VintedApi:Domains:{d}:RetryBaseDelay=00:00:00.050",
                     $"--VintedApi:Domains:{d}:MaxRetryDelay=00:00:01",
+                    $"--VintedApi:Domains:{d}:ProxyCoolDown=00:00:01",
                 }),
                 .. settings,
             ]);
@@ -76,6 +79,27 @@ public sealed class PipelineHost : IAsyncDisposable
         Assert.True(status.IsCompleted, $"run {id} still {status.RuntimeStatus}");
         return status;
     }
+
+    /// <summary>
+    /// Restarts a finished run under its id once every route is back in use (a block it met has cooled down) and waits
+    /// for it; returns the finished status and how many requests the simulator served meanwhile.
+    /// </summary>
+    public async Task<(OrchestrationMetadata Status, long Requests)> RestartAfterCoolDownAsync(OrchestrationMetadata finished)
+    {
+        await WaitUntilRoutesCoolAsync();
+        var before = Simulator.State.Count("requests");
+        await Client.RestartAsync(finished.InstanceId);
+        var status = await Client.WaitForFinishAsync(finished.InstanceId, TimeSpan.FromMinutes(3), after: finished.LastUpdatedAt);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        return (status, Simulator.State.Count("requests") - before);
+    }
+
+    /// <summary>Waits until no route of any domain cools down (a block seen by a test has passed), so a restart is not refused by an open circuit.</summary>
+    public Task WaitUntilRoutesCoolAsync() =>
+        Eventually.WaitForAsync(
+            () => Task.FromResult(Services.GetRequiredService<VintedClient>().RouteHealth().All(r => r.CoolingUntil is null)),
+            TimeSpan.FromSeconds(30),
+            () => "a route still cools down");
 
     public HttpClient CreateClient(string? key)
     {

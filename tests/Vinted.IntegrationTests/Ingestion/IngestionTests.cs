@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Vinted.Api.Models;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Pipeline.Activities;
@@ -111,44 +112,59 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A run that an anti-bot block failed (no retry: a block only deepens when retried) is restarted under its id once
-    /// the block is lifted: it completes, and every later page stored before the failure is reused, not fetched again.
+    /// An anti-bot block mid-search (no retry through the same route: a block only deepens when retried) no longer fails
+    /// the run: it completes with the search marked incomplete (in the report, the manifest and the warehouse's scope),
+    /// and a restart under its id once the block is lifted fetches only the missing pages.
     /// </summary>
     [Fact]
-    public async Task Restart_RunFailedByABlock_CompletesFetchingOnlyWhatWasMissing()
+    public async Task Restart_RunWithABlockedSearch_CompletesWithWarningsThenTheRestartFetchesOnlyWhatWasMissing()
     {
         var search = new VintedSearch { Domain = "pt", PerPage = 24 };
         _host.Simulator.State.Faults = new SimulatorFaults { AntiBotRate = 0.3, MaxFaultedAttempts = 1 };
-        OrchestrationMetadata failed;
+        OrchestrationMetadata first;
         try
         {
-            failed = await _host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = search, MaxPages = 12 }] });
+            first = await _host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = search, MaxPages = 12 }] });
         }
         finally
         {
             _host.Simulator.State.Faults = new SimulatorFaults();
         }
 
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
-        using var s3 = LocalStack.Instance.CreateS3Client();
-        var prefix = $"{_host.S3Prefix}/raw/pt/catalog/dt=2026-10-01/run={failed.InstanceId}/{search.Key}/";
-        var storedBefore = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = LocalStack.Instance.Bucket, Prefix = prefix })).S3Objects
-            .Select(o => o.Key).Where(k => !k.EndsWith("page=00001.json", StringComparison.Ordinal)).ToList();
-        Assert.InRange(storedBefore.Count, 1, 10); // some later pages got through, at least one was blocked
-        var requestsBefore = _host.Simulator.State.Count("requests");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        var blocked = first.ReadOutputAs<RunReport>()!.Ingestion;
+        var scope = Assert.Single(blocked.IncompleteSearches);
+        Assert.Equal(("pt", search.Key, false), (scope.Domain, scope.SearchKey, scope.Complete));
+        Assert.InRange(scope.MissingPages.Count, 1, 11); // page 1 got through, at least one later page was blocked
+        Assert.Equal(12 - scope.MissingPages.Count, blocked.Pages);
+        Assert.Contains(blocked.Warnings, w => w.Contains("domain 'pt' is incomplete", StringComparison.Ordinal) && w.Contains("blocked", StringComparison.Ordinal));
+        var manifest = await _host.Services.GetRequiredService<RawZoneStore>().ReadManifestAsync(first.InstanceId, Day, CancellationToken.None);
+        var recorded = Assert.Single(manifest!.Searches);
+        Assert.Equal((scope.SearchKey, scope.Complete, scope.PagesPlanned, scope.PagesStored), (recorded.SearchKey, recorded.Complete, recorded.PagesPlanned, recorded.PagesStored));
+        Assert.Equal(scope.MissingPages, recorded.MissingPages);
+        Assert.False(await ScopeCompleteAsync(first.InstanceId, search.Key)); // not read as a full view: nothing on the missing pages vanishes
 
-        await _host.Client.RestartAsync(failed.InstanceId);
-        var status = await _host.Client.WaitForFinishAsync(failed.InstanceId, TimeSpan.FromMinutes(3), after: failed.LastUpdatedAt);
+        var (status, requests) = await _host.RestartAfterCoolDownAsync(first);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
         var report = status.ReadOutputAs<RunReport>()!.Ingestion;
+        Assert.Empty(report.IncompleteSearches);
         Assert.Equal(12, report.Pages);
-        Assert.Equal(storedBefore.Count, report.PagesReused);
-        Assert.Equal(12 - storedBefore.Count, _host.Simulator.State.Count("requests") - requestsBefore); // page 1 and the missing ones
+        Assert.Equal(12 - scope.MissingPages.Count, report.PagesReused); // page 1 included: its extent is read back from S3
+        Assert.Equal(scope.MissingPages.Count, requests);
+        Assert.True(await ScopeCompleteAsync(first.InstanceId, search.Key));
+    }
+
+    private async Task<bool> ScopeCompleteAsync(string runId, string searchKey)
+    {
+        await using var command = _host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "select complete from core.scope_run where run_id = $1 and search_key = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        command.Parameters.Add(new NpgsqlParameter { Value = searchKey });
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
-    public async Task FetchPage_RunTwice_FirstPageRewrittenLaterPageReusedNotFetchedAgain()
+    public async Task FetchPage_RunTwice_StoredPagesReusedNotFetchedAgain()
     {
         var fetch = ActivatorUtilities.CreateInstance<FetchPage>(_host.Services);
         var search = new VintedSearch { Domain = "pt", PerPage = 10 };
@@ -157,17 +173,18 @@ public sealed class IngestionTests : IAsyncLifetime
         var secondPage = new PageRequest("rerun-1", Day, search, 2);
 
         var one = await fetch.RunAsync(context, firstPage);
-        var oneAgain = await fetch.RunAsync(context, firstPage);
         var two = await fetch.RunAsync(context, secondPage);
         var requestsBefore = _host.Simulator.State.Count("requests");
+        var oneAgain = await fetch.RunAsync(context, firstPage);
         var twoAgain = await fetch.RunAsync(context, secondPage);
 
-        // Page 1 tells the search's extent, so it is always fetched; a later page already stored is reused.
-        Assert.Equal(one.Stored.Key, oneAgain.Stored.Key);
-        Assert.False(oneAgain.Reused);
+        // Every page already stored is reused; page 1's extent is read back from its stored bytes.
+        Assert.Equal(one.Stored!.Key, oneAgain.Stored!.Key);
+        Assert.True(oneAgain.Reused);
+        Assert.Equal((one.TotalPages, one.PerPage, one.PinnedTime), (oneAgain.TotalPages, oneAgain.PerPage, oneAgain.PinnedTime));
         Assert.False(two.Reused);
         Assert.True(twoAgain.Reused);
-        Assert.Equal(two.Stored.Key, twoAgain.Stored.Key);
+        Assert.Equal(two.Stored!.Key, twoAgain.Stored!.Key);
         Assert.Equal(two.Stored.Sha256, twoAgain.Stored.Sha256);
         Assert.Equal(requestsBefore, _host.Simulator.State.Count("requests"));
         using var s3 = LocalStack.Instance.CreateS3Client();

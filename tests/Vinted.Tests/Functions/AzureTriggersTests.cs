@@ -44,9 +44,20 @@ public sealed class AzureTriggersTests
     [InlineData("""{"maxPages":"many"}""")]
     [InlineData("[1,2]")]
     [InlineData("""{"searches":[{"search":{"domain":"pt","perPage":500}}]}""")]
+    [InlineData("""{"maxPages":50000000}""")] // out of bounds
+    [InlineData("""{"count":50000000}""")] // a member the input does not have (a probe's), not silently a default run
     public void TryReadInput_BodyThatDoesNotFit_IsRefused(string body)
     {
         Assert.False(Triggers.TryReadInput(Encoding.UTF8.GetBytes(body), out _, out var error));
         Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void TryReadInput_TooManySearches_IsRefusedNamingTheField()
+    {
+        var body = "{\"searches\":[" + string.Join(",", Enumerable.Repeat("""{"search":{"domain":"pt"}}""", 201)) + "]}";
+
+        Assert.False(Triggers.TryReadInput(Encoding.UTF8.GetBytes(body), out _, out var error));
+        Assert.Contains("input:Searches", error, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,20 @@
+using System.Diagnostics.Metrics;
+
+namespace Vinted.Pipeline;
+
+/// <summary>
+/// The pipeline's metrics (<see cref="Name"/>), counted in activities (orchestrator code replays, so it counts nothing):
+/// runs planned, and pages by domain and outcome (fetched, reused, quarantined, blocked).
+/// </summary>
+public static class PipelineTelemetry
+{
+    public const string Name = "Vinted.Pipeline";
+
+    private static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> RunsPlanned = Meter.CreateCounter<long>("vinted.pipeline.runs", description: "Pipeline runs planned (a restart plans again), by trigger");
+
+    internal static readonly Counter<long> Pages = Meter.CreateCounter<long>("vinted.pipeline.pages", description: "Pages of a run by domain and outcome: fetched, reused, quarantined, blocked");
+
+    internal static void Page(string domain, string outcome) => Pages.Add(1, new("vinted.domain", domain), new("vinted.outcome", outcome));
+}
