@@ -171,40 +171,8 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     public IReadOnlyList<(VintedSearch Search, GroundTruthListing Listing)> GroundTruth(DateOnly date) =>
         [.. Searches.SelectMany(s => Simulator.Marketplace.GroundTruth(date, s).Listings.Select(l => (s, l)))];
 
-    /// <summary>
-    /// Row count and an MD5 of the sorted text of every row of every warehouse table (of <paramref name="schemas"/> when
-    /// given), with this bed's S3 prefix taken out of the text so two beds' tables compare.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(params string[] schemas)
-    {
-        var tables = new List<string>();
-        await using (var list = DataSource.CreateCommand(
-            """
-            select format('%I.%I', table_schema, table_name) from information_schema.tables
-            where table_schema = any($1) and table_type = 'BASE TABLE'
-            order by 1
-            """))
-        {
-            list.Parameters.Add(new NpgsqlParameter { Value = schemas.Length > 0 ? schemas : new[] { "staging", "core", "mart", "quality" } });
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in tables)
-        {
-            // Table names come from the catalog query above, quoted by format('%I').
-            await using var command = DataSource.CreateCommand(
-                $"select count(*) || ':' || coalesce(md5(string_agg(replace(t::text, $1, ''), '|' order by replace(t::text, $1, ''))), '') from {table} t");
-            command.Parameters.Add(new NpgsqlParameter { Value = Prefix });
-            sums[table] = (string)(await command.ExecuteScalarAsync())!;
-        }
-
-        return sums;
-    }
+    /// <summary>Row count and MD5 of every warehouse table (of <paramref name="schemas"/> when given), this bed's S3 prefix taken out.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(params string[] schemas) => TableChecksums.ComputeAsync(DataSource, Prefix, schemas);
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters)
     {
