@@ -46,6 +46,7 @@ public sealed class Normalizer
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
+        await WarehouseSql.SetWorkMemAsync(connection, transaction, _options.WorkMem, cancellationToken);
         var date = await WarehouseSql.StagedDateAsync(connection, transaction, runId, cancellationToken);
         await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Staging, cancellationToken);
 

@@ -21,4 +21,11 @@ public sealed class WarehouseOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double MaxRejectShare { get; set; } = 0.01;
+
+    /// <summary>
+    /// PostgreSQL's <c>work_mem</c> for the normalize and mart transactions (their sorts and hashes of a day's listings),
+    /// set for those transactions only: the server default (4MB) spills a million-row day to disk.
+    /// </summary>
+    [RegularExpression("^[0-9]{1,6}(kB|MB|GB)$", ErrorMessage = "WorkMem is a PostgreSQL size such as 256MB.")]
+    public string WorkMem { get; set; } = "256MB";
 }
