@@ -8,7 +8,7 @@ namespace Vinted.Benchmarks;
 /// Days of catalog-search pages in the API's shape (svc-catalogue envelope with pagination, 96 items a page, 30% of
 /// items in the old string price form), generated in-process so a million listings take seconds rather than a
 /// simulator scan per search. Day 1 has <c>listings</c> live listings; every later day about 5% of the live ones sell
-/// and as many new ones are listed, and about 2% of the live ones drop their price by 15% (once). Every search is
+/// and as many new ones are listed; one listing in ten drops its price by 15% once, 2 to 21 days after it was listed (about 0.5% of the live ones a day). Every search is
 /// fetched whole, so every scope is complete and "gone" means sold.
 /// </summary>
 internal sealed class SyntheticMarket(int listings)

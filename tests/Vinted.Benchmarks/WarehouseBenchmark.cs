@@ -15,7 +15,7 @@ namespace Vinted.Benchmarks;
 
 /// <summary>
 /// The warehouse over --days consecutive simulated days (default 30) of a market of --listings live catalog listings
-/// (default 1,000,000; each day about 5% sell, as many are listed, about 2% drop their price) stored as raw pages in
+/// (default 1,000,000; each day about 5% sell, as many are listed, about 0.5% drop their price) stored as raw pages in
 /// the local S3 server: per day the staging, normalize and mart times; day N against day 1; staging's rate against a
 /// plain binary COPY of the same rows into an UNLOGGED table; the process's peak memory. Stops after the day during
 /// which --minutes (default 15) ran out, and says so. Each day's raw pages and staging rows are dropped once its mart
