@@ -12,9 +12,9 @@ namespace Vinted.Warehouse.Normalized;
 /// <c>Sql/Transformations/normalize_*.sql</c>, in one transaction, then checks it. A failing blocking check rolls the
 /// whole run back, so the shared tables never hold a bad run. Idempotent per run; the run replaces whatever another
 /// run of its date wrote. A date after every normalized date (the daily case) updates the history step by step,
-/// touching only what changed; any other date (a backfill, a date run again) judges disappearances again for every
-/// later date and derives the affected listings' history from their sightings, so the order dates are normalized in
-/// does not change the tables.
+/// touching only what changed; any other date (a backfill, a date run again) judges disappearances again for itself
+/// and each scope's next run, and derives the affected listings' history from their sightings, so the order dates are
+/// normalized in does not change the tables.
 /// </summary>
 public sealed class Normalizer
 {
@@ -65,10 +65,11 @@ public sealed class Normalizer
         }
         else
         {
+            await WarehouseSql.TransformAsync(connection, transaction, "normalize_016_late_date", runId, date, _options.CommandTimeout, cancellationToken);
             await WarehouseSql.TransformAsync(connection, transaction, "normalize_030_items", runId, date, _options.CommandTimeout, cancellationToken);
             await WarehouseSql.TransformAsync(connection, transaction, Exits, runId, date, _options.CommandTimeout, cancellationToken);
-            // Each later date's disappearances were judged against what came before; this date may now come between.
-            foreach (var (laterRun, laterDate) in await LaterDaysAsync(connection, transaction, date, cancellationToken))
+            // A scope's next run after this date was judged against the run before this one; this date now comes between.
+            foreach (var (laterRun, laterDate) in await NextDaysAsync(connection, transaction, date, cancellationToken))
             {
                 await WarehouseSql.TransformAsync(connection, transaction, Exits, laterRun, laterDate, _options.CommandTimeout, cancellationToken);
             }
@@ -113,11 +114,14 @@ public sealed class Normalizer
         return await command.ExecuteScalarAsync(cancellationToken) is DateOnly latest ? latest : null;
     }
 
-    private static async Task<List<(string RunId, DateOnly Date)>> LaterDaysAsync(
+    /// <summary>
+    /// For every search scope, its first run after <paramref name="date"/>: the only later dates whose disappearances
+    /// depend on this date (each date is judged against its scopes' previous runs).
+    /// </summary>
+    private static async Task<List<(string RunId, DateOnly Date)>> NextDaysAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly date, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "select run_id, observed_date from core.observed_day where observed_date > @observed_date order by observed_date", connection, transaction);
+        await using var command = new NpgsqlCommand(SqlScripts.Get("Transformations", "normalize_041_next_days"), connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("observed_date", NpgsqlTypes.NpgsqlDbType.Date) { TypedValue = date });
         var days = new List<(string, DateOnly)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

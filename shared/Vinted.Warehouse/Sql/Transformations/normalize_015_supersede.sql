@@ -1,6 +1,8 @@
 -- One run holds a date: a second run of the date supersedes the first. The date's rows (of any run) are removed here
 -- and the run's are written by the scripts after; what the removed rows said about a listing is rebuilt for it.
 create temp table touched (domain text not null, item_id bigint not null, primary key (domain, item_id)) on commit drop;
+-- Later days whose mart this normalization changes (disappearances judged again, previous prices, first sightings).
+create temp table stale_day (observed_date date primary key) on commit drop;
 
 insert into touched (domain, item_id)
 select domain, item_id from core.item_sighting where observed_date = @observed_date
@@ -11,9 +13,8 @@ delete from core.item_sighting where observed_date = @observed_date;
 delete from core.scope_sighting where observed_date = @observed_date;
 delete from core.scope_run where observed_date = @observed_date;
 
--- Days after this one depend on it (previous prices, disappearance): their mart must be rebuilt. This day's mart is
--- stale only when another run held it; the same run normalized again leaves it as it was.
-update core.observed_day set mart_stale = true where observed_date > @observed_date and not mart_stale;
+-- This day's mart is stale when another run held it; the same run normalized again leaves it as it was (its mart
+-- step follows). Later days are marked by normalize_060 when, and only when, something they show changed.
 insert into core.observed_day (observed_date, run_id, mart_stale)
 values (@observed_date, @run_id, true)
 on conflict (observed_date) do update set

@@ -47,3 +47,5 @@ select domain, item_id from exit_candidate where vanished
 on conflict do nothing;
 
 drop table exit_candidate;
+
+insert into stale_day (observed_date) values (@observed_date) on conflict do nothing;

@@ -54,16 +54,22 @@ select b.domain, b.item_id, b.valid_from,
 from bounded b;
 
 -- Previous price of each sighting: the listing's last earlier price in the same currency.
-update core.item_sighting s
-set previous_price = p.previous_price
-from (
-    select s.observed_date, s.domain, s.item_id,
-           lag(s.price) over (partition by s.domain, s.item_id, s.currency order by s.observed_date) as previous_price
-    from core.item_sighting s
-    join touched t on t.domain = s.domain and t.item_id = s.item_id
-) p
-where p.observed_date = s.observed_date and p.domain = s.domain and p.item_id = s.item_id
-  and p.previous_price is distinct from s.previous_price;
+with changed as (
+    update core.item_sighting s
+    set previous_price = p.previous_price
+    from (
+        select s.observed_date, s.domain, s.item_id,
+               lag(s.price) over (partition by s.domain, s.item_id, s.currency order by s.observed_date) as previous_price
+        from core.item_sighting s
+        join touched t on t.domain = s.domain and t.item_id = s.item_id
+    ) p
+    where p.observed_date = s.observed_date and p.domain = s.domain and p.item_id = s.item_id
+      and p.previous_price is distinct from s.previous_price
+    returning s.observed_date
+)
+insert into stale_day (observed_date)
+select distinct observed_date from changed
+on conflict do nothing;
 
 -- Current state: first and last sighting, the last sighting's price, a disappearance after it.
 update core.item i
@@ -86,3 +92,30 @@ delete from core.item i
 using touched t
 where t.domain = i.domain and t.item_id = i.item_id
   and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id);
+
+-- A listing now first seen later (only a superseded run had seen it earlier) is new on that later date.
+insert into stale_day (observed_date)
+select distinct i.first_seen
+from core.item i
+join touched t on t.domain = i.domain and t.item_id = i.item_id
+where i.first_seen > @observed_date
+on conflict do nothing;
+
+-- Disappearances keep the listing's first sighting, which a late date may have moved.
+with changed as (
+    update core.item_vanish v
+    set first_seen = i.first_seen
+    from core.item i
+    join touched t on t.domain = i.domain and t.item_id = i.item_id
+    where v.domain = i.domain and v.item_id = i.item_id and v.first_seen <> i.first_seen
+    returning v.vanished_on
+)
+insert into stale_day (observed_date)
+select distinct vanished_on from changed
+on conflict do nothing;
+
+-- The later days whose facts changed are rebuilt by the next mart build.
+update core.observed_day
+set mart_stale = true
+where observed_date > @observed_date and not mart_stale
+  and observed_date in (select observed_date from stale_day);
