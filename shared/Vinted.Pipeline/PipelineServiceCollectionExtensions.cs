@@ -27,8 +27,8 @@ public static class PipelineServiceCollectionExtensions
 /// <summary>The pipeline's orchestrators and activities, for a host to register under their class names.</summary>
 public static class PipelineTasks
 {
-    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion)];
+    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion), typeof(Backfill), typeof(DigestRun)];
 
     public static IReadOnlyList<Type> Activities { get; } =
-        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults)];
+        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill)];
 }

@@ -13,7 +13,10 @@ public sealed class RawZoneKeys(string prefix)
     public string Page(PageAddress address, bool quarantined = false) =>
         $"{prefix}/{(quarantined ? "quarantine" : "raw")}/{address.Domain}/{address.Endpoint}/dt={Day(address.Date)}/run={address.RunId}/{address.SearchKey}/page={address.Page.ToString("D5", CultureInfo.InvariantCulture)}.json";
 
-    public string Manifest(DateOnly date, string runId) => $"{prefix}/manifests/dt={Day(date)}/run={runId}.json";
+    public string Manifest(DateOnly date, string runId) => $"{ManifestPrefix(date)}run={runId}.json";
+
+    /// <summary>The prefix under which every run manifest of <paramref name="date"/> lies.</summary>
+    public string ManifestPrefix(DateOnly date) => $"{prefix}/manifests/dt={Day(date)}/";
 
     public string RunPrefix(string domain, string endpoint, DateOnly date, string runId) => $"{prefix}/raw/{domain}/{endpoint}/dt={Day(date)}/run={runId}/";
 

@@ -125,6 +125,33 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
         }
     }
 
+    /// <summary>The run ids with a manifest for <paramref name="date"/>, the most recently written manifest last.</summary>
+    public async Task<IReadOnlyList<string>> ListRunsAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var prefix = Keys.ManifestPrefix(date);
+        var runs = new List<(string RunId, DateTimeOffset WrittenAt)>();
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await s3.ListObjectsV2Async(request, cancellationToken);
+            foreach (var entry in response.S3Objects ?? [])
+            {
+                var name = entry.Key[prefix.Length..];
+                if (name.StartsWith("run=", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal)
+                    && await ReadManifestAsync(name[4..^5], date, cancellationToken) is { } manifest)
+                {
+                    runs.Add((manifest.RunId, manifest.WrittenAt));
+                }
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
+
+        return [.. runs.OrderBy(r => r.WrittenAt).ThenBy(r => r.RunId, StringComparer.Ordinal).Select(r => r.RunId)];
+    }
+
     /// <summary>Reads a stored page and checks it against the manifest's checksum.</summary>
     public async Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken)
     {

@@ -37,6 +37,13 @@ public sealed class SimulatorOptions
     [Range(1, 10_000)]
     public int MarketDays { get; set; } = 400;
 
+    /// <summary>
+    /// Share of listings that ever sell (and then disappear from the API); the others stay up. 0 makes a market where
+    /// nothing sells: listings only arrive, drop their prices and are pushed down by newer ones.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double SoldFraction { get; set; } = 0.65;
+
     /// <summary>Results of one search the API serves at most; deeper pages come back empty.</summary>
     [Range(1, 1_000_000_000)]
     public int MaxReachableResults { get; set; } = 960;
@@ -105,6 +112,14 @@ public sealed record SimulatorFaults
     /// <summary>Fraction of items (chosen per item, deterministically) whose prices use the old string form.</summary>
     [Range(0.0, 1.0)]
     public double StringPriceFraction { get; init; }
+
+    /// <summary>
+    /// Fraction of items (chosen per item, deterministically) served broken, in turn: an id that is not a number, a
+    /// lone surrogate in the title, a NUL in the title, a price with a decimal comma (<c>"12,50"</c>). See
+    /// <see cref="Market.BadItems"/> for which item is broken how.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double BadItemFraction { get; init; }
 
     /// <summary>A session token expires after this many API requests (401 <c>invalid_authentication_token</c>); 0 never.</summary>
     [Range(0, int.MaxValue)]

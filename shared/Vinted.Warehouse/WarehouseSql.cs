@@ -15,6 +15,14 @@ internal static class WarehouseSql
     public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout) =>
         new(sql, connection, transaction) { CommandTimeout = (int)timeout.TotalSeconds };
 
+    /// <summary>Gives a set-based stage's transaction the memory its sorts and hashes need (<see cref="Options.WarehouseOptions.WorkMem"/>).</summary>
+    public static async Task SetWorkMemAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string workMem, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select set_config('work_mem', @work_mem, true)", connection, transaction);
+        command.Parameters.AddWithValue("work_mem", workMem);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext(@name))", connection, transaction);

@@ -63,6 +63,40 @@ public sealed class VintedPageParserTests
     }
 
     [Theory]
+    [InlineData("\"12.50\"", "12.50")]
+    [InlineData("\"12\"", "12")]
+    [InlineData("12.5", "12.5")]
+    [InlineData("{\"amount\":\"7.0\",\"currency_code\":\"EUR\"}", "7.0")]
+    public void Parse_PriceWithDecimalPointOrNone_Read(string price, string expected)
+    {
+        var page = Parse($$"""{"items":[{"id":1,"price":{{price}},"currency":"EUR"}]}""");
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(page.Items).Price);
+    }
+
+    [Theory]
+    [InlineData("\"12,50\"")]
+    [InlineData("\"1,250\"")]
+    [InlineData("\" 12.50\"")]
+    [InlineData("\"12.\"")]
+    [InlineData("\"-3.0\"")]
+    [InlineData("{\"amount\":\"12,50\",\"currency_code\":\"EUR\"}")]
+    [InlineData("true")]
+    public void Parse_UnreadablePrice_ItemProblemNamingThePrice(string price)
+    {
+        var page = Parse($$"""{"items":[{"id":1,"price":{{price}},"currency":"EUR"},{"id":2,"price":"3.5","currency":"EUR"}]}""");
+        Assert.Equal(2, Assert.Single(page.Items).Id);
+        Assert.StartsWith("price is not a decimal number", Assert.Single(page.ItemProblems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LoneSurrogateInTitle_ItemProblemNotAThrow()
+    {
+        var page = Parse("""{"items":[{"id":1,"title":"bad \ud800","price":"1.0"},{"id":2,"title":"good","price":"1.0"}]}""");
+        Assert.Equal(2, Assert.Single(page.Items).Id);
+        Assert.Equal(0, Assert.Single(page.ItemProblems).Index);
+    }
+
+    [Theory]
     [InlineData("{\"items\":[{\"id\":1", PageProblemKind.MalformedJson)]
     [InlineData("<html>blocked</html>", PageProblemKind.MalformedJson)]
     [InlineData("{\"code\":104}", PageProblemKind.MissingItems)]

@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace Vinted.Benchmarks;
 
 /// <summary>
-/// A day of catalog-search pages in the API's shape (svc-catalogue envelope, 96 items a page, 30% of items in the old
-/// string price form), generated in-process so a million listings take seconds rather than a simulator scan per
-/// search. Day 2 keeps 95% of day 1's listings (5% sell), adds 5% new ones, and drops the price of 10% of the kept.
+/// Days of catalog-search pages in the API's shape (svc-catalogue envelope with pagination, 96 items a page, 30% of
+/// items in the old string price form), generated in-process so a million listings take seconds rather than a
+/// simulator scan per search. Day 1 has <c>listings</c> live listings; every later day about 5% of the live ones sell
+/// and as many new ones are listed; one listing in ten drops its price by 15% once, 2 to 21 days after it was listed (about 0.5% of the live ones a day). Every search is
+/// fetched whole, so every scope is complete and "gone" means sold.
 /// </summary>
 internal sealed class SyntheticMarket(int listings)
 {
@@ -19,25 +21,14 @@ internal sealed class SyntheticMarket(int listings)
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The catalog searches of a day: one per catalog, each listing the day's listings of that catalog.</summary>
-    public IEnumerable<(long Catalog, int Page, long[] Ids)> Pages(int day)
+    public IEnumerable<(long Catalog, int Page, long[] Ids, long TotalEntries)> Pages(int day)
     {
         foreach (var catalog in Enumerable.Range(0, Catalogs.Length))
         {
-            var ids = new List<long>(PerPage);
-            var page = 1;
-            foreach (var index in Indices(day).Where(i => i % Catalogs.Length == catalog))
+            var all = Indices(day).Where(i => i % Catalogs.Length == catalog).ToArray();
+            for (var page = 0; page * PerPage < all.Length; page++)
             {
-                ids.Add(index);
-                if (ids.Count == PerPage)
-                {
-                    yield return (Catalogs[catalog], page++, [.. ids]);
-                    ids.Clear();
-                }
-            }
-
-            if (ids.Count > 0)
-            {
-                yield return (Catalogs[catalog], page, [.. ids]);
+                yield return (Catalogs[catalog], page + 1, all[(page * PerPage)..Math.Min(all.Length, (page + 1) * PerPage)], all.Length);
             }
         }
     }
@@ -45,7 +36,7 @@ internal sealed class SyntheticMarket(int listings)
     public static string RequestUrl(long catalog, int page) =>
         $"https://api.vinted.pt/svc-catalogue/items?page={page}&per_page={PerPage}&attribute_ids[catalog]={catalog}";
 
-    public static byte[] Write(long[] ids, int day)
+    public byte[] Write(long[] ids, int day, int page = 1, long totalEntries = 0)
     {
         var buffer = new ArrayBufferWriter<byte>(96 * 900);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -59,6 +50,12 @@ internal sealed class SyntheticMarket(int listings)
 
             json.WriteEndArray();
             json.WriteNull("dominant_brand");
+            json.WriteStartObject("pagination");
+            json.WriteNumber("current_page", page);
+            json.WriteNumber("total_pages", (totalEntries + PerPage - 1) / PerPage);
+            json.WriteNumber("total_entries", totalEntries);
+            json.WriteNumber("per_page", PerPage);
+            json.WriteEndObject();
             json.WriteNumber("code", 0);
             json.WriteEndObject();
         }
@@ -66,29 +63,36 @@ internal sealed class SyntheticMarket(int listings)
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The listings live on <paramref name="day"/>: listed on or before it, not yet sold.</summary>
     private IEnumerable<long> Indices(int day)
     {
-        for (long i = 0; i < listings; i++)
+        var created = listings + (long)(day - 1) * (listings / 20);
+        for (long i = 0; i < created; i++)
         {
-            if (day == 1 || Hash(i, 1) % 20 != 0)
-            {
-                yield return i;
-            }
-        }
-
-        if (day == 2)
-        {
-            for (long i = listings; i < listings + listings / 20; i++)
+            if (ListedOn(i) <= day && day < SoldOn(i))
             {
                 yield return i;
             }
         }
     }
 
-    private static void WriteItem(Utf8JsonWriter json, long index, int day)
+    /// <summary>Day 1 for the first <c>listings</c>, then listings/20 a day.</summary>
+    private int ListedOn(long index) => index < listings ? 1 : 2 + (int)((index - listings) / Math.Max(1, listings / 20));
+
+    /// <summary>Each day a live listing sells with probability 5%: a geometric lifetime from a hash.</summary>
+    private int SoldOn(long index)
+    {
+        var u = (Hash(index, 1) >> 11) * (1.0 / (1UL << 53));
+        return ListedOn(index) + 1 + (int)Math.Min(10_000, Math.Floor(Math.Log(1 - u) / Math.Log(0.95)));
+    }
+
+    /// <summary>A listing in ten drops its price once, 2 to 21 days after it was listed.</summary>
+    private int DropsOn(long index) => Hash(index, 3) % 10 == 0 ? ListedOn(index) + 2 + (int)(Hash(index, 12) % 20) : int.MaxValue;
+
+    private void WriteItem(Utf8JsonWriter json, long index, int day)
     {
         var id = 6_000_000_000L + index;
-        var cents = (500 + (long)(Hash(index, 2) % 400) * 50) * (day == 2 && Hash(index, 3) % 10 == 0 ? 85 : 100) / 100 / 50 * 50;
+        var cents = (500 + (long)(Hash(index, 2) % 400) * 50) * (day >= DropsOn(index) ? 85 : 100) / 100 / 50 * 50;
         var fee = 70 + cents * 5 / 100;
         var oldForm = Hash(index, 4) % 10 < 3;
         var brand = Brands[Hash(index, 5) % (ulong)Brands.Length];

@@ -14,20 +14,25 @@ using Vinted.Warehouse.Staging;
 namespace Vinted.Benchmarks;
 
 /// <summary>
-/// The warehouse on a simulated day of --listings catalog listings (default 1,000,000) stored as raw pages in the
-/// local S3 server: staging load rate against a plain binary COPY of the same rows into an UNLOGGED table, normalize
-/// and mart times, the process's peak memory, and day 2 against day 1 (the stages are incremental). Needs the local
-/// stack's settings in the environment (<c>./vinted bench warehouse</c> exports them).
+/// The warehouse over --days consecutive simulated days (default 30) of a market of --listings live catalog listings
+/// (default 1,000,000; each day about 5% sell, as many are listed, about 0.5% drop their price) stored as raw pages in
+/// the local S3 server: per day the staging, normalize and mart times; day N against day 1; staging's rate against a
+/// plain binary COPY of the same rows into an UNLOGGED table; the process's peak memory. Stops after the day during
+/// which --minutes (default 15) ran out, and says so. Each day's raw pages and staging rows are dropped once its mart
+/// is built, so 30 days of a million listings fit on a laptop's disk (their retention is not what is measured).
+/// Needs the local stack's settings in the environment (<c>./vinted bench warehouse</c> exports them).
 /// </summary>
 internal sealed class WarehouseBenchmark : IBenchmark
 {
     public string Name => "warehouse";
 
-    public string Description => "staging items/s vs plain COPY, normalize and mart times, peak memory, day 2 vs day 1 (--listings 1000000)";
+    public string Description => "per-day staging/normalize/mart over N days, day N vs day 1, staging vs plain COPY (--listings 1000000 --days 30 --minutes 15)";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 1_000_000);
+        var dayCount = arguments.Int("days", 30);
+        var budget = TimeSpan.FromMinutes(arguments.Double("minutes", 15));
         await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_warehouse"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
@@ -44,12 +49,15 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var normalizer = new Normalizer(dataSource, quality, options, TimeProvider.System, NullLogger<Normalizer>.Instance);
         var mart = new MartBuilder(dataSource, quality, options, TimeProvider.System, NullLogger<MartBuilder>.Instance);
         var market = new SyntheticMarket(listings);
-        Console.WriteLine($"warehouse benchmark: {listings:N0} listings on day 1; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
+        Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
+        Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s");
 
         var days = new List<DayFigures>();
-        foreach (var day in new[] { 1, 2 })
+        IReadOnlyList<StoredPage> previous = [];
+        var clock = Stopwatch.StartNew();
+        for (var day = 1; day <= dayCount; day++)
         {
-            var date = new DateOnly(2026, 10, day);
+            var date = new DateOnly(2026, 10, 1).AddDays(day - 1);
             var runId = $"bench-day{day}";
             var ingest = Stopwatch.StartNew();
             var stored = await StoreDayAsync(rawZone, market, day, date, runId, cancellationToken);
@@ -59,13 +67,19 @@ internal sealed class WarehouseBenchmark : IBenchmark
             var peakAfterLoad = Process.GetCurrentProcess().PeakWorkingSet64;
             var normalized = await normalizer.NormalizeAsync(runId, cancellationToken);
             var built = await mart.BuildAsync(runId, cancellationToken);
-            var figures = new DayFigures(day, stored, ingest.Elapsed, staged, normalized, built, peakAfterLoad);
+            var figures = new DayFigures(day, stored.Count, ingest.Elapsed, staged, normalized, built, peakAfterLoad);
             days.Add(figures);
-            Console.WriteLine($"day {day}: raw zone {stored:N0} pages written in {ingest.Elapsed.TotalSeconds:F1} s (setup, not measured below)");
-            Console.WriteLine($"  staging  {staged.Rows:N0} rows in {staged.Elapsed.TotalSeconds:F1} s = {staged.Rows / staged.Elapsed.TotalSeconds:N0} items/s (S3 read + SHA-256 + parse + COPY + analyze + checks)");
-            Console.WriteLine($"  normalize {normalized.Elapsed.TotalSeconds:F1} s: {normalized.Listings:N0} listings, {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished");
-            Console.WriteLine($"  mart     {built.Elapsed.TotalSeconds:F1} s: {built.FactRows:N0} facts, {built.VanishedRows:N0} vanished, {built.AggregateRows:N0} aggregate rows");
-            Console.WriteLine($"  peak working set after staging {peakAfterLoad / 1_048_576.0:N0} MiB");
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
+            // Day 1's pages stay: the read-only and plain COPY figures below read them.
+            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
+            previous = stored;
+
+            if (clock.Elapsed > budget && day < dayCount)
+            {
+                Console.WriteLine($"stopped after day {day} of {dayCount}: the {budget.TotalMinutes:N0}-minute budget ran out ({clock.Elapsed.TotalMinutes:F1} min)");
+                break;
+            }
         }
 
         // The ceiling: the same rows (generated, parsed and written by the same writer) with no S3, into an unlogged,
@@ -82,14 +96,16 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var rate = day1.Staged.Rows / day1.Staged.Elapsed.TotalSeconds;
         var plainRate = plainRows / plainElapsed.TotalSeconds;
         Console.WriteLine($"plain binary COPY of the same {plainRows:N0} rows (same parser and writer, no S3, page generation time subtracted) into an UNLOGGED table: {plainElapsed.TotalSeconds:F1} s = {plainRate:N0} rows/s; staging loader at {rate / plainRate:P0} of it");
-        Console.WriteLine($"day 2 / day 1: staging {days[1].Staged.Elapsed / day1.Staged.Elapsed:F2}, normalize {days[1].Normalized.Elapsed / day1.Normalized.Elapsed:F2}, mart {days[1].Built.Elapsed / day1.Built.Elapsed:F2}");
+        var last = days[^1];
+        Console.WriteLine($"day {last.Day} / day 1: staging {last.Staged.Elapsed / day1.Staged.Elapsed:F2}, normalize {last.Normalized.Elapsed / day1.Normalized.Elapsed:F2}, mart {last.Built.Elapsed / day1.Built.Elapsed:F2}, "
+            + $"all three {(last.Staged.Elapsed + last.Normalized.Elapsed + last.Built.Elapsed) / (day1.Staged.Elapsed + day1.Normalized.Elapsed + day1.Built.Elapsed):F2} (target: at most 1.2)");
         var gc = GC.GetGCMemoryInfo();
         Console.WriteLine($"process: peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:N0} MiB, GC heap now {GC.GetTotalMemory(false) / 1_048_576.0:N0} MiB, "
             + $"GC heap peak-ish (last GC) {gc.HeapSizeBytes / 1_048_576.0:N0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1_073_741_824.0:N1} GiB, gen2 collections {GC.CollectionCount(2)}");
         return 0;
     }
 
-    private static async Task<int> StoreDayAsync(RawZoneStore rawZone, SyntheticMarket market, int day, DateOnly date, string runId, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<StoredPage>> StoreDayAsync(RawZoneStore rawZone, SyntheticMarket market, int day, DateOnly date, string runId, CancellationToken cancellationToken)
     {
         var stored = new System.Collections.Concurrent.ConcurrentBag<StoredPage>();
         var fetchedAt = new DateTimeOffset(date.ToDateTime(new TimeOnly(4, 0)), TimeSpan.Zero);
@@ -97,10 +113,31 @@ internal sealed class WarehouseBenchmark : IBenchmark
         {
             var address = new PageAddress("pt", "catalog", date, runId, $"catalog-{page.Catalog}", page.Page);
             stored.Add(await rawZone.WritePageAsync(
-                new PageToStore(address, SyntheticMarket.Write(page.Ids, day), SyntheticMarket.RequestUrl(page.Catalog, page.Page), 200, "application/json", fetchedAt, page.Ids.Length, null), ct));
+                new PageToStore(address, market.Write(page.Ids, day, page.Page, page.TotalEntries), SyntheticMarket.RequestUrl(page.Catalog, page.Page), 200, "application/json", fetchedAt, page.Ids.Length, null), ct));
         });
         await rawZone.WriteManifestAsync(runId, date, [.. stored], cancellationToken);
-        return stored.Count;
+        return [.. stored];
+    }
+
+    /// <summary>
+    /// The day before's raw pages and staging rows, no longer read once its mart is built: dropped for disk, outside the
+    /// measured stages.
+    /// </summary>
+    private static async Task DropDayAsync(Amazon.S3.IAmazonS3 s3, string bucket, NpgsqlDataSource dataSource, IReadOnlyList<StoredPage> pages, string run, CancellationToken cancellationToken)
+    {
+        if (pages.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var chunk in pages.Select(p => p.Key).Chunk(1_000))
+        {
+            await s3.DeleteObjectsAsync(new Amazon.S3.Model.DeleteObjectsRequest { BucketName = bucket, Objects = [.. chunk.Select(k => new Amazon.S3.Model.KeyVersion { Key = k })] }, cancellationToken);
+        }
+
+        await using var truncate = dataSource.CreateCommand("select staging.prepare_run($1)");
+        truncate.Parameters.Add(new NpgsqlParameter { Value = run });
+        await truncate.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<(long Rows, TimeSpan Elapsed)> PlainCopyAsync(NpgsqlDataSource dataSource, SyntheticMarket market, CancellationToken cancellationToken)
@@ -116,7 +153,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var generate = Stopwatch.StartNew();
         foreach (var page in market.Pages(1))
         {
-            _ = SyntheticMarket.Write(page.Ids, 1);
+            _ = market.Write(page.Ids, 1, page.Page, page.TotalEntries);
         }
 
         generate.Stop();
@@ -130,7 +167,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             {
                 var address = new PageAddress("pt", "catalog", date, "plain", $"catalog-{page.Catalog}", page.Page);
                 var stored = new StoredPage($"plain/{page.Catalog}/{page.Page}", address, "", 0, page.Ids.Length, 200, SyntheticMarket.RequestUrl(page.Catalog, page.Page), DateTimeOffset.UnixEpoch, null);
-                rows += (await ObservationWriter.WritePageAsync(importer, "plain", date, stored, SyntheticMarket.Write(page.Ids, 1), cancellationToken)).Rows;
+                rows += (await ObservationWriter.WritePageAsync(importer, "plain", date, stored, market.Write(page.Ids, 1, page.Page, page.TotalEntries), cancellationToken)).Rows;
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -25,6 +25,14 @@ public static class OrchestrationFunctions
     public static Task<SearchResult> SearchIngestionOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new SearchIngestion().RunAsync(context, context.GetInput<SearchRequest>()!);
 
+    [Function(nameof(Backfill))]
+    public static Task<BackfillReport> BackfillOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new Backfill().RunAsync(context, context.GetInput<BackfillInput>()!);
+
+    [Function(nameof(DigestRun))]
+    public static Task<DigestReport> DigestRunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new DigestRun().RunAsync(context, context.GetInput<DigestInput>()!);
+
     // instanceId is the orchestration's id, from the activity trigger's binding data.
     [Function(nameof(PlanRun))]
     public static Task<RunPlan> PlanRunActivity([ActivityTrigger] PipelineInput input, string instanceId, FunctionContext context) =>
@@ -49,6 +57,10 @@ public static class OrchestrationFunctions
     [Function(nameof(BuildMart))]
     public static Task<MartResult> BuildMartActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<BuildMart, WarehouseInput, MartResult>(input, instanceId, context);
+
+    [Function(nameof(PlanBackfill))]
+    public static Task<BackfillPlan> PlanBackfillActivity([ActivityTrigger] BackfillInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<PlanBackfill, BackfillInput, BackfillPlan>(input, instanceId, context);
 
     [Function(nameof(ReadQualityResults))]
     public static Task<IReadOnlyList<CheckResult>> ReadQualityResultsActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>

@@ -62,14 +62,42 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
         string? error = "The input is too large.";
         if (body is null || !TryReadInput(body, out input, out error))
         {
-            var problem = request.CreateResponse(HttpStatusCode.BadRequest);
-            problem.Headers.Add("Content-Type", "application/problem+json");
-            await problem.WriteStringAsync(JsonSerializer.Serialize(
-                new ProblemDetails { Status = 400, Title = "The input does not fit the pipeline", Detail = error }, EngineJson.Options), cancellationToken);
-            return problem;
+            return await BadRequestAsync(request, "The input does not fit the pipeline", error, cancellationToken);
         }
 
         var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), input, cancellationToken);
+        return await client.CreateCheckStatusResponseAsync(request, instanceId, cancellationToken);
+    }
+
+    /// <summary>
+    /// A backfill: the body is a <see cref="BackfillInput"/> (<c>{"from": "2026-10-01", "to": "2026-10-30"}</c>); the stored
+    /// days are digested again in date order. The answer is the check-status payload (202), or 400 naming the field.
+    /// </summary>
+    [Function("StartBackfill")]
+    public static async Task<HttpResponseData> StartBackfillAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/backfills")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        BackfillInput? input;
+        string? error = null;
+        try
+        {
+            input = await JsonSerializer.DeserializeAsync<BackfillInput>(request.Body, EngineJson.Options, cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            input = null;
+            error = e.Message;
+        }
+
+        if (input is null)
+        {
+            return await BadRequestAsync(
+                request, "The input does not fit the backfill", error ?? "the body must be {\"from\": \"yyyy-MM-dd\", \"to\": \"yyyy-MM-dd\"}", cancellationToken);
+        }
+
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(Backfill), input with { Trigger = input.Trigger ?? "http" }, cancellationToken);
         return await client.CreateCheckStatusResponseAsync(request, instanceId, cancellationToken);
     }
 
@@ -145,6 +173,14 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
             error = e.Message;
             return false;
         }
+    }
+
+    private static async Task<HttpResponseData> BadRequestAsync(HttpRequestData request, string title, string? detail, CancellationToken cancellationToken)
+    {
+        var problem = request.CreateResponse(HttpStatusCode.BadRequest);
+        problem.Headers.Add("Content-Type", "application/problem+json");
+        await problem.WriteStringAsync(JsonSerializer.Serialize(new ProblemDetails { Status = 400, Title = title, Detail = detail }, EngineJson.Options), cancellationToken);
+        return problem;
     }
 
     /// <summary>Starts the slot's run unless its instance id was ever used; returns whether this call started it.</summary>

@@ -22,6 +22,15 @@ public static class RunCommand
 {
     private static readonly string[] DemoDomains = ["pt", "fr"];
 
+    /// <summary>A host for one command: a free port, no timer, and only warnings logged (the progress and report are the output).</summary>
+    internal static readonly string[] InProcessSettings =
+    [
+        "--Http:Urls=http://127.0.0.1:0",
+        "--Schedule:Enabled=false",
+        "--Logging:LogLevel:Default=Warning",
+        "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+    ];
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TimeProvider time)
     {
         var options = RunOptions.Parse(args);
@@ -30,11 +39,7 @@ public static class RunCommand
             : null;
         string[] settings =
         [
-            "--Http:Urls=http://127.0.0.1:0",
-            "--Schedule:Enabled=false",
-            // The progress bars and the report are the output.
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            .. InProcessSettings,
             .. simulator is null ? [] : DemoDomains.SelectMany(d => DemoSettings(simulator, d)),
             .. options.Settings,
         ];
@@ -66,7 +71,7 @@ public static class RunCommand
     ];
 
     /// <summary>Progress bars per activity, fed from the steps in the run's history and its searches', until the run ends.</summary>
-    private static async Task<InstanceStatus> WatchAsync(DurableTaskClient client, InstanceHistory history, string id)
+    internal static async Task<InstanceStatus> WatchAsync(DurableTaskClient client, InstanceHistory history, string id)
     {
         InstanceStatus status = (await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: false, CancellationToken.None))!;
         await AnsiConsole.Progress()
@@ -112,6 +117,7 @@ public static class RunCommand
         nameof(WriteManifest) => "Manifest",
         "LoadStaging" => "Staging",
         "BuildMart" => "Mart",
+        "PlanBackfill" => "Plan",
         _ => activity,
     };
 

@@ -40,12 +40,12 @@ public static class RunReportView
 
         if (report.Normalize is { } normalized)
         {
-            table.AddRow("normalize", $"{normalized.Listings:N0} listings: {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished", Seconds(report, "normalize"));
+            table.AddRow("normalize", $"{normalized.Listings:N0} listings: {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished, {normalized.OutOfView:N0} out of view", Seconds(report, "normalize"));
         }
 
         if (report.Mart is { } mart)
         {
-            table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.AggregateRows:N0} aggregates", Seconds(report, "mart"));
+            table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.OutOfViewRows:N0} out of view, {mart.AggregateRows:N0} aggregates{(mart.RebuiltDays.Count > 0 ? $" ({mart.RebuiltDays.Count} later days rebuilt)" : "")}", Seconds(report, "mart"));
         }
 
         var failedChecks = report.Quality.Where(q => !q.Passed).ToList();

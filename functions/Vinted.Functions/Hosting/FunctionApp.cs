@@ -18,7 +18,7 @@ namespace Vinted.Functions.Hosting;
 /// </summary>
 public static class FunctionApp
 {
-    /// <summary>Dispatches the command line: <c>serve</c> (default) or <c>run</c>.</summary>
+    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c> or <c>backfill</c>.</summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
         var command = args.FirstOrDefault() ?? "serve";
@@ -32,12 +32,14 @@ public static class FunctionApp
                     return 0;
                 case "run":
                     return await RunCommand.RunAsync(rest, TimeProvider.System);
+                case "backfill":
+                    return await BackfillCommand.RunAsync(rest);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run.");
+                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill.");
                     return 2;
             }
         }
-        catch (ArgumentException e) when (command == "run")
+        catch (ArgumentException e) when (command is "run" or "backfill")
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
@@ -79,7 +81,8 @@ public static class FunctionApp
         var engine = builder.Services.AddDurableTaskEngine()
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
             .AddTimerTrigger()
-            .AllowHttpStart<DailyPipeline>();
+            .AllowHttpStart<DailyPipeline>()
+            .AllowHttpStart<Backfill>();
 
         // The fan-out probe writes to PostgreSQL and can be asked for 100,000 activities: a self-test an operator turns on.
         if (builder.Configuration.GetValue<bool>(DiagnosticsRegistration.EnabledKey))

@@ -11,10 +11,10 @@ public sealed record PriceDistribution(string Currency, DateOnly From, DateOnly 
 /// <summary>Prices from <see cref="Lower"/> (inclusive) to <see cref="Upper"/>; the last bin also holds the tail above it.</summary>
 public sealed record PriceBin(double Lower, double Upper, long Listings);
 
-/// <summary>Listings seen, new and vanished per day.</summary>
+/// <summary>Listings seen, new, vanished (left a complete search) and out of view (left a truncated one) per day.</summary>
 public sealed record NewVsVanished(string? Currency, DateOnly From, DateOnly To, IReadOnlyList<DayFlow> Days);
 
-public sealed record DayFlow(DateOnly Date, long Listings, long New, long Vanished);
+public sealed record DayFlow(DateOnly Date, long Listings, long New, long Vanished, long OutOfView);
 
 /// <summary>Days from first sighting (and from Vinted's listing time, when known) to vanishing.</summary>
 public sealed record TimeToSell(string? Currency, DateOnly From, DateOnly To, long Vanished, double? MedianDays, IReadOnlyList<DayCount> FromFirstSeen, IReadOnlyList<DayCount> FromListed);

@@ -7,8 +7,9 @@ namespace Vinted.Api.Parsing;
 /// <summary>
 /// Reads pages of any era tolerantly: prices as <c>{amount, currency_code}</c> or as strings with a separate
 /// <c>currency</c>, <c>is_visible</c> as bool or 0/1, ids as numbers or numeric strings, absent or null objects,
-/// unknown fields ignored. A bad item is reported in <see cref="ParsedPage.ItemProblems"/>, never thrown; a bad
-/// page is reported in <see cref="ParsedPage.ProblemKind"/>. Also reads the single-item envelope <c>{"item": {...}}</c>.
+/// unknown fields ignored. Amounts are read strictly: digits with an optional decimal point, nothing else
+/// (<c>"12,50"</c> is not 1250). A bad item (no 64-bit id, an unreadable price, text that is not valid Unicode) is
+/// reported in <see cref="ParsedPage.ItemProblems"/>, never thrown; a bad page is reported in <see cref="ParsedPage.ProblemKind"/>. Also reads the single-item envelope <c>{"item": {...}}</c>.
 /// </summary>
 public static class VintedPageParser
 {
@@ -89,6 +90,19 @@ public static class VintedPageParser
 
     private static void Add(JsonElement element, int index, List<ParsedItem> items, List<ItemProblem> problems)
     {
+        try
+        {
+            AddItem(element, index, items, problems);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // GetString throws for an escaped lone surrogate or invalid UTF-8: the item is bad, the page is not.
+            problems.Add(new ItemProblem(index, $"item text is not valid Unicode: {exception.Message}"));
+        }
+    }
+
+    private static void AddItem(JsonElement element, int index, List<ParsedItem> items, List<ItemProblem> problems)
+    {
         if (element.ValueKind != JsonValueKind.Object)
         {
             problems.Add(new ItemProblem(index, $"item is a JSON {element.ValueKind}, not an object"));
@@ -103,6 +117,12 @@ public static class VintedPageParser
         }
 
         var (price, currency) = Money(element, "price");
+        if (price is null && element.TryGetProperty("price", out var priceElement) && priceElement.ValueKind != JsonValueKind.Null)
+        {
+            problems.Add(new ItemProblem(index, $"price is not a decimal number: {Truncate(priceElement.GetRawText())}"));
+            return;
+        }
+
         currency ??= String(element, "currency");
         var photo = Photo(element);
         items.Add(new ParsedItem
@@ -174,7 +194,9 @@ public static class VintedPageParser
     private static decimal? ToDecimal(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number when value.TryGetDecimal(out var number) => number,
-        JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var text) => text,
+        // A decimal point or nothing: "12,50" (a decimal comma) and "1,250" (a thousands separator) are both unreadable.
+        JsonValueKind.String when value.GetString() is { Length: > 0 } text && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[^1])
+            && decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };
 

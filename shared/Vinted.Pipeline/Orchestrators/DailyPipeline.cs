@@ -40,29 +40,26 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
 
         // Digestion and serving: each stage checks its data before the next one reads it.
         var run = new WarehouseInput(plan.RunId, plan.Date);
-        var staged = await Stage<StageResult>(context, stages, "staging", nameof(LoadStaging), run, plan);
-        var normalized = await Stage<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, plan);
-        var mart = await Stage<MartResult>(context, stages, "mart", nameof(BuildMart), run, plan);
+        var digested = await Digestion.RunAsync(context, run, plan.Retry, stage =>
+        {
+            context.SetCustomStatus(new RunProgress(stage, plan.Searches.Count));
+            return Task.CompletedTask;
+        });
+        foreach (var (stage, seconds) in digested.StageSeconds)
+        {
+            stages[stage] = seconds;
+        }
+
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
         return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, scopes, manifest))
         {
-            Staging = staged,
-            Normalize = normalized,
-            Mart = mart,
+            Staging = digested.Staging,
+            Normalize = digested.Normalize,
+            Mart = digested.Mart,
             Quality = quality,
             StageSeconds = stages,
         };
-    }
-
-    private static async Task<T> Stage<T>(
-        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, RunPlan plan)
-    {
-        context.SetCustomStatus(new RunProgress(stage, plan.Searches.Count));
-        var start = context.CurrentUtcDateTime;
-        var result = await context.CallActivityAsync<T>(activity, run, ActivityRetry.Options(plan.Retry, stage));
-        stages[stage] = (context.CurrentUtcDateTime - start).TotalSeconds;
-        return result;
     }
 }

@@ -60,6 +60,25 @@ internal static class SimulatorAdminApi
                 return TypedResults.BadRequest(exception.Message);
             }
         });
+        admin.MapGet("/changes", Results<Ok<SearchChanges>, BadRequest<string>> (HttpContext context, SimulatorOptions options, Marketplace market) =>
+        {
+            var query = context.Request.Query;
+            var domain = query["domain"].ToString() is { Length: > 0 } d ? d : options.DefaultDomain;
+            if (!DateOnly.TryParseExact(query["from"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+                || !DateOnly.TryParseExact(query["to"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
+            {
+                return TypedResults.BadRequest("from and to must be yyyy-MM-dd");
+            }
+
+            try
+            {
+                return TypedResults.Ok(market.Changes(from, to, QueryReader.Search(query, domain)));
+            }
+            catch (ArgumentException exception)
+            {
+                return TypedResults.BadRequest(exception.Message);
+            }
+        });
         return app;
     }
 }

@@ -188,7 +188,7 @@ public static class SimulatorApi
         var page = Math.Max(1, QueryReader.Int(context.Request.Query, "page", 1));
         var perPage = Math.Clamp(QueryReader.Int(context.Request.Query, "per_page", options.DefaultPerPage), 1, 96);
         var result = market.Search(generator, query, Marketplace.SnapshotOf(date));
-        var shape = new PageShape(sellerId is null, fault != FaultKind.MissingPagination, faults.StringPriceFraction, (ulong)options.Seed);
+        var shape = new PageShape(sellerId is null, fault != FaultKind.MissingPagination, faults.StringPriceFraction, (ulong)options.Seed, faults.BadItemFraction);
         var body = PageWriter.Write(generator, result, page, perPage, shape);
         body = fault switch
         {

@@ -60,3 +60,18 @@ public sealed record GroundTruthListing
 
 /// <summary>Everything reachable for one search on one date, in the order the pages list it.</summary>
 public sealed record GroundTruthResult(DateOnly Date, string Domain, string SearchKey, long TotalEntries, IReadOnlyList<GroundTruthListing> Listings);
+
+/// <summary>
+/// What changed in one search's reachable results between two dates, by cause: <see cref="Sold"/> left because they
+/// sold, <see cref="PushedOut"/> are still for sale but newer listings pushed them past the reachable results,
+/// <see cref="Listed"/> were listed after the first date, <see cref="PriceDropped"/> are in both with a lower price.
+/// </summary>
+public sealed record SearchChanges(
+    DateOnly From,
+    DateOnly To,
+    string Domain,
+    string SearchKey,
+    IReadOnlyList<long> Sold,
+    IReadOnlyList<long> PushedOut,
+    IReadOnlyList<long> Listed,
+    IReadOnlyList<long> PriceDropped);

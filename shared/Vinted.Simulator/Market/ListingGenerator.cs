@@ -11,9 +11,11 @@ internal sealed class ListingGenerator
     private readonly ulong _seed;
     private readonly long _start;
     private readonly double _gap;
+    private readonly double _soldFraction;
 
-    public ListingGenerator(long seed, DomainProfile domain, long count, DateOnly marketStart, int marketDays)
+    public ListingGenerator(long seed, DomainProfile domain, long count, DateOnly marketStart, int marketDays, double soldFraction = 0.65)
     {
+        _soldFraction = soldFraction;
         Domain = domain;
         Count = count;
         _seed = Hash.Mix((ulong)seed ^ Hash.Mix((ulong)domain.Index + 1));
@@ -94,7 +96,7 @@ internal sealed class ListingGenerator
         var basePrice = Listing.Round((long)(entry.BasePriceEuro * 100 * factor * (double)Domain.Rate), Domain.RoundingCents);
 
         var soldAt = Listing.NoTime;
-        if (Hash.Unit(Hash.Of(_seed, index, 7)) < 0.65)
+        if (Hash.Unit(Hash.Of(_seed, index, 7)) < _soldFraction)
         {
             var days = Math.Min(180, 1 + (long)(-Math.Log(1 - Hash.Unit(Hash.Of(_seed, index, 8))) * 20));
             soldAt = listedAt + days * 86_400 + (long)(Hash.Unit(Hash.Of(_seed, index, 9)) * 86_400);

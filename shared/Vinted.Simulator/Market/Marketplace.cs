@@ -21,7 +21,7 @@ public sealed class Marketplace
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _generators = [.. DomainProfile.All.Select(d => new ListingGenerator(options.Seed, d, options.Listings, options.MarketStart, options.MarketDays))];
+        _generators = [.. DomainProfile.All.Select(d => new ListingGenerator(options.Seed, d, options.Listings, options.MarketStart, options.MarketDays, options.SoldFraction))];
     }
 
     public SimulatorOptions Options { get; }
@@ -48,6 +48,29 @@ public sealed class Marketplace
         var result = Search(generator, SimQuery.From(search), SnapshotOf(date));
         return new GroundTruthResult(date, search.Domain, search.Key, result.TotalEntries,
             [.. result.Indices.Select(i => Describe(generator, generator.Get(i), result.Instant))]);
+    }
+
+    /// <summary>
+    /// What happened between two dates to what <paramref name="search"/> serves: listings that sold, listings still for
+    /// sale that newer ones pushed out of the reachable results, listings listed in between, and price drops.
+    /// </summary>
+    public SearchChanges Changes(DateOnly from, DateOnly to, VintedSearch search)
+    {
+        var before = GroundTruth(from, search);
+        var after = GroundTruth(to, search);
+        var now = after.Listings.ToDictionary(l => l.Id);
+        var snapshot = DateTimeOffset.FromUnixTimeSeconds(SnapshotOf(to));
+        var gone = before.Listings.Where(l => !now.ContainsKey(l.Id)).ToList();
+        var earlier = DateTimeOffset.FromUnixTimeSeconds(SnapshotOf(from));
+        return new SearchChanges(
+            from,
+            to,
+            search.Domain,
+            search.Key,
+            [.. gone.Where(l => l.SoldAt <= snapshot).Select(l => l.Id)],
+            [.. gone.Where(l => l.SoldAt is null || l.SoldAt > snapshot).Select(l => l.Id)],
+            [.. after.Listings.Where(l => l.ListedAt > earlier).Select(l => l.Id)],
+            [.. before.Listings.Where(l => now.TryGetValue(l.Id, out var later) && later.Price < l.Price).Select(l => l.Id)]);
     }
 
     /// <summary>One listing by id as of <paramref name="date"/>, visible or not; null when the id was never generated.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Vinted.Simulator.Market;
 
 /// <summary>How a page is to be written.</summary>
-internal sealed record PageShape(bool Catalog, bool Pagination, double StringPriceFraction, ulong Seed);
+internal sealed record PageShape(bool Catalog, bool Pagination, double StringPriceFraction, ulong Seed, double BadItemFraction = 0);
 
 /// <summary>
 /// Writes pages byte-for-byte deterministically in the API's shapes: the search envelope (with
@@ -62,12 +62,45 @@ internal static class PageWriter
         var price = listing.PriceCentsAt(instant, domain.RoundingCents);
         var fee = 70 + price * 5 / 100;
         var oldForm = Hash.Unit(Hash.Of(shape.Seed, listing.Id, 90)) < shape.StringPriceFraction;
+        var bad = BadItems.Of(shape.Seed, listing.Id, shape.BadItemFraction);
 
         json.WriteStartObject();
-        json.WriteNumber("id", listing.Id);
-        json.WriteString("title", truth.Title);
-        Money(json, "price", price, domain.Currency, oldForm);
-        if (oldForm)
+        if (bad == BadItem.IdNotNumber)
+        {
+            json.WriteString("id", $"x{listing.Id}");
+        }
+        else
+        {
+            json.WriteNumber("id", listing.Id);
+        }
+
+        switch (bad)
+        {
+            // Raw escapes: a writer refuses to produce invalid UTF-16 or a NUL from a string, the wire can carry both.
+            case BadItem.LoneSurrogateInTitle:
+                json.WritePropertyName("title");
+                json.WriteRawValue("\"" + truth.Title + " \\ud800\"", skipInputValidation: true);
+                break;
+            case BadItem.NulInTitle:
+                json.WritePropertyName("title");
+                json.WriteRawValue("\"" + truth.Title + " \\u0000\"", skipInputValidation: true);
+                break;
+            default:
+                json.WriteString("title", truth.Title);
+                break;
+        }
+
+        if (bad == BadItem.DecimalCommaPrice)
+        {
+            json.WriteString("price", (price / 100m).ToString("0.00", CultureInfo.InvariantCulture).Replace('.', ','));
+            json.WriteString("currency", domain.Currency);
+        }
+        else
+        {
+            Money(json, "price", price, domain.Currency, oldForm);
+        }
+
+        if (oldForm && bad != BadItem.DecimalCommaPrice)
         {
             json.WriteString("currency", domain.Currency);
         }

@@ -40,10 +40,57 @@ public sealed class MartBuilder
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
+        await WarehouseSql.SetWorkMemAsync(connection, transaction, _options.WorkMem, cancellationToken);
         var date = await WarehouseSql.StagedDateAsync(connection, transaction, runId, cancellationToken);
         await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Staging, cancellationToken);
         await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Normalize, cancellationToken);
 
+        // The run's day, then every day a late or repeated normalization left stale, in date order.
+        var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
+        days.AddRange((await StaleDaysAsync(connection, transaction, cancellationToken)).Where(d => d.Date != date));
+        var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
+        foreach (var (dayRun, day) in days)
+        {
+            await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
+            checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
+        }
+
+        if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            foreach (var (dayRun, results) in checks)
+            {
+                await _quality.RecordAsync(_dataSource, dayRun, results, cancellationToken);
+            }
+
+            var failed = checks.First(c => c.Results.Any(r => r.Blocking && !r.Passed));
+            _logger.ChecksFailed(failed.RunId, WarehouseStage.Mart, string.Join("; ", failed.Results.Where(c => !c.Passed)));
+            QualityRunner.ThrowIfBlockingFailed(failed.RunId, WarehouseStage.Mart, failed.Results);
+        }
+
+        var facts = await WarehouseSql.CountAsync(connection, transaction,
+            "select count(*) from mart.fact_listing_daily where snapshot_date = @observed_date", runId, date, cancellationToken);
+        var vanished = await WarehouseSql.CountAsync(connection, transaction,
+            "select count(*) from mart.fact_listing_vanished where vanished_on = @observed_date", runId, date, cancellationToken);
+        var outOfView = await WarehouseSql.CountAsync(connection, transaction,
+            "select count(*) from mart.fact_listing_out_of_view where out_of_view_on = @observed_date", runId, date, cancellationToken);
+        var aggregates = await WarehouseSql.CountAsync(connection, transaction,
+            "select count(*) from mart.agg_daily_brand_catalog where snapshot_date = @observed_date", runId, date, cancellationToken);
+        foreach (var (dayRun, results) in checks)
+        {
+            await _quality.RecordAsync(connection, transaction, dayRun, results, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+
+        var rebuilt = days.Skip(1).Select(d => d.Date).ToList();
+        var result = new MartResult(runId, date, facts, vanished, aggregates, _time.GetElapsedTime(started)) { OutOfViewRows = outOfView, RebuiltDays = rebuilt };
+        _logger.MartBuilt(runId, date, facts, vanished, outOfView, aggregates, rebuilt.Count, (long)result.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    private async Task BuildDayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, CancellationToken cancellationToken)
+    {
         await using (var prepare = new NpgsqlCommand("select mart.prepare_day(@observed_date)", connection, transaction))
         {
             prepare.Parameters.AddWithValue("observed_date", date);
@@ -54,27 +101,18 @@ public sealed class MartBuilder
         {
             await WarehouseSql.TransformAsync(connection, transaction, script, runId, date, _options.CommandTimeout, cancellationToken);
         }
+    }
 
-        var checks = await _quality.EvaluateAsync(connection, transaction, runId, date, WarehouseStage.Mart, cancellationToken);
-        if (checks.Any(c => c.Blocking && !c.Passed))
+    private static async Task<List<(string RunId, DateOnly Date)>> StaleDaysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select run_id, observed_date from core.observed_day where mart_stale order by observed_date", connection, transaction);
+        var days = new List<(string, DateOnly)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await transaction.RollbackAsync(cancellationToken);
-            await _quality.RecordAsync(_dataSource, runId, checks, cancellationToken);
-            _logger.ChecksFailed(runId, WarehouseStage.Mart, string.Join("; ", checks.Where(c => !c.Passed)));
-            QualityRunner.ThrowIfBlockingFailed(runId, WarehouseStage.Mart, checks);
+            days.Add((reader.GetString(0), reader.GetFieldValue<DateOnly>(1)));
         }
 
-        var facts = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.fact_listing_daily where snapshot_date = @observed_date", runId, date, cancellationToken);
-        var vanished = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.fact_listing_vanished where vanished_on = @observed_date", runId, date, cancellationToken);
-        var aggregates = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.agg_daily_brand_catalog where snapshot_date = @observed_date", runId, date, cancellationToken);
-        await _quality.RecordAsync(connection, transaction, runId, checks, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        var result = new MartResult(runId, date, facts, vanished, aggregates, _time.GetElapsedTime(started));
-        _logger.MartBuilt(runId, date, facts, vanished, aggregates, (long)result.Elapsed.TotalMilliseconds);
-        return result;
+        return days;
     }
 }

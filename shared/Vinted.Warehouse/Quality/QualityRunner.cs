@@ -6,23 +6,26 @@ namespace Vinted.Warehouse.Quality;
 
 /// <summary>
 /// Runs a stage's named checks (each an embedded query <c>Sql/Checks/{stage}_{name}.sql</c> returning one row of
-/// observed, expected and details; it passes when observed equals expected), records them in
+/// observed, expected and details; it passes when observed equals expected, or for a threshold check when observed is
+/// at most expected), records them in
 /// <c>quality.check_result</c>, and gates each stage on the checks of the stages before it.
 /// </summary>
 internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Options.IOptions<WarehouseOptions> options)
 {
-    private static readonly (string Stage, string Name, bool Blocking)[] Checks =
+    private static readonly (string Stage, string Name, bool Blocking, bool AtMost)[] Checks =
     [
-        (WarehouseStage.Staging, "row_count_matches_manifest", true),
-        (WarehouseStage.Staging, "observation_keys_unique", true),
-        (WarehouseStage.Staging, "prices_positive", true),
-        (WarehouseStage.Staging, "currencies_known", true),
-        (WarehouseStage.Normalize, "items_match_staging", true),
-        (WarehouseStage.Normalize, "one_open_price_version", true),
-        (WarehouseStage.Normalize, "no_orphan_references", true),
-        (WarehouseStage.Mart, "facts_match_sightings", true),
-        (WarehouseStage.Mart, "aggregates_match_facts", true),
-        (WarehouseStage.Mart, "no_orphan_dimensions", true),
+        (WarehouseStage.Staging, "row_count_matches_manifest", true, false),
+        (WarehouseStage.Staging, "observation_keys_unique", true, false),
+        (WarehouseStage.Staging, "prices_positive", true, false),
+        (WarehouseStage.Staging, "currencies_known", true, false),
+        (WarehouseStage.Staging, "rejects_within_share", true, true),
+        (WarehouseStage.Staging, "no_rejects", false, false),
+        (WarehouseStage.Normalize, "items_match_staging", true, false),
+        (WarehouseStage.Normalize, "one_open_price_version", true, false),
+        (WarehouseStage.Normalize, "no_orphan_references", true, false),
+        (WarehouseStage.Mart, "facts_match_sightings", true, false),
+        (WarehouseStage.Mart, "aggregates_match_facts", true, false),
+        (WarehouseStage.Mart, "no_orphan_dimensions", true, false),
     ];
 
     /// <summary>Evaluates the checks of <paramref name="stage"/> inside the stage's own transaction.</summary>
@@ -30,16 +33,23 @@ internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Opti
         NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, string stage, CancellationToken cancellationToken)
     {
         var results = new List<CheckResult>();
-        foreach (var (checkStage, name, blocking) in Checks.Where(c => c.Stage == stage))
+        foreach (var (checkStage, name, blocking, atMost) in Checks.Where(c => c.Stage == stage))
         {
-            await using var command = WarehouseSql.Command(SqlScripts.Get("Checks", $"{checkStage}_{name}"), connection, transaction, options.Value.CommandTimeout);
+            var sql = SqlScripts.Get("Checks", $"{checkStage}_{name}");
+            await using var command = WarehouseSql.Command(sql, connection, transaction, options.Value.CommandTimeout);
             WarehouseSql.AddRunParameters(command, runId, date);
+            if (sql.Contains("@max_reject_share", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<decimal>("max_reject_share", NpgsqlTypes.NpgsqlDbType.Numeric) { TypedValue = (decimal)options.Value.MaxRejectShare });
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             decimal? observed = reader.IsDBNull(0) ? null : Convert.ToDecimal(reader.GetValue(0), CultureInfo.InvariantCulture);
             decimal? expected = reader.IsDBNull(1) ? null : Convert.ToDecimal(reader.GetValue(1), CultureInfo.InvariantCulture);
             var details = reader.IsDBNull(2) ? null : reader.GetString(2);
-            results.Add(new CheckResult(checkStage, name, observed is not null && observed == expected, observed, expected, blocking, details));
+            var passed = observed is not null && expected is not null && (atMost ? observed <= expected : observed == expected);
+            results.Add(new CheckResult(checkStage, name, passed, observed, expected, blocking, details));
         }
 
         return results;

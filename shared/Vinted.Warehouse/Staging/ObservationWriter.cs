@@ -5,6 +5,14 @@ using Vinted.RawZone;
 
 namespace Vinted.Warehouse.Staging;
 
+/// <summary>An item of a loadable page that is not loaded, why, and its bytes as stored.</summary>
+internal sealed record ItemReject(StoredPage Page, int ItemIndex, string Reason, byte[] Raw);
+
+/// <summary>What one page contributed: rows written, items rejected, and what it says of its search's extent.</summary>
+/// <param name="Items">Elements of the page's <c>items</c> array.</param>
+/// <param name="TotalEntries">The page's <c>pagination.total_entries</c>; null without pagination.</param>
+internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects);
+
 /// <summary>Writes one raw page's items as staging rows into an open binary COPY.</summary>
 internal static class ObservationWriter
 {
@@ -15,25 +23,42 @@ internal static class ObservationWriter
         "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
         "view_count, url, raw";
 
-    /// <summary>Writes the page's readable items; returns (rows written, items the parser skipped).</summary>
-    public static async Task<(int Rows, int Skipped)> WritePageAsync(
+    /// <summary>Writes the page's loadable items; the others are returned as rejects with their reason.</summary>
+    public static async Task<PageLoad> WritePageAsync(
         NpgsqlBinaryImporter importer, string runId, DateOnly date, StoredPage page, byte[] body, CancellationToken cancellationToken)
     {
         var parsed = VintedPageParser.Parse(body);
         var slices = ItemSlices.Find(body);
-        var skipped = parsed.ItemProblems.Select(p => p.Index).ToHashSet();
+        var problems = parsed.ItemProblems.ToDictionary(p => p.Index, p => p.Message);
+        var rejects = new List<ItemReject>();
         var searchCatalog = SearchFilters.SingleCatalogId(page.RequestUrl);
         var address = page.Address;
         var next = 0;
-        for (var index = 0; index < slices.Count && next < parsed.Items.Count; index++)
+        var rows = 0;
+        for (var index = 0; index < slices.Count; index++)
         {
-            if (skipped.Contains(index))
+            var (start, length) = slices[index];
+            var slice = new ReadOnlyMemory<byte>(body, start, length);
+            if (problems.TryGetValue(index, out var problem))
             {
+                rejects.Add(new ItemReject(page, index, problem, slice.ToArray()));
+                continue;
+            }
+
+            if (next >= parsed.Items.Count)
+            {
+                rejects.Add(new ItemReject(page, index, "the parser returned no item for this element", slice.ToArray()));
                 continue;
             }
 
             var item = parsed.Items[next++];
-            var (start, length) = slices[index];
+            if ((ItemText.Problem(slice.Span) ?? PriceProblem(item)) is { } reason)
+            {
+                rejects.Add(new ItemReject(page, index, reason, slice.ToArray()));
+                continue;
+            }
+
+            rows++;
             var catalogId = item.CatalogId ?? searchCatalog;
             var catalogSource = item.CatalogId is not null ? "item" : searchCatalog is not null ? "search" : null;
 
@@ -72,11 +97,19 @@ internal static class ObservationWriter
             await WriteAsync(importer, item.FavouriteCount, NpgsqlDbType.Integer, cancellationToken);
             await WriteAsync(importer, item.ViewCount, NpgsqlDbType.Integer, cancellationToken);
             await WriteAsync(importer, item.Url, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(new ReadOnlyMemory<byte>(body, start, length), NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync(slice, NpgsqlDbType.Jsonb, cancellationToken);
         }
 
-        return (next, parsed.ItemProblems.Count);
+        return new PageLoad(page, rows, slices.Count, parsed.Pagination?.TotalEntries, rejects);
     }
+
+    /// <summary>Price history needs a positive price on every row: an item without one is rejected, not guessed.</summary>
+    private static string? PriceProblem(ParsedItem item) => item.Price switch
+    {
+        null => "price missing",
+        <= 0 => $"price not positive: {item.Price.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        _ => null,
+    };
 
     private static Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : class =>

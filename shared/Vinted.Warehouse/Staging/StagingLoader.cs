@@ -56,20 +56,18 @@ public sealed class StagingLoader
             partition = (string)(await prepare.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        long rows = 0;
-        var problems = 0;
+        var loads = new List<PageLoad>(pages.Count);
         // The partition name comes from staging.prepare_run, which quotes it (format %I); no value is in this SQL.
         await using (var importer = await connection.BeginBinaryImportAsync($"copy {partition} ({ObservationWriter.Columns}) from stdin (format binary)", cancellationToken))
         {
             importer.Timeout = _options.CommandTimeout;
             await foreach (var (page, body) in ReadAheadAsync(pages, cancellationToken))
             {
-                var (written, skipped) = await ObservationWriter.WritePageAsync(importer, runId, date, page, body, cancellationToken);
-                rows += written;
-                problems += skipped;
-                if (skipped > 0)
+                var load = await ObservationWriter.WritePageAsync(importer, runId, date, page, body, cancellationToken);
+                loads.Add(load);
+                if (load.Rejects.Count > 0)
                 {
-                    _logger.ItemsSkipped(runId, page.Key, skipped);
+                    _logger.ItemsRejected(runId, page.Key, load.Rejects.Count, load.Rejects[0].Reason);
                 }
             }
 
@@ -82,12 +80,15 @@ public sealed class StagingLoader
             await analyze.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await RecordRunAsync(connection, transaction, manifest, rows, problems, cancellationToken);
+        var rows = loads.Sum(l => (long)l.Rows);
+        var rejects = loads.SelectMany(l => l.Rejects).ToList();
+        await RecordRejectsAsync(connection, transaction, runId, date, rejects, cancellationToken);
+        await RecordRunAsync(connection, transaction, manifest, rows, rejects.Count, ScopeExtent.Of(manifest, loads), cancellationToken);
         var checks = await _quality.EvaluateAsync(connection, transaction, runId, date, WarehouseStage.Staging, cancellationToken);
         await _quality.RecordAsync(connection, transaction, runId, checks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var result = new StageResult(runId, date, manifest.Pages.Count, manifest.QuarantinedCount, rows, problems, _time.GetElapsedTime(started));
+        var result = new StageResult(runId, date, manifest.Pages.Count, manifest.QuarantinedCount, rows, rejects.Count, _time.GetElapsedTime(started));
         _logger.Staged(runId, date, rows, result.Pages, result.QuarantinedPages, (long)result.Elapsed.TotalMilliseconds);
         FailIfBlocking(runId, WarehouseStage.Staging, checks);
         return result;
@@ -103,7 +104,35 @@ public sealed class StagingLoader
         QualityRunner.ThrowIfBlockingFailed(runId, stage, checks);
     }
 
-    private async Task RecordRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunManifest manifest, long rows, int problems, CancellationToken cancellationToken)
+    private static async Task RecordRejectsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, IReadOnlyList<ItemReject> rejects, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var delete = new NpgsqlBatchCommand("delete from staging.item_reject where run_id = $1");
+        delete.Parameters.Add(new NpgsqlParameter { Value = runId });
+        batch.BatchCommands.Add(delete);
+        var insert = new NpgsqlBatchCommand(
+            """
+            insert into staging.item_reject (run_id, observed_date, domain, endpoint, search_key, s3_key, page, item_index, fetched_at, reason, raw)
+            select $1, $2, * from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::timestamptz[], $10::text[], $11::bytea[])
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = runId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = date });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.Address.Domain).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.Address.Endpoint).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.Address.SearchKey).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.Key).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.Address.Page).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.ItemIndex).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Page.FetchedAt).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Reason).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rejects.Select(r => r.Raw).ToArray() });
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task RecordRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RunManifest manifest, long rows, int problems, IReadOnlyList<ScopeExtent> scopes, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var run = new NpgsqlBatchCommand(
@@ -129,26 +158,26 @@ public sealed class StagingLoader
         deleteScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
         batch.BatchCommands.Add(deleteScopes);
 
-        // One row per search scope, from the manifest: quarantined pages make a scope incomplete, and so do pages its
-        // domain blocked (the manifest's searches[].missingPages), counted with them: a listing on a page never fetched is not gone.
-        var missing = manifest.Searches.ToDictionary(s => (s.Domain, s.SearchKey), s => s.MissingPages.Count);
-        var scopes = manifest.Pages
-            .GroupBy(p => (p.Address.Domain, p.Address.SearchKey))
-            .Select(g => (g.Key.Domain, g.Key.SearchKey, Endpoint: g.First().Address.Endpoint, Pages: g.Count(),
-                Quarantined: g.Count(p => p.Quarantined) + missing.GetValueOrDefault(g.Key), Items: g.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount)))
-            .ToList();
+        // One row per search scope: its extent and whether its whole result set was fetched.
         var insertScopes = new NpgsqlBatchCommand(
             """
-            insert into staging.run_scope (run_id, domain, search_key, endpoint, pages, quarantined_pages, items)
-            select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[])
+            insert into staging.run_scope (run_id, domain, search_key, endpoint, pages, quarantined_pages, items,
+                                           total_entries, last_page, empty_pages_before_last, rejected_items, complete)
+            select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[],
+                                     $8::bigint[], $9::int[], $10::int[], $11::bigint[], $12::boolean[])
             """);
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Domain).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.SearchKey).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Endpoint).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Pages).ToArray() });
-        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Quarantined).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.QuarantinedPages).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Items).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.TotalEntries).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.LastPage).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.EmptyPagesBeforeLast).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.RejectedItems).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Complete).ToArray() });
         batch.BatchCommands.Add(insertScopes);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -143,6 +143,7 @@ public sealed class IngestionTests : IAsyncLifetime
         Assert.Equal((scope.SearchKey, scope.Complete, scope.PagesPlanned, scope.PagesStored), (recorded.SearchKey, recorded.Complete, recorded.PagesPlanned, recorded.PagesStored));
         Assert.Equal(scope.MissingPages, recorded.MissingPages);
         Assert.False(await ScopeCompleteAsync(first.InstanceId, search.Key)); // not read as a full view: nothing on the missing pages vanishes
+        Assert.Equal(scope.MissingPages.Count, await QuarantinedPagesAsync(first.InstanceId, search.Key)); // the blocked pages count against the scope
 
         var (status, requests) = await _host.RestartAfterCoolDownAsync(first);
 
@@ -151,7 +152,19 @@ public sealed class IngestionTests : IAsyncLifetime
         Assert.Equal(12, report.Pages);
         Assert.Equal(12 - scope.MissingPages.Count, report.PagesReused); // page 1 included: its extent is read back from S3
         Assert.Equal(scope.MissingPages.Count, requests);
-        Assert.True(await ScopeCompleteAsync(first.InstanceId, search.Key));
+
+        // Every page is there now; the scope still is not a full view, because 12 pages are a cap, not the whole result set.
+        Assert.Equal(0, await QuarantinedPagesAsync(first.InstanceId, search.Key));
+        Assert.False(await ScopeCompleteAsync(first.InstanceId, search.Key));
+    }
+
+    private async Task<int> QuarantinedPagesAsync(string runId, string searchKey)
+    {
+        await using var command = _host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "select quarantined_pages from staging.run_scope where run_id = $1 and search_key = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        command.Parameters.Add(new NpgsqlParameter { Value = searchKey });
+        return (int)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<bool> ScopeCompleteAsync(string runId, string searchKey)

@@ -38,21 +38,26 @@ public sealed class DataQualityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LoadAsync_NegativePriceInPage_ThrowsPricesPositiveAndMartNotBuilt()
+    public async Task LoadAsync_EveryPriceNegative_RejectsAboveShareThrowAndMartNotBuilt()
     {
         var pages = await _bed.IngestAsync(Day1);
-        // Replace one stored page by a body with a bad price, as a changed API could send.
-        var victim = pages.First(p => p.ItemCount > 0);
-        var body = System.Text.Encoding.UTF8.GetString(await _bed.RawZone.ReadAsync(victim.Key, CancellationToken.None));
-        var bad = System.Text.RegularExpressions.Regex.Replace(body, "\"price\":(\\{\"amount\":\"|\")[0-9.]+", "\"price\":$1-3.0", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
-        var rewritten = await _bed.RawZone.WritePageAsync(
-            new PageToStore(victim.Address, System.Text.Encoding.UTF8.GetBytes(bad), victim.RequestUrl, 200, "application/json", victim.FetchedAt, victim.ItemCount, null),
-            CancellationToken.None);
-        await _bed.RawZone.WriteManifestAsync(RunId(Day1), Day1, [.. pages.Select(p => p.Key == victim.Key ? rewritten : p)], CancellationToken.None);
+        // Rewrite every stored page with negative prices, as a changed API could send: every item is rejected.
+        var rewritten = new List<StoredPage>();
+        foreach (var page in pages)
+        {
+            var body = System.Text.Encoding.UTF8.GetString(await _bed.RawZone.ReadAsync(page.Key, CancellationToken.None));
+            var bad = System.Text.RegularExpressions.Regex.Replace(body, "\"price\":(\\{\"amount\":\"|\")[0-9.]+", "\"price\":$1-3.0", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
+            rewritten.Add(await _bed.RawZone.WritePageAsync(
+                new PageToStore(page.Address, System.Text.Encoding.UTF8.GetBytes(bad), page.RequestUrl, 200, "application/json", page.FetchedAt, page.ItemCount, null),
+                CancellationToken.None));
+        }
+
+        await _bed.RawZone.WriteManifestAsync(RunId(Day1), Day1, rewritten, CancellationToken.None);
 
         var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
 
-        Assert.Equal(["prices_positive"], failure.Failed.Select(f => f.Name));
+        Assert.Equal(["rejects_within_share"], failure.Failed.Select(f => f.Name));
+        Assert.Equal(pages.Sum(p => (long)p.ItemCount), await _bed.ScalarAsync("select count(*) from staging.item_reject where run_id = $1 and reason like 'price is not a decimal number%'", RunId(Day1)));
         await AssertBlockedAsync();
     }
 

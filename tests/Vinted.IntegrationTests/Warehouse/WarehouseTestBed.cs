@@ -34,16 +34,17 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     private readonly Amazon.S3.AmazonS3Client _s3;
     private readonly HttpClient _http;
 
-    private WarehouseTestBed(string connectionString, SimulatorHost simulator)
+    private WarehouseTestBed(string connectionString, SimulatorHost simulator, WarehouseOptions warehouse)
     {
         var stack = LocalStack.Instance;
         DataSource = NpgsqlDataSource.Create(connectionString);
         Simulator = simulator;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 3, 4, 0, 0, TimeSpan.Zero));
         _s3 = stack.CreateS3Client();
-        var s3Options = new S3Options { Bucket = stack.Bucket, Prefix = $"tests/warehouse/{Guid.NewGuid():N}", AccessKey = "S3RVER", SecretKey = "S3RVER" };
+        Prefix = $"tests/warehouse/{Guid.NewGuid():N}";
+        var s3Options = new S3Options { Bucket = stack.Bucket, Prefix = Prefix, AccessKey = "S3RVER", SecretKey = "S3RVER" };
         RawZone = new RawZoneStore(_s3, Options.Create(s3Options), Time, NullLogger<RawZoneStore>.Instance);
-        var warehouseOptions = Options.Create(new WarehouseOptions());
+        var warehouseOptions = Options.Create(warehouse);
         var quality = new QualityRunner(Time, warehouseOptions);
         Loader = new StagingLoader(DataSource, RawZone, quality, warehouseOptions, Time, NullLogger<StagingLoader>.Instance);
         Normalizer = new Normalizer(DataSource, quality, warehouseOptions, Time, NullLogger<Normalizer>.Instance);
@@ -66,6 +67,9 @@ public sealed class WarehouseTestBed : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>This bed's S3 prefix: every lineage key starts with it.</summary>
+    public string Prefix { get; }
+
     public SimulatorHost Simulator { get; }
 
     public FakeTimeProvider Time { get; }
@@ -84,31 +88,37 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     /// The searches of every run: two single-catalog searches on pt (EUR), one on pl (PLN, another currency), and a
     /// seller's items on pt, whose items also appear in the pt catalog searches (one listing, two observations).
     /// </summary>
-    public IReadOnlyList<VintedSearch> Searches { get; private set; } = [];
+    public IReadOnlyList<VintedSearch> Searches { get; set; } = [];
 
-    /// <summary>A fresh database (named after the test class), migrated, plus a simulator small enough to check exactly.</summary>
-    public static async Task<WarehouseTestBed> CreateAsync(string name)
+    /// <summary>Three consecutive simulated days, for tests over several days.</summary>
+    public static readonly DateOnly Day3 = new(2026, 10, 3);
+
+    /// <summary>
+    /// A fresh database (named after the test class), migrated, plus a simulator small enough to check exactly;
+    /// <paramref name="simulator"/> changes the simulator's options, <paramref name="warehouse"/> the warehouse's.
+    /// </summary>
+    public static async Task<WarehouseTestBed> CreateAsync(string name, Action<SimulatorOptions>? simulator = null, WarehouseOptions? warehouse = null)
     {
         var connectionString = await LocalStack.Instance.CreateDatabaseAsync(name);
-        var simulator = await SimulatorHost.StartAsync(
-            new SimulatorOptions
-            {
-                Listings = 20_000,
-                // Every result reachable: then "not seen today" means sold, and ground truth is the whole search.
-                MaxReachableResults = 100_000,
-                Date = Day1,
-                // A third of the items carry the old string price form: both must land in the same columns.
-                Faults = new SimulatorFaults { StringPriceFraction = 0.3 },
-            },
-            CancellationToken.None);
-        var bed = new WarehouseTestBed(connectionString, simulator);
+        var options = new SimulatorOptions
+        {
+            Listings = 20_000,
+            // Every result reachable: then "not seen today" means sold, and ground truth is the whole search.
+            MaxReachableResults = 100_000,
+            Date = Day1,
+            // A third of the items carry the old string price form: both must land in the same columns.
+            Faults = new SimulatorFaults { StringPriceFraction = 0.3 },
+        };
+        simulator?.Invoke(options);
+        var host = await SimulatorHost.StartAsync(options, CancellationToken.None);
+        var bed = new WarehouseTestBed(connectionString, host, warehouse ?? new WarehouseOptions());
         await using (var migrateSource = NpgsqlDataSource.Create(connectionString))
         {
             var migrator = new SqlMigrator(migrateSource, NullLogger<SqlMigrator>.Instance);
             await migrator.MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse");
         }
 
-        var seller = simulator.Marketplace.GroundTruth(Day1, VintedSearch.Catalog("pt") with { CatalogIds = [1206] }).Listings[0].SellerId;
+        var seller = host.Marketplace.GroundTruth(Day1, VintedSearch.Catalog("pt") with { CatalogIds = [1206] }).Listings[0].SellerId;
         bed.Searches =
         [
             VintedSearch.Catalog("pt") with { CatalogIds = [1206] },
@@ -122,10 +132,10 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     public static string RunId(DateOnly date) => $"run-{date:yyyyMMdd}";
 
     /// <summary>Fetches every page of every search as of <paramref name="date"/> and stores it with the run's manifest.</summary>
-    public async Task<IReadOnlyList<StoredPage>> IngestAsync(DateOnly date, Func<StoredPage, StoredPage>? tamper = null)
+    public async Task<IReadOnlyList<StoredPage>> IngestAsync(DateOnly date, Func<StoredPage, StoredPage>? tamper = null, string? run = null)
     {
         Simulator.State.Date = date;
-        var runId = RunId(date);
+        var runId = run ?? RunId(date);
         var stored = new List<StoredPage>();
         foreach (var search in Searches)
         {
@@ -150,45 +160,19 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     }
 
     /// <summary>Stage, normalize and build the mart for one day, as the orchestration's activities will.</summary>
-    public async Task RunPipelineAsync(DateOnly date)
+    public async Task RunPipelineAsync(DateOnly date, string? run = null)
     {
-        await Loader.LoadAsync(RunId(date), date, CancellationToken.None);
-        await Normalizer.NormalizeAsync(RunId(date), CancellationToken.None);
-        await Mart.BuildAsync(RunId(date), CancellationToken.None);
+        await Loader.LoadAsync(run ?? RunId(date), date, CancellationToken.None);
+        await Normalizer.NormalizeAsync(run ?? RunId(date), CancellationToken.None);
+        await Mart.BuildAsync(run ?? RunId(date), CancellationToken.None);
     }
 
     /// <summary>Every listing the searches return on <paramref name="date"/>, per search, from the simulator's ground truth.</summary>
     public IReadOnlyList<(VintedSearch Search, GroundTruthListing Listing)> GroundTruth(DateOnly date) =>
         [.. Searches.SelectMany(s => Simulator.Marketplace.GroundTruth(date, s).Listings.Select(l => (s, l)))];
 
-    /// <summary>Row count and an MD5 of the sorted text of every row of every warehouse table.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync()
-    {
-        var tables = new List<string>();
-        await using (var list = DataSource.CreateCommand(
-            """
-            select format('%I.%I', table_schema, table_name) from information_schema.tables
-            where table_schema in ('staging', 'core', 'mart', 'quality') and table_type = 'BASE TABLE'
-            order by 1
-            """))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in tables)
-        {
-            // Table names come from the catalog query above, quoted by format('%I').
-            await using var command = DataSource.CreateCommand($"select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from {table} t");
-            sums[table] = (string)(await command.ExecuteScalarAsync())!;
-        }
-
-        return sums;
-    }
+    /// <summary>Row count and MD5 of every warehouse table (of <paramref name="schemas"/> when given), this bed's S3 prefix taken out.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(params string[] schemas) => TableChecksums.ComputeAsync(DataSource, Prefix, schemas);
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters)
     {

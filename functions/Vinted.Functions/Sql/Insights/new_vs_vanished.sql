@@ -1,4 +1,5 @@
--- Per day: listings seen, listings seen for the first time, and listings that vanished (sold or withdrawn).
+-- Per day: listings seen, listings seen for the first time, listings that vanished (left a complete search: sold or
+-- withdrawn) and listings out of view (left a truncated search: maybe sold, maybe only pushed down by newer ones).
 -- The first day of the data counts every listing as new.
 with seen as (
     select f.snapshot_date as day, count(*) as listings, count(*) filter (where f.is_new) as new_listings
@@ -21,8 +22,20 @@ gone as (
       and (@brand::text is null or b.title = @brand)
       and (@catalog::bigint is null or v.catalog_key = @catalog)
     group by v.vanished_on
+),
+unseen as (
+    select o.out_of_view_on as day, count(*) as out_of_view
+    from mart.fact_listing_out_of_view o
+    join mart.dim_brand b on b.brand_key = o.brand_key
+    where o.out_of_view_on between @from and @to
+      and (@currency::text is null or o.currency = @currency)
+      and (@domain::text is null or o.domain = @domain)
+      and (@brand::text is null or b.title = @brand)
+      and (@catalog::bigint is null or o.catalog_key = @catalog)
+    group by o.out_of_view_on
 )
-select coalesce(s.day, g.day) as day, coalesce(s.listings, 0), coalesce(s.new_listings, 0), coalesce(g.vanished, 0)
+select coalesce(s.day, g.day, u.day) as day, coalesce(s.listings, 0), coalesce(s.new_listings, 0), coalesce(g.vanished, 0), coalesce(u.out_of_view, 0)
 from seen s
 full join gone g on g.day = s.day
+full join unseen u on u.day = coalesce(s.day, g.day)
 order by 1;

@@ -102,10 +102,12 @@ function newVsVanished(data) {
     : [];
   return draw('chart-new-vs-vanished', [
     { type: 'bar', x, y: fresh, name: 'new', marker: { color: '#1a7f37' } },
-    { type: 'bar', x, y: data.days.map((d) => d.vanished), name: 'vanished', marker: { color: '#c62828' } },
+    { type: 'bar', x, y: data.days.map((d) => d.vanished), name: 'vanished (sold or withdrawn)', marker: { color: '#c62828' } },
     { type: 'scatter', mode: 'lines+markers', x, y: data.days.map((d) => d.listings), name: 'listings seen', yaxis: 'y2', line: { color: '#66707a', dash: 'dot' } },
+    // Left a capped search: not known to be sold, so never counted with the vanished.
+    { type: 'bar', x, y: data.days.map((d) => d.outOfView), name: 'out of view', marker: { color: '#b0b7bf' } },
   ], {
-    barmode: 'group', annotations, xaxis: dateAxis(x), yaxis: { title: { text: 'new / vanished' }, rangemode: 'tozero' },
+    barmode: 'group', annotations, xaxis: dateAxis(x), yaxis: { title: { text: 'new / vanished / out of view' }, rangemode: 'tozero' },
     yaxis2: { overlaying: 'y', side: 'right', title: { text: 'listings seen' }, showgrid: false, rangemode: 'tozero' },
   });
 }

@@ -25,11 +25,8 @@ select catalog_id, catalog_id from core.catalog
 on conflict (catalog_key) do nothing;
 
 insert into mart.dim_seller (domain, seller_id, login, business)
-select distinct on (se.domain, se.seller_id) se.domain, se.seller_id, se.login, se.business
-from core.item_sighting s
-join core.item i on i.domain = s.domain and i.item_id = s.item_id
-join core.seller se on se.domain = i.domain and se.seller_id = i.seller_id
-where s.observed_date = @observed_date
-order by se.domain, se.seller_id
+select se.domain, se.seller_id, se.login, se.business
+from (select distinct domain, seller_id from core.item_sighting where observed_date = @observed_date and seller_id is not null) s
+join core.seller se on se.domain = s.domain and se.seller_id = s.seller_id
 on conflict (domain, seller_id) do update set login = excluded.login, business = excluded.business
 where (mart.dim_seller.login, mart.dim_seller.business) is distinct from (excluded.login, excluded.business);

@@ -5,7 +5,8 @@ select o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
-       o.s3_key, o.item_index, null::numeric as previous_price
+       o.s3_key, o.item_index, null::numeric as previous_price,
+       null::int as brand_key, null::int as size_key, null::int as condition_key
 from staging.item_observation o
 with no data;
 
@@ -16,7 +17,7 @@ select distinct on (o.domain, o.item_id)
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
-       o.s3_key, o.item_index, null::numeric as previous_price
+       o.s3_key, o.item_index, null::numeric as previous_price, null::int, null::int, null::int
 from staging.item_observation o
 where o.run_id = @run_id
 order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.s3_key, o.item_index;
@@ -49,3 +50,10 @@ on conflict (domain, seller_id) do update set
     business = coalesce(excluded.business, core.seller.business),
     first_seen = least(core.seller.first_seen, excluded.first_seen),
     last_seen = greatest(core.seller.last_seen, excluded.last_seen);
+
+-- The day's own dimension keys, which its facts carry whatever the listing shows on other days.
+update run_item r
+set brand_key = (select b.brand_key from core.brand b where b.title = r.brand_title),
+    size_key = (select s.size_key from core.size s where s.title = r.size_title),
+    condition_key = (select c.condition_key from core.condition c where c.domain = r.domain and c.title = r.condition_title)
+where r.brand_title is not null or r.size_title is not null or r.condition_title is not null;

@@ -1,20 +1,13 @@
--- SCD2 of the price, touching only the run's listings. Runs of one scope are normalized in date order; a run
--- normalized again finds its own versions and changes nothing.
+-- SCD2 of the price when the run's date is after every normalized date (the daily case): only the run's listings
+-- whose price changed or that are new are touched. Any other date goes through normalize_060_rebuild_history, which
+-- derives the same versions from the sightings, whatever the order the dates came in.
 
--- A changed price closes the open version that began before this date ...
+-- A changed price closes the open version ...
 update core.item_price_history h
 set valid_to = @observed_date
 from run_item r
 where h.domain = r.domain and h.item_id = r.item_id
-  and h.valid_to is null and h.valid_from < @observed_date
-  and (h.price, h.currency) is distinct from (r.price, r.currency);
-
--- ... a version opened on this date by an earlier load of the same date takes the new value in place ...
-update core.item_price_history h
-set price = r.price, currency = r.currency, run_id = @run_id
-from run_item r
-where h.domain = r.domain and h.item_id = r.item_id
-  and h.valid_to is null and h.valid_from = @observed_date
+  and h.valid_to is null
   and (h.price, h.currency) is distinct from (r.price, r.currency);
 
 -- ... and a listing without an open version (new, changed, or back after vanishing) opens one.
@@ -23,10 +16,9 @@ select r.domain, r.item_id, @observed_date, r.price, r.currency, @run_id
 from run_item r
 where not exists (
     select 1 from core.item_price_history h
-    where h.domain = r.domain and h.item_id = r.item_id
-      and (h.valid_to is null or h.valid_from >= @observed_date));
+    where h.domain = r.domain and h.item_id = r.item_id and h.valid_to is null);
 
--- The price before this date: the last version that began earlier (same price when nothing changed).
+-- The price before this date: the listing's last earlier price in the same currency.
 update run_item r
 set previous_price = p.price
 from (

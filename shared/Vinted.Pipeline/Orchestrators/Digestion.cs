@@ -1,0 +1,42 @@
+using Microsoft.DurableTask;
+using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Retries;
+using Vinted.Warehouse.Mart;
+using Vinted.Warehouse.Normalized;
+using Vinted.Warehouse.Staging;
+
+namespace Vinted.Pipeline.Orchestrators;
+
+/// <summary>What the warehouse made of one run: staging, normalize and mart, and how long each took.</summary>
+public sealed record DigestReport(string RunId, DateOnly Date, StageResult Staging, NormalizeResult Normalize, MartResult Mart, Dictionary<string, double> StageSeconds);
+
+/// <summary>
+/// The warehouse's three stages for one stored run, in order, each checked before the next reads its output: the part
+/// of <see cref="DailyPipeline"/> after ingestion, and what <see cref="DigestRun"/> does for one day of a backfill.
+/// </summary>
+internal static class Digestion
+{
+    public static async Task<DigestReport> RunAsync(TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null)
+    {
+        var stages = new Dictionary<string, double>();
+        var staged = await StageAsync<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, onStage);
+        var normalized = await StageAsync<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, onStage);
+        var mart = await StageAsync<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, onStage);
+        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages);
+    }
+
+    private static async Task<T> StageAsync<T>(
+        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage)
+    {
+        if (onStage is not null)
+        {
+            await onStage(stage);
+        }
+
+        var start = context.CurrentUtcDateTime;
+        var result = await context.CallActivityAsync<T>(activity, run, ActivityRetry.Options(retry, stage));
+        stages[stage] = (context.CurrentUtcDateTime - start).TotalSeconds;
+        return result;
+    }
+}

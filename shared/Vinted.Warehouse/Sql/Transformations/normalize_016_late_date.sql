@@ -1,0 +1,8 @@
+-- A date before or among normalized dates: a listing of the run first seen on a later date is now first seen on
+-- this one, so that later date's facts no longer count it as new and its mart must be rebuilt.
+insert into stale_day (observed_date)
+select distinct i.first_seen
+from run_item r
+join core.item i on i.domain = r.domain and i.item_id = r.item_id
+where i.first_seen > @observed_date
+on conflict do nothing;

@@ -1,0 +1,51 @@
+-- Listings that left a scope on this date: seen in the scope's previous run, seen nowhere on their domain this date.
+-- Only a complete scope (its whole result set fetched) proves the listing is gone: it vanished (sold or withdrawn).
+-- A truncated scope (capped, cut short) only lost sight of it: it is out of view, not sold. Judged against the
+-- scope's previous run whatever order the dates were normalized in: a date normalized late is judged again later.
+with removed as (
+    delete from core.item_vanish where vanished_on = @observed_date returning domain, item_id
+)
+insert into touched (domain, item_id)
+select domain, item_id from removed
+on conflict do nothing;
+
+delete from core.item_out_of_view where out_of_view_on = @observed_date;
+
+-- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.)
+create temp table exit_candidate (domain text, item_id bigint, last_seen date, vanished boolean) on commit drop;
+insert into exit_candidate (domain, item_id, last_seen, vanished)
+with previous as (
+    select t.domain, t.search_key, t.complete,
+           (select max(p.observed_date) from core.scope_run p
+            where p.domain = t.domain and p.search_key = t.search_key and p.observed_date < t.observed_date) as observed_date
+    from core.scope_run t
+    where t.observed_date = @observed_date
+)
+select ss.domain, ss.item_id, max(p.observed_date) as last_seen, bool_or(p.complete) as vanished
+from previous p
+join core.scope_sighting ss on ss.observed_date = p.observed_date and ss.domain = p.domain and ss.search_key = p.search_key
+where not exists (
+    select 1 from core.item_sighting s
+    where s.observed_date = @observed_date and s.domain = ss.domain and s.item_id = ss.item_id)
+group by ss.domain, ss.item_id;
+
+insert into core.item_vanish (domain, item_id, vanished_on, first_seen, last_seen, listed_at, last_price, currency, run_id)
+select c.domain, c.item_id, @observed_date, i.first_seen, c.last_seen, i.listed_at, s.price, s.currency, @run_id
+from exit_candidate c
+join core.item i on i.domain = c.domain and i.item_id = c.item_id
+join core.item_sighting s on s.observed_date = c.last_seen and s.domain = c.domain and s.item_id = c.item_id
+where c.vanished;
+
+insert into core.item_out_of_view (domain, item_id, out_of_view_on, last_seen, last_price, currency, run_id)
+select c.domain, c.item_id, @observed_date, c.last_seen, s.price, s.currency, @run_id
+from exit_candidate c
+join core.item_sighting s on s.observed_date = c.last_seen and s.domain = c.domain and s.item_id = c.item_id
+where not c.vanished;
+
+insert into touched (domain, item_id)
+select domain, item_id from exit_candidate where vanished
+on conflict do nothing;
+
+drop table exit_candidate;
+
+insert into stale_day (observed_date) values (@observed_date) on conflict do nothing;

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Vinted.Warehouse.Staging;
+
+/// <summary>
+/// Whether an item's JSON can be stored by PostgreSQL: <c>jsonb</c> and <c>text</c> refuse a NUL character and a
+/// lone surrogate anywhere in the item (an escaped <c>\u0000</c> or <c>\ud800</c>), and invalid UTF-8. One such item
+/// would fail the whole COPY, and every retry the same way; it is rejected instead.
+/// </summary>
+internal static class ItemText
+{
+    /// <summary>Why the item cannot be stored, or null when it can.</summary>
+    public static string? Problem(ReadOnlySpan<byte> item)
+    {
+        if (!Utf8.IsValid(item))
+        {
+            return "text is not valid UTF-8";
+        }
+
+        var reader = new Utf8JsonReader(item, new JsonReaderOptions { MaxDepth = 128 });
+        try
+        {
+            while (reader.Read())
+            {
+                // Unescaped text is valid UTF-8 without control characters (checked above and by the reader); only an
+                // escape can spell a NUL or a lone surrogate.
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped)
+                {
+                    continue;
+                }
+
+                string text;
+                try
+                {
+                    text = reader.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    return "text holds a lone surrogate";
+                }
+
+                if (text.Contains('\0', StringComparison.Ordinal))
+                {
+                    return "text holds a NUL character";
+                }
+
+                if (!IsWellFormed(text))
+                {
+                    return "text holds a lone surrogate";
+                }
+            }
+        }
+        catch (JsonException exception)
+        {
+            return $"item is not valid JSON: {exception.Message}";
+        }
+
+        return null;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
