@@ -52,5 +52,9 @@ if [[ $total -eq 0 ]]; then
 fi
 if [[ $status -ne 0 ]]; then
   echo "failing test projects: ${failed_projects[*]}"
+  # Again, short, at the very end: CI keeps only the tail of the output.
+  if command -v python3 >/dev/null; then
+    python3 tests/tools/trx-failures.py "$RESULTS"/*.trx
+  fi
 fi
 [[ $failed -eq 0 && $status -eq 0 ]] || exit 1

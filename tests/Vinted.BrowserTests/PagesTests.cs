@@ -39,6 +39,23 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
     }
 
     [Fact]
+    public async Task RunsPage_Refreshing_KeepsTheRowsOfUnchangedRuns()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"/runs?code={BrowserSite.Stack.DefaultKey}");
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-loaded", "1");
+        await page.EvalOnSelectorAllAsync("#runs tbody tr", "rows => rows.forEach(r => r.dataset.mark = 'kept')");
+
+        // The page refreshes every 5 seconds; a replaced row under the pointer would swallow a click.
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-loaded", "2", new() { Timeout = 30_000 });
+
+        foreach (var run in _site.Runs)
+        {
+            await Assertions.Expect(page.Locator($"tr[data-run-id='{run.InstanceId}']")).ToHaveAttributeAsync("data-mark", "kept");
+        }
+    }
+
+    [Fact]
     public async Task RunPage_FromTheList_ShowsStagesStepsQualityAndQuarantinedPages()
     {
         var run = _site.Runs[^1];

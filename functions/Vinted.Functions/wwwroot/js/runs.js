@@ -5,6 +5,7 @@ const body = document.querySelector('#runs tbody');
 const more = document.getElementById('more');
 const error = document.getElementById('runs-error');
 let pages = 1;
+let loads = 0;
 
 function row(run) {
   const counts = run.counts ?? {};
@@ -21,6 +22,28 @@ function row(run) {
     el('td', { class: 'num' }, number(counts.quarantinedPages)));
 }
 
+// Rows are kept while their run is unchanged: replacing a row under the pointer every 5 seconds would swallow a
+// click that falls between its mouse-down and mouse-up.
+const rendered = new Map();
+
+function render(runs) {
+  if (!runs.length) {
+    rendered.clear();
+    body.replaceChildren(el('tr', {}, el('td', { colspan: 10, class: 'hint' }, 'No run yet.')));
+    return;
+  }
+  const rows = runs.map((run) => {
+    const key = JSON.stringify(run);
+    const kept = rendered.get(run.id);
+    return kept?.key === key ? kept : { id: run.id, key, node: row(run) };
+  });
+  rendered.clear();
+  rows.forEach((r) => rendered.set(r.id, r));
+  const current = [...body.children];
+  if (current.length === rows.length && rows.every((r, i) => r.node === current[i])) return;
+  body.replaceChildren(...rows.map((r) => r.node));
+}
+
 async function load() {
   try {
     const runs = [];
@@ -33,12 +56,14 @@ async function load() {
       token = list.continuationToken;
       if (!token) break;
     }
-    body.replaceChildren(...(runs.length ? runs.map(row) : [el('tr', {}, el('td', { colspan: 10, class: 'hint' }, 'No run yet.'))]));
+    render(runs);
     more.hidden = !token;
     showError(error, null);
   } catch (e) {
     showError(error, e);
   }
+  // Tells watchers (and the browser tests) that a refresh has been applied.
+  document.body.dataset.loaded = String(++loads);
 }
 
 more.addEventListener('click', () => { pages++; load(); });
