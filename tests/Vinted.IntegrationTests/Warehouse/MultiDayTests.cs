@@ -133,6 +133,32 @@ public sealed class MultiDayTests
     }
 
     [Fact]
+    public async Task Sightings_DaysAcrossAMonthEnd_LandInTheirMonthsPartitionsAndARerunTouchesOnlyItsMonth()
+    {
+        var october = new DateOnly(2026, 10, 31);
+        var november = new DateOnly(2026, 11, 1);
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_months");
+        foreach (var day in new[] { october, november })
+        {
+            await bed.IngestAsync(day, run: $"first-{day:MMdd}");
+            await bed.RunPipelineAsync(day, $"first-{day:MMdd}");
+        }
+
+        var novemberRows = await bed.ScalarAsync("select count(*) from core.item_sighting_202611");
+        Assert.True(novemberRows > 0);
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where observed_date <> $1", october));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.scope_sighting_202611 where observed_date <> $1", november));
+        Assert.Equal(2, await bed.ScalarAsync(
+            "select count(*) from pg_partition_tree('core.item_sighting') where isleaf and relid::text in ('core.item_sighting_202610', 'core.item_sighting_202611')"));
+
+        await bed.IngestAsync(october, run: "second");
+        await bed.RunPipelineAsync(october, "second");
+
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where run_id <> 'second'"));
+        Assert.Equal(novemberRows, await bed.ScalarAsync("select count(*) from core.item_sighting_202611 where run_id = 'first-1101'"));
+    }
+
+    [Fact]
     public async Task BadItemsAmongGoodOnes_RunCompletesWithRejectsRecordedAndTraceable()
     {
         const double fraction = 0.01;
