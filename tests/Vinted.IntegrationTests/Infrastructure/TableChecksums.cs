@@ -15,7 +15,7 @@ public static class TableChecksums
         await using (var list = dataSource.CreateCommand(
             """
             select format('%I.%I', table_schema, table_name) from information_schema.tables
-            where table_schema = any($1) and table_type = 'BASE TABLE'
+            where table_schema = any($1) and table_type in ('BASE TABLE', 'VIEW')
             order by 1
             """))
         {

@@ -159,6 +159,30 @@ public sealed class MultiDayTests
     }
 
     [Fact]
+    public async Task NextDay_ListingsSeenAgainUnchanged_OnlyTheirNarrowStateIsRewritten()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_unchanged");
+        await bed.IngestAsync(Day1);
+        await bed.RunPipelineAsync(Day1);
+        // xmin is the transaction that wrote a row version: unchanged when the row was not rewritten.
+        await using (var snapshot = bed.DataSource.CreateCommand("create table public.day1_versions as select domain, item_id, xmin::text as attributes_xmin from core.item_attributes"))
+        {
+            await snapshot.ExecuteNonQueryAsync();
+        }
+
+        await bed.IngestAsync(Day2);
+        await bed.RunPipelineAsync(Day2);
+
+        var seenAgain = await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item i using (domain, item_id) where i.last_seen = $1", Day2);
+        Assert.True(seenAgain > 0, "the market keeps most listings from one day to the next");
+        Assert.Equal(0, await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item_attributes a using (domain, item_id) where a.xmin::text <> d.attributes_xmin"));
+        Assert.Equal(seenAgain, await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item_state s using (domain, item_id) where s.last_seen = $1", Day2));
+    }
+
+    [Fact]
     public async Task BadItemsAmongGoodOnes_RunCompletesWithRejectsRecordedAndTraceable()
     {
         const double fraction = 0.01;

@@ -49,7 +49,12 @@ on conflict (domain, seller_id) do update set
     login = coalesce(excluded.login, core.seller.login),
     business = coalesce(excluded.business, core.seller.business),
     first_seen = least(core.seller.first_seen, excluded.first_seen),
-    last_seen = greatest(core.seller.last_seen, excluded.last_seen);
+    last_seen = greatest(core.seller.last_seen, excluded.last_seen)
+-- A seller seen again with nothing new is not rewritten (most of them, every day, but for last_seen).
+where (core.seller.login, core.seller.business, core.seller.first_seen, core.seller.last_seen)
+      is distinct from
+      (coalesce(excluded.login, core.seller.login), coalesce(excluded.business, core.seller.business),
+       least(core.seller.first_seen, excluded.first_seen), greatest(core.seller.last_seen, excluded.last_seen));
 
 -- The day's own dimension keys, which its facts carry whatever the listing shows on other days.
 update run_item r

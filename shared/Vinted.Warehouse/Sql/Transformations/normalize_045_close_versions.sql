@@ -1,6 +1,6 @@
 -- The daily case (the date is after every normalized date): a disappearance ends the open price version, so the
 -- history shows when the listing stopped being offered, and marks the listing.
-update core.item i
+update core.item_state i
 set vanished_on = @observed_date
 from core.item_vanish v
 where v.vanished_on = @observed_date

@@ -1,7 +1,8 @@
 -- Fresh statistics for what the mart reads next. Without them the planner sees the first day's tables as empty and
 -- picks nested loops over a million rows. ANALYZE samples a fixed number of rows, so its cost does not grow with
 -- the history.
-analyze core.item;
+analyze core.item_attributes;
+analyze core.item_state;
 analyze core.item_sighting;
 analyze core.seller;
 analyze core.item_vanish;

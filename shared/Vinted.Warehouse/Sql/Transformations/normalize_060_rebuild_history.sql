@@ -72,23 +72,34 @@ select distinct observed_date from changed
 on conflict do nothing;
 
 -- Current state: first and last sighting, the last sighting's price, a disappearance after it.
-update core.item i
-set first_seen = a.first_seen, last_seen = a.last_seen, price = a.price, currency = a.currency, last_run_id = a.run_id,
+create temp table rebuilt on commit drop as
+select s.domain, s.item_id, min(s.observed_date) as first_seen, max(s.observed_date) as last_seen,
+       (array_agg(s.price order by s.observed_date desc))[1] as price,
+       (array_agg(s.currency order by s.observed_date desc))[1] as currency,
+       (array_agg(s.run_id order by s.observed_date desc))[1] as run_id
+from core.item_sighting s
+join touched t on t.domain = s.domain and t.item_id = s.item_id
+group by s.domain, s.item_id;
+
+update core.item_attributes i
+set first_seen = a.first_seen
+from rebuilt a
+where a.domain = i.domain and a.item_id = i.item_id and a.first_seen is distinct from i.first_seen;
+
+update core.item_state i
+set last_seen = a.last_seen, price = a.price, currency = a.currency, last_run_id = a.run_id,
     vanished_on = (select max(v.vanished_on) from core.item_vanish v
                    where v.domain = i.domain and v.item_id = i.item_id and v.vanished_on > a.last_seen)
-from (
-    select s.domain, s.item_id, min(s.observed_date) as first_seen, max(s.observed_date) as last_seen,
-           (array_agg(s.price order by s.observed_date desc))[1] as price,
-           (array_agg(s.currency order by s.observed_date desc))[1] as currency,
-           (array_agg(s.run_id order by s.observed_date desc))[1] as run_id
-    from core.item_sighting s
-    join touched t on t.domain = s.domain and t.item_id = s.item_id
-    group by s.domain, s.item_id
-) a
+from rebuilt a
 where a.domain = i.domain and a.item_id = i.item_id;
 
 -- A listing only a superseded run had seen is no longer known.
-delete from core.item i
+delete from core.item_state i
+using touched t
+where t.domain = i.domain and t.item_id = i.item_id
+  and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id);
+
+delete from core.item_attributes i
 using touched t
 where t.domain = i.domain and t.item_id = i.item_id
   and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id);
