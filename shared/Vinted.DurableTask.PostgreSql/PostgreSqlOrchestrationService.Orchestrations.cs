@@ -75,19 +75,34 @@ public sealed partial class PostgreSqlOrchestrationService
             if (Statuses.IsTerminal(status))
             {
                 // A finished instance takes only a rewind (when it failed); everything else for it is late and dropped.
-                var keep = messages.Select((m, i) => (m, i))
-                    .Where(x => status == OrchestrationStatus.Failed && x.m.Event.EventType == EventType.ExecutionRewound)
-                    .ToList();
-                var drop = messageIds.Where((_, i) => !keep.Any(k => k.i == i)).ToArray();
-                await DiscardAsync(connection, instanceId, token, drop, release: keep.Count == 0, cancellationToken);
-                _logger.DiscardedMessages(drop.Length, instanceId, status.ToString());
-                if (keep.Count == 0)
+                var (keptIds, kept, dropped) = (new List<long>(), new List<TaskMessage>(), new List<long>());
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    var rewind = status == OrchestrationStatus.Failed && messages[i].Event.EventType == EventType.ExecutionRewound;
+                    (rewind ? keptIds : dropped).Add(messageIds[i]);
+                    if (rewind)
+                    {
+                        kept.Add(messages[i]);
+                    }
+                }
+
+                if (dropped.Count > 0)
+                {
+                    await DiscardAsync(connection, instanceId, token, [.. dropped], release: kept.Count == 0, cancellationToken);
+                    _logger.DiscardedMessages(dropped.Count, instanceId, status.ToString());
+                }
+                else if (kept.Count == 0)
+                {
+                    await ReleaseAsync(connection, instanceId, token, TimeSpan.Zero, cancellationToken);
+                }
+
+                if (kept.Count == 0)
                 {
                     continue;
                 }
 
-                messageIds = keep.Select(k => messageIds[k.i]).ToArray();
-                messages = keep.Select(k => k.m).ToList();
+                messageIds = [.. keptIds];
+                messages = kept;
             }
 
             if (messages.Count == 0)
