@@ -15,30 +15,17 @@ namespace Vinted.Lake;
 /// reader that follows the manifest never sees half a day. A retry or a replay rewrites the same days from the mart as
 /// it is, so writing is idempotent.
 /// </summary>
-public sealed class LakeWriter
+public sealed class LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOptions<LakeOptions> options, TimeProvider time, ILogger<LakeWriter> logger)
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly LakeStore _store;
-    private readonly LakeOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<LakeWriter> _logger;
-
-    public LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOptions<LakeOptions> options, TimeProvider time, ILogger<LakeWriter> logger)
-    {
-        _dataSource = dataSource;
-        _store = store;
-        _options = options.Value;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly LakeOptions _options = options.Value;
 
     /// <summary>Replaces the partitions of <paramref name="days"/> in every fact table, then (unless told not to) the dimensions.</summary>
     /// <exception cref="LakeDataException">A mart value has no exact Parquet form; nothing of its table's day is switched.</exception>
     public async Task<LakeResult> WriteAsync(IReadOnlyList<DateOnly> days, CancellationToken cancellationToken, bool dimensions = true)
     {
-        var started = _time.GetTimestamp();
+        var started = time.GetTimestamp();
         var writes = new List<LakeWrite>();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
         // One writer at a time per lake, across hosts: each manifest is read, changed and written back. Taken before any
         // snapshot, so a writer that waited reads the mart as the one before it left it, or newer, never older.
@@ -60,15 +47,15 @@ public sealed class LakeWriter
             await LockAsync(connection, "select pg_advisory_unlock(hashtext(@name))", CancellationToken.None);
         }
 
-        var result = new LakeResult([.. days.Distinct().Order()], writes, _time.GetElapsedTime(started));
-        _logger.LakeWritten(result.Days.Count, writes.Count, result.Rows, result.Bytes, (long)result.Elapsed.TotalMilliseconds);
+        var result = new LakeResult([.. days.Distinct().Order()], writes, time.GetElapsedTime(started));
+        logger.LakeWritten(result.Days.Count, writes.Count, result.Rows, result.Bytes, (long)result.Elapsed.TotalMilliseconds);
         return result;
     }
 
     /// <summary>The days in [<paramref name="from"/>, <paramref name="to"/>] the mart holds, for an export of the range.</summary>
     public async Task<IReadOnlyList<DateOnly>> MartDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(LakeSql.Get("mart_days"));
+        await using var command = dataSource.CreateCommand(LakeSql.Get("mart_days"));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
         var days = new List<DateOnly>();
@@ -84,7 +71,7 @@ public sealed class LakeWriter
     /// <summary>Writes a set of tables' partitions from one snapshot of the mart, then switches each table's manifest.</summary>
     private async Task<List<LakeWrite>> WriteTablesAsync(NpgsqlConnection connection, IReadOnlyList<LakeTable> tables, DateOnly? day, CancellationToken cancellationToken)
     {
-        var writeId = $"{_time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid():N}"[..27];
+        var writeId = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid():N}"[..27];
         var parts = new List<(LakeTable Table, PartFile File, string Key)>();
         var folder = Directory.CreateTempSubdirectory("vinted-lake-");
         if (_options.TempPath.Length > 0)
@@ -110,8 +97,8 @@ public sealed class LakeWriter
                     }
 
                     var file = await PartFileWriter.WriteAsync(command, table.Name, Path.Combine(folder.FullName, $"{table.Name}.parquet"), _options, cancellationToken);
-                    var key = _store.Keys.Table(table) + LakeKeys.PartPath(table, day, writeId);
-                    await _store.PutFileAsync(key, file.Path, file.Md5, cancellationToken);
+                    var key = store.Keys.Table(table) + LakeKeys.PartPath(table, day, writeId);
+                    await store.PutFileAsync(key, file.Path, file.Md5, cancellationToken);
                     File.Delete(file.Path);
                     parts.Add((table, file, key));
                 }
@@ -137,11 +124,11 @@ public sealed class LakeWriter
     /// <summary>Points the table's manifest at the new part, then deletes every other part of the partition.</summary>
     private async Task SwitchAsync(LakeTable table, DateOnly? day, PartFile file, string key, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var path = table.PartitionPath(day);
         var value = day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var partition = new LakePartition(value, path, file.Rows, now, [new LakeFile(key[_store.Keys.Table(table).Length..], key, file.Rows, file.Bytes, file.Sha256)]);
-        var previous = await _store.ReadManifestAsync(table, cancellationToken);
+        var partition = new LakePartition(value, path, file.Rows, now, [new LakeFile(key[store.Keys.Table(table).Length..], key, file.Rows, file.Bytes, file.Sha256)]);
+        var previous = await store.ReadManifestAsync(table, cancellationToken);
         var manifest = new LakeManifest(
             table.Name,
             "parquet",
@@ -150,12 +137,12 @@ public sealed class LakeWriter
             file.Columns,
             now,
             [.. (previous?.Partitions ?? []).Where(p => p.Value != value).Append(partition).OrderBy(p => p.Value, StringComparer.Ordinal)]);
-        await _store.PutManifestAsync(table, manifest, cancellationToken);
+        await store.PutManifestAsync(table, manifest, cancellationToken);
 
         // After the switch: a part not in the manifest is superseded (or left by a write that died before its switch).
-        var superseded = (await _store.ListPartsAsync(_store.Keys.Partition(table, day), cancellationToken)).Where(k => k != key).ToList();
-        await _store.DeleteAsync(superseded, cancellationToken);
-        _logger.PartitionSwitched(table.Name, value ?? "(current)", file.Rows, file.Bytes, superseded.Count);
+        var superseded = (await store.ListPartsAsync(store.Keys.Partition(table, day), cancellationToken)).Where(k => k != key).ToList();
+        await store.DeleteAsync(superseded, cancellationToken);
+        logger.PartitionSwitched(table.Name, value ?? "(current)", file.Rows, file.Bytes, superseded.Count);
     }
 
     private static async Task LockAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

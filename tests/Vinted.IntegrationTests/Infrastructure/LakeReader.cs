@@ -52,11 +52,16 @@ public sealed class LakeReader : IDisposable
         return "read_parquet(getvariable('files'), hive_partitioning = true)";
     }
 
-    /// <summary>Every row of a query, each as one comparable line.</summary>
-    public List<string> Rows(string sql)
+    /// <summary>Every row of a query (named parameters <c>$name</c>), each as one comparable line.</summary>
+    public List<string> Rows(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = _duckDb.CreateCommand();
         command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
         using var reader = command.ExecuteReader();
         return RowText.ReadAll(reader);
     }

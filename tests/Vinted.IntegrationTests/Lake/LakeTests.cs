@@ -1,11 +1,9 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Vinted.Api.Models;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
 using Vinted.Pipeline.Models;
-using Vinted.Pipeline.Options;
 using Vinted.Simulator;
 using static Vinted.IntegrationTests.Warehouse.WarehouseTestBed;
 
@@ -17,12 +15,6 @@ namespace Vinted.IntegrationTests.Lake;
 /// </summary>
 public sealed class LakeTests
 {
-    private static readonly SearchSpec[] Searches =
-    [
-        new() { Search = VintedSearch.Catalog("pt") with { CatalogIds = [1206] } },
-        new() { Search = VintedSearch.Catalog("pt") with { PerPage = 48 }, MaxPages = 2 },
-    ];
-
     private static readonly LakeTable Daily = LakeTable.Facts[0];
 
     /// <summary>The same aggregates in both engines' SQL: {0} is the table (or the lake's reader).</summary>
@@ -50,7 +42,7 @@ public sealed class LakeTests
         foreach (var day in new[] { Day1, Day3, Day2 })
         {
             host.Simulator.State.Date = day;
-            await host.RunAsync(new PipelineInput { Date = day, Searches = Searches, Trigger = "test" });
+            await host.RunAsync(new PipelineInput { Date = day, Searches = Warehouse.BackfillTests.Searches, Trigger = "test" });
         }
 
         var store = host.Services.GetRequiredService<LakeStore>();
