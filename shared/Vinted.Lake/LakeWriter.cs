@@ -73,12 +73,9 @@ public sealed class LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOp
     {
         var writeId = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid():N}"[..27];
         var parts = new List<(LakeTable Table, PartFile File, string Key)>();
-        var folder = Directory.CreateTempSubdirectory("vinted-lake-");
-        if (_options.TempPath.Length > 0)
-        {
-            folder.Delete();
-            folder = Directory.CreateDirectory(Path.Combine(_options.TempPath, folder.Name));
-        }
+        var folder = _options.TempPath.Length > 0
+            ? Directory.CreateDirectory(Path.Combine(_options.TempPath, $"vinted-lake-{writeId}"))
+            : Directory.CreateTempSubdirectory("vinted-lake-");
 
         try
         {
