@@ -50,7 +50,7 @@ public static class RunReportView
 
         if (report.Lake is { } lake)
         {
-            table.AddRow("lake", $"{lake.Days.Count} days and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0 / 1024.0:N1} MiB", Seconds(report, "lake"));
+            table.AddRow("lake", $"{lake.Days.Count} day{(lake.Days.Count == 1 ? "" : "s")} and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0:N0} KiB", Seconds(report, "lake"));
         }
 
         var failedChecks = report.Quality.Where(q => !q.Passed).ToList();
