@@ -1,9 +1,9 @@
 using Vinted.Functions.Azure;
 using Vinted.Functions.Hosting;
 
-// serve: the long-running self-host (timer, HTTP, pages); run: one pipeline run to completion, then exit. Anything
-// else is the Azure Functions host starting this app as its isolated worker (--host, --port, --workerId ...).
-if (args is ["serve" or "run", ..])
+// serve: the long-running self-host (timer, HTTP, pages); run, backfill, export: one command to completion, then exit.
+// Anything else is the Azure Functions host starting this app as its isolated worker (--host, --port, --workerId ...).
+if (args is ["serve" or "run" or "backfill" or "export", ..])
 {
     return await FunctionApp.RunCommandAsync(args);
 }

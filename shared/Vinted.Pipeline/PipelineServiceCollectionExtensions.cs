@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api;
 using Vinted.Hosting;
+using Vinted.Lake;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Orchestrators;
@@ -18,6 +19,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddVintedClient();
         services.AddRawZone();
         services.AddWarehouse();
+        services.AddLake();
         services.AddSettings<IngestionOptions>(IngestionOptions.Section);
         services.AddSettings<RetrySettings>(RetrySettings.Section);
         return services;
@@ -30,5 +32,5 @@ public static class PipelineTasks
     public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion), typeof(Backfill), typeof(DigestRun)];
 
     public static IReadOnlyList<Type> Activities { get; } =
-        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill)];
+        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake)];
 }

@@ -1,8 +1,9 @@
 using Npgsql;
+using Vinted.RawZone;
 
 namespace Vinted.Benchmarks;
 
-/// <summary>A fresh database on the local stack's PostgreSQL (ConnectionStrings__Warehouse, set by ./vinted bench).</summary>
+/// <summary>The local stack for a benchmark: a fresh database on its PostgreSQL (ConnectionStrings__Warehouse) and its S3 server (S3__*), both set by ./vinted bench.</summary>
 internal static class BenchmarkDatabase
 {
     public static async Task<string> CreateAsync(string name)
@@ -19,4 +20,16 @@ internal static class BenchmarkDatabase
 
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
+
+    /// <summary>The local stack's S3 server (S3__*, set by ./vinted bench) with a prefix of the benchmark's own.</summary>
+    public static S3Options S3(string prefix) => new()
+    {
+        ServiceUrl = Setting("S3__ServiceUrl"), Bucket = Setting("S3__Bucket"), AccessKey = Setting("S3__AccessKey"),
+        SecretKey = Setting("S3__SecretKey"), Prefix = prefix,
+    };
+
+    private static string Setting(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run benchmarks through ./vinted bench, or source .local/stack.env.");
 }

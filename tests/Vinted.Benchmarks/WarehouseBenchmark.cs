@@ -36,11 +36,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
         await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_warehouse"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
-        var s3Options = new S3Options
-        {
-            ServiceUrl = Setting("S3__ServiceUrl"), Bucket = Setting("S3__Bucket"), AccessKey = Setting("S3__AccessKey"),
-            SecretKey = Setting("S3__SecretKey"), Prefix = $"bench/warehouse/{Guid.NewGuid():N}",
-        };
+        var s3Options = BenchmarkDatabase.S3($"bench/warehouse/{Guid.NewGuid():N}");
         using var s3 = RawZoneServiceCollectionExtensions.CreateClient(s3Options);
         var rawZone = new RawZoneStore(s3, Options.Create(s3Options), TimeProvider.System, NullLogger<RawZoneStore>.Instance);
         var options = Options.Create(new WarehouseOptions());
@@ -175,11 +171,6 @@ internal sealed class WarehouseBenchmark : IBenchmark
 
         return (rows, watch.Elapsed - generate.Elapsed);
     }
-
-    private static string Setting(string name) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{name} is not set: run through ./vinted bench warehouse, or source .local/stack.env.");
 
     private sealed record DayFigures(int Day, int Pages, TimeSpan Ingest, StageResult Staged, NormalizeResult Normalized, MartResult Built, long PeakAfterLoad);
 }

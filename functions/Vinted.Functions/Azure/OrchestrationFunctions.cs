@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Vinted.Lake;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
@@ -57,6 +58,10 @@ public static class OrchestrationFunctions
     [Function(nameof(BuildMart))]
     public static Task<MartResult> BuildMartActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<BuildMart, WarehouseInput, MartResult>(input, instanceId, context);
+
+    [Function(nameof(WriteLake))]
+    public static Task<LakeResult> WriteLakeActivity([ActivityTrigger] LakeInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<WriteLake, LakeInput, LakeResult>(input, instanceId, context);
 
     [Function(nameof(PlanBackfill))]
     public static Task<BackfillPlan> PlanBackfillActivity([ActivityTrigger] BackfillInput input, string instanceId, FunctionContext context) =>

@@ -55,7 +55,10 @@ public static class BackfillCommand
     }
 
     /// <summary>Reads the command line; a missing or bad date, or a range the backfill refuses, throws naming it.</summary>
-    public static (BackfillInput Input, IReadOnlyList<string> Settings) Parse(IReadOnlyList<string> args)
+    public static (BackfillInput Input, IReadOnlyList<string> Settings) Parse(IReadOnlyList<string> args) => Parse(args, Usage);
+
+    /// <summary>Reads <c>--from</c>, <c>--to</c> and settings for a command over a date range; errors end with <paramref name="usage"/>.</summary>
+    internal static (BackfillInput Input, IReadOnlyList<string> Settings) Parse(IReadOnlyList<string> args, string usage)
     {
         DateOnly? from = null, to = null;
         var settings = new List<string>();
@@ -64,31 +67,31 @@ public static class BackfillCommand
             switch (args[i])
             {
                 case "--from":
-                    from = Date(args, ++i, "--from");
+                    from = Date(args, ++i, "--from", usage);
                     break;
                 case "--to":
-                    to = Date(args, ++i, "--to");
+                    to = Date(args, ++i, "--to", usage);
                     break;
                 case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
                     settings.Add(setting);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. {usage}");
             }
         }
 
         if (from is null || to is null)
         {
-            throw new ArgumentException($"--from and --to are required. {Usage}");
+            throw new ArgumentException($"--from and --to are required. {usage}");
         }
 
         return (new BackfillInput(from.Value, to.Value, "cli"), settings);
     }
 
-    private static DateOnly Date(IReadOnlyList<string> args, int i, string option) =>
+    private static DateOnly Date(IReadOnlyList<string> args, int i, string option, string usage) =>
         i < args.Count && DateOnly.TryParseExact(args[i], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
-            : throw new ArgumentException($"{option} needs a date (yyyy-MM-dd). {Usage}");
+            : throw new ArgumentException($"{option} needs a date (yyyy-MM-dd). {usage}");
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

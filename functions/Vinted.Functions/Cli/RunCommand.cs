@@ -117,6 +117,7 @@ public static class RunCommand
         nameof(WriteManifest) => "Manifest",
         "LoadStaging" => "Staging",
         "BuildMart" => "Mart",
+        "WriteLake" => "Lake",
         "PlanBackfill" => "Plan",
         _ => activity,
     };

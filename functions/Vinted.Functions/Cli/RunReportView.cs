@@ -48,6 +48,11 @@ public static class RunReportView
             table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.OutOfViewRows:N0} out of view, {mart.AggregateRows:N0} aggregates{(mart.RebuiltDays.Count > 0 ? $" ({mart.RebuiltDays.Count} later days rebuilt)" : "")}", Seconds(report, "mart"));
         }
 
+        if (report.Lake is { } lake)
+        {
+            table.AddRow("lake", $"{lake.Days.Count} day{(lake.Days.Count == 1 ? "" : "s")} and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0:N0} KiB", Seconds(report, "lake"));
+        }
+
         var failedChecks = report.Quality.Where(q => !q.Passed).ToList();
         table.AddRow("quality", $"{report.Quality.Count - failedChecks.Count}/{report.Quality.Count} checks passed", "");
         AnsiConsole.Write(table);

@@ -18,7 +18,7 @@ namespace Vinted.Functions.Hosting;
 /// </summary>
 public static class FunctionApp
 {
-    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c> or <c>backfill</c>.</summary>
+    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c>, <c>backfill</c> or <c>export</c>.</summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
         var command = args.FirstOrDefault() ?? "serve";
@@ -34,12 +34,14 @@ public static class FunctionApp
                     return await RunCommand.RunAsync(rest, TimeProvider.System);
                 case "backfill":
                     return await BackfillCommand.RunAsync(rest);
+                case "export":
+                    return await ExportCommand.RunAsync(rest);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill.");
+                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill, export.");
                     return 2;
             }
         }
-        catch (ArgumentException e) when (command is "run" or "backfill")
+        catch (ArgumentException e) when (command is "run" or "backfill" or "export")
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;

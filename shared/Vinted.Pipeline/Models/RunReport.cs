@@ -1,3 +1,4 @@
+using Vinted.Lake;
 using Vinted.Pipeline.Activities;
 using Vinted.RawZone;
 using Vinted.Warehouse.Mart;
@@ -15,6 +16,9 @@ public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Inge
     public NormalizeResult? Normalize { get; init; }
 
     public MartResult? Mart { get; init; }
+
+    /// <summary>The mart days written to the lake as Parquet.</summary>
+    public LakeResult? Lake { get; init; }
 
     /// <summary>Every data-quality check of the run, with what it observed and expected.</summary>
     public IReadOnlyList<CheckResult> Quality { get; init; } = [];

@@ -58,6 +58,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             Staging = digested.Staging,
             Normalize = digested.Normalize,
             Mart = digested.Mart,
+            Lake = digested.Lake,
             Quality = quality,
             StageSeconds = stages,
         };

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
+using Vinted.Lake;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Staging;
@@ -9,10 +10,15 @@ using Vinted.Warehouse.Staging;
 namespace Vinted.Pipeline.Orchestrators;
 
 /// <summary>What the warehouse made of one run: staging, normalize and mart, and how long each took.</summary>
-public sealed record DigestReport(string RunId, DateOnly Date, StageResult Staging, NormalizeResult Normalize, MartResult Mart, Dictionary<string, double> StageSeconds);
+public sealed record DigestReport(string RunId, DateOnly Date, StageResult Staging, NormalizeResult Normalize, MartResult Mart, Dictionary<string, double> StageSeconds)
+{
+    /// <summary>The mart days written to the lake as Parquet: the run's day and every day the mart rebuilt with it.</summary>
+    public LakeResult? Lake { get; init; }
+}
 
 /// <summary>
-/// The warehouse's three stages for one stored run, in order, each checked before the next reads its output: the part
+/// The warehouse's three stages for one stored run, in order, each checked before the next reads its output, then the
+/// mart days they rebuilt written to the lake: the part
 /// of <see cref="DailyPipeline"/> after ingestion, and what <see cref="DigestRun"/> does for one day of a backfill.
 /// </summary>
 internal static class Digestion
@@ -23,11 +29,12 @@ internal static class Digestion
         var staged = await StageAsync<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, onStage);
         var normalized = await StageAsync<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, onStage);
         var mart = await StageAsync<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, onStage);
-        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages);
+        var lake = await StageAsync<LakeResult>(context, stages, "lake", nameof(WriteLake), new LakeInput(run.RunId, [mart.Date, .. mart.RebuiltDays]), retry, onStage);
+        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake };
     }
 
     private static async Task<T> StageAsync<T>(
-        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage)
+        TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, object input, RetrySettings retry, Func<string, Task>? onStage)
     {
         if (onStage is not null)
         {
@@ -35,7 +42,7 @@ internal static class Digestion
         }
 
         var start = context.CurrentUtcDateTime;
-        var result = await context.CallActivityAsync<T>(activity, run, ActivityRetry.Options(retry, stage));
+        var result = await context.CallActivityAsync<T>(activity, input, ActivityRetry.Options(retry, stage));
         stages[stage] = (context.CurrentUtcDateTime - start).TotalSeconds;
         return result;
     }

@@ -16,7 +16,8 @@ namespace Vinted.IntegrationTests.Warehouse;
 /// <summary>The backfill orchestration over HTTP on the self-host: stored days digested again in date order.</summary>
 public sealed class BackfillTests
 {
-    private static readonly SearchSpec[] Searches =
+    /// <summary>A complete search and a capped one: listings vanish and go out of view over the days.</summary>
+    internal static readonly SearchSpec[] Searches =
     [
         new() { Search = VintedSearch.Catalog("pt") with { CatalogIds = [1206] } },
         new() { Search = VintedSearch.Catalog("pt") with { PerPage = 48 }, MaxPages = 2 },

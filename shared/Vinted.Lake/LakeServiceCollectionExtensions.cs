@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vinted.Hosting;
+using Vinted.Hosting.Postgres;
+using Vinted.RawZone;
+
+namespace Vinted.Lake;
+
+/// <summary>Registers the lake.</summary>
+public static class LakeServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="LakeWriter"/> and <see cref="LakeStore"/> (singletons), the <c>Lake</c> settings, and the PostgreSQL data source and raw zone when not already added.</summary>
+    public static IServiceCollection AddLake(this IServiceCollection services)
+    {
+        services.AddPostgres();
+        services.AddRawZone();
+        services.AddSettings<LakeOptions>(LakeOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LakeStore>();
+        services.TryAddSingleton<LakeWriter>();
+        return services;
+    }
+}

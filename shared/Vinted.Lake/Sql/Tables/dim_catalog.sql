@@ -1,0 +1,1 @@
+select catalog_key, vinted_id from mart.dim_catalog order by catalog_key;

@@ -1,0 +1,7 @@
+-- One day of mart.fact_listing_daily for the lake, in key order (the primary key's index serves it without a sort).
+-- The partition column is not selected: it is the file's Hive partition (snapshot_date=YYYY-MM-DD).
+select domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id, price, currency, previous_price,
+       is_new, price_dropped, favourite_count, run_id, s3_key, item_index
+from mart.fact_listing_daily
+where snapshot_date = @day
+order by domain, item_id;
