@@ -3,6 +3,7 @@ using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
 using Vinted.Functions.Health;
 using Vinted.Functions.Monitoring;
+using Vinted.Functions.PriceModel;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
@@ -18,7 +19,7 @@ namespace Vinted.Functions.Hosting;
 /// </summary>
 public static class FunctionApp
 {
-    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c> or <c>backfill</c>.</summary>
+    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c>, <c>backfill</c> or <c>train</c>.</summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
         var command = args.FirstOrDefault() ?? "serve";
@@ -34,12 +35,14 @@ public static class FunctionApp
                     return await RunCommand.RunAsync(rest, TimeProvider.System);
                 case "backfill":
                     return await BackfillCommand.RunAsync(rest);
+                case "train":
+                    return await TrainCommand.RunAsync(rest);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill.");
+                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill, train.");
                     return 2;
             }
         }
-        catch (ArgumentException e) when (command is "run" or "backfill")
+        catch (ArgumentException e) when (command is "run" or "backfill" or "train")
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
@@ -82,7 +85,8 @@ public static class FunctionApp
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
             .AddTimerTrigger()
             .AllowHttpStart<DailyPipeline>()
-            .AllowHttpStart<Backfill>();
+            .AllowHttpStart<Backfill>()
+            .AddPriceModelTraining(builder.Configuration);
 
         // The fan-out probe writes to PostgreSQL and can be asked for 100,000 activities: a self-test an operator turns on.
         if (builder.Configuration.GetValue<bool>(DiagnosticsRegistration.EnabledKey))
@@ -97,6 +101,7 @@ public static class FunctionApp
         app.UseStatusCodePages();
         app.MapMonitoring();
         app.MapDurableApi();
+        app.MapPriceApi();
         app.MapHealth();
         return app;
     }

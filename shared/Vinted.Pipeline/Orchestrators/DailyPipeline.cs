@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
+using Vinted.PriceModel.Scoring;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
@@ -50,6 +51,12 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             stages[stage] = seconds;
         }
 
+        // Serving: the day's listings scored by the production price model (a currency without one is skipped with a note).
+        var scoringStart = context.CurrentUtcDateTime;
+        context.SetCustomStatus(new RunProgress("prices", plan.Searches.Count));
+        var prices = await context.CallActivityAsync<ScoreResult>(nameof(ScorePrices), run, ActivityRetry.Options(plan.Retry, "prices"));
+        stages["prices"] = (context.CurrentUtcDateTime - scoringStart).TotalSeconds;
+
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
@@ -59,6 +66,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             Normalize = digested.Normalize,
             Mart = digested.Mart,
             Quality = quality,
+            Prices = prices,
             StageSeconds = stages,
         };
     }
