@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Vinted.Hosting;
 using Vinted.Hosting.Postgres;
 using Vinted.PriceModel.Features;
@@ -17,6 +16,9 @@ namespace Vinted.PriceModel;
 /// <summary>Registers the price model.</summary>
 public static class PriceModelServiceCollectionExtensions
 {
+    /// <summary>The registry's migrations' component in <c>public.schema_migrations</c>.</summary>
+    public const string MigrationComponent = "price-model";
+
     /// <summary>
     /// Adds the feature store, registry, trainer, scorer and estimator (singletons; idempotent) and a hosted service that
     /// applies the registry's migrations (component <c>price-model</c>) after the warehouse's, whose mart it reads.
@@ -42,18 +44,7 @@ public static class PriceModelServiceCollectionExtensions
         services.AddSingleton<TrainingService>();
         services.AddSingleton<PriceEstimator>();
         services.AddSingleton<PriceScorer>();
-        services.AddHostedService<PriceModelMigration>();
+        services.AddMigrationsOnStart(typeof(PriceModelOptions).Assembly, MigrationComponent);
         return services;
     }
-}
-
-/// <summary>Applies the registry's migrations when the host starts.</summary>
-internal sealed class PriceModelMigration(SqlMigrator migrator) : IHostedService
-{
-    public const string Component = "price-model";
-
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        migrator.MigrateAsync(typeof(PriceModelMigration).Assembly, Component, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.DurableTask.Client;
 using Spectre.Console;
-using Vinted.Functions.Hosting;
-using Vinted.Orchestration.Client;
-using Vinted.Orchestration.Engine;
 using Vinted.Pipeline.Orchestrators;
 using Vinted.PriceModel.Training;
 
@@ -22,20 +17,12 @@ public static class TrainCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var (request, settings) = Parse(args);
-        await using var app = FunctionApp.Build([.. RunCommand.InProcessSettings, .. settings]);
-        await app.StartAsync();
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
-        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainModel), request);
-        AnsiConsole.MarkupLineInterpolated($"Training [bold]{id}[/] started.");
-        var status = await RunCommand.WatchAsync(client, app.Services.GetRequiredService<InstanceHistory>(), id);
-        await app.StopAsync();
-        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed || status.Output is not { } output)
+        var outcomes = await InProcessRun.RunAsync<List<TrainOutcome>>(settings, nameof(TrainModel), request, "Training");
+        if (outcomes is null)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]Training {status.RuntimeStatus}[/]: {status.Error ?? status.Output?.ToString() ?? "no output"}");
             return 1;
         }
 
-        var outcomes = output.Deserialize<List<TrainOutcome>>(EngineJson.Options)!;
         var table = new Table().AddColumns("model", "test day", "train rows", "test rows", "MAE", "baseline MAE", "MAPE", "baseline MAPE", "R²", "version", "production");
         foreach (var o in outcomes)
         {

@@ -29,8 +29,7 @@ public sealed class PriceEstimator(ModelRegistry registry, IOptions<PriceModelOp
             return null;
         }
 
-        var estimates = items.Count == 1 ? [served.Model.Estimate(items[0])] : served.Model.Estimate(items);
-        return [.. estimates.Select(e => new PriceEstimate(e, currency, served.Pointer.ModelName, served.Pointer.Version))];
+        return [.. served.Model.Estimate(items).Select(e => new PriceEstimate(e, currency, served.Pointer.ModelName, served.Pointer.Version))];
     }
 
     /// <summary>

@@ -185,26 +185,9 @@ public sealed class PriceModelTests(PriceModelFixture fixture) : IClassFixture<P
             r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), r.GetInt32(12)), r.GetDecimal(13)),
         PriceModelFixture.ScoredDay, count);
 
-    private async Task<long> ScalarAsync(string sql, params object[] parameters) =>
-        (await QueryAsync(sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), parameters)).Single();
+    private Task<long> ScalarAsync(string sql, params object[] parameters) => TestSql.ScalarAsync(fixture.DataSource, sql, parameters);
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters)
-    {
-        await using var command = fixture.DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
+    private Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters) => TestSql.QueryAsync(fixture.DataSource, sql, map, parameters);
 
     /// <summary>An estimate request's item, as a client sends it.</summary>
     private sealed record EstimateBody(
