@@ -77,6 +77,7 @@ internal static class RunViewBuilder
         [nameof(LoadStaging)] = "staging",
         [nameof(Normalize)] = "normalize",
         [nameof(BuildMart)] = "mart",
+        [nameof(ScorePrices)] = "prices",
         [nameof(ReadQualityResults)] = "quality",
     };
 

@@ -121,6 +121,11 @@ public static class PriceApi
     private static async Task<Results<Ok<ModelPointer>, ValidationProblem, ProblemHttpResult>> PromoteAsync(
         string model, PromoteBody? body, ModelRegistry registry, CancellationToken cancellationToken)
     {
+        if (!ModelRegistry.IsModelName(model))
+        {
+            return NoSuchModel(model);
+        }
+
         if (body?.Version is not { } version || version <= 0)
         {
             return Invalid("version", "required: the version to promote.", "Invalid promotion");
@@ -140,6 +145,11 @@ public static class PriceApi
 
     private static async Task<Results<Ok<ModelPointer>, ProblemHttpResult>> RollBackAsync(string model, ModelRegistry registry, CancellationToken cancellationToken)
     {
+        if (!ModelRegistry.IsModelName(model))
+        {
+            return NoSuchModel(model);
+        }
+
         try
         {
             await registry.RollBackAsync(model, cancellationToken);
@@ -151,6 +161,9 @@ public static class PriceApi
 
         return TypedResults.Ok((await registry.ProductionAsync(model, cancellationToken))!);
     }
+
+    private static ProblemHttpResult NoSuchModel(string model) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such model", detail: $"Models are named price-{{currency}} (price-eur); '{model}' is not one.");
 
     private static ValidationProblem Invalid(string field, string message, string title = "Invalid estimate request") =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: title);

@@ -23,6 +23,9 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     /// <summary>One registered model per currency.</summary>
     public static string ModelName(string currency) => $"price-{currency.ToLowerInvariant()}";
 
+    /// <summary>Whether <paramref name="name"/> is a model's name as <see cref="ModelName"/> makes them.</summary>
+    public static bool IsModelName(string name) => name.Length == 9 && name.StartsWith("price-", StringComparison.Ordinal) && name[6..].All(char.IsAsciiLetterLower);
+
     public async Task RecordRunAsync(TrainingRunRecord run, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PriceModelSql.Get("run_insert"));
