@@ -6,6 +6,7 @@ using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Orchestrators;
 using Vinted.Pipeline.Retries;
+using Vinted.PriceModel;
 using Vinted.RawZone;
 using Vinted.Warehouse;
 
@@ -20,6 +21,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddRawZone();
         services.AddWarehouse();
         services.AddLake();
+        services.AddPriceModel();
         services.AddSettings<IngestionOptions>(IngestionOptions.Section);
         services.AddSettings<RetrySettings>(RetrySettings.Section);
         return services;
@@ -29,8 +31,9 @@ public static class PipelineServiceCollectionExtensions
 /// <summary>The pipeline's orchestrators and activities, for a host to register under their class names.</summary>
 public static class PipelineTasks
 {
-    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion), typeof(Backfill), typeof(DigestRun)];
+    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion), typeof(Backfill), typeof(DigestRun), typeof(TrainModel)];
 
     public static IReadOnlyList<Type> Activities { get; } =
-        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake)];
+        [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake),
+            typeof(TrainPriceModel), typeof(ScorePrices)];
 }

@@ -155,14 +155,38 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     /// <summary>Reads a stored page and checks it against the manifest's checksum.</summary>
     public async Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken)
     {
-        var body = await ReadAsync(page.Key, cancellationToken);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        if (sha256 != page.Sha256)
-        {
-            throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{page.Key} has SHA-256 {sha256}, the manifest says {page.Sha256}");
-        }
+        return await ReadVerifiedAsync(page.Key, page.Sha256, cancellationToken);
+    }
 
-        return body;
+    /// <summary>
+    /// Stores an object that is not a page (a model file) with its SHA-256 in the metadata, verified as pages are;
+    /// returns the SHA-256. <see cref="ReadVerifiedAsync"/> reads it back checked against it.
+    /// </summary>
+    public async Task<string> WriteObjectAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(body, writable: false),
+            ContentType = contentType,
+            UseChunkEncoding = false,
+        };
+        request.Metadata["sha256"] = sha256;
+        var response = await s3.PutObjectAsync(request, cancellationToken);
+        await VerifyAsync(key, body, response.ETag, cancellationToken);
+        return sha256;
+    }
+
+    /// <summary>An object's bytes, checked against the SHA-256 its writer recorded elsewhere (a registry, a manifest).</summary>
+    public async Task<byte[]> ReadVerifiedAsync(string key, string expectedSha256, CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(key, cancellationToken);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
+        return sha256 == expectedSha256
+            ? body
+            : throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key} has SHA-256 {sha256}, expected {expectedSha256}");
     }
 
     /// <summary>An object's bytes.</summary>

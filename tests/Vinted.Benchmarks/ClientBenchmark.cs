@@ -88,7 +88,8 @@ internal sealed class ClientBenchmark : IBenchmark
         return (pages, items, duration, latencies);
     }
 
-    private static double Percentile(List<double> values, double p)
+    /// <summary>The <paramref name="p"/> quantile (sorts the list).</summary>
+    internal static double Percentile(List<double> values, double p)
     {
         if (values.Count == 0)
         {

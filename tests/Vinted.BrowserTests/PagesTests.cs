@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
+using Vinted.PriceModel.Training;
 using Vinted.Simulator;
 
 namespace Vinted.BrowserTests;
@@ -16,6 +17,28 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
     private readonly DemoSite _site = browser.Site;
 
     [Fact]
+    public async Task ModelsPage_AfterATraining_ChartsEachCurrencysVersionsAgainstTheBaseline()
+    {
+        // The demo's three days: the newest held out, the two before trained on; one model per currency.
+        var id = await _site.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainModel), new TrainRequest());
+        var status = await _site.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(5));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync($"/models?code={BrowserSite.Stack.DefaultKey}");
+
+        foreach (var model in new[] { "price-eur", "price-pln" })
+        {
+            await Assertions.Expect(page.Locator("h2", new PageLocatorOptions { HasText = model })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator($"#metrics-{model}")).ToHaveAttributeAsync("data-points", new System.Text.RegularExpressions.Regex("^[1-9]"));
+            var traces = await page.EvalOnSelectorAsync<int>($"#metrics-{model}", "el => (el.data || []).filter(t => t.x && t.x.length > 0).length");
+            Assert.Equal(4, traces); // MAE, MAPE and the baseline's of each
+        }
+
+        await Assertions.Expect(page.Locator("#models-error")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task RunsPage_AfterDemoRuns_ListsEachRunWithStatusAndCounts()
     {
         var page = await browser.NewPageAsync();
@@ -24,7 +47,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
 
         Assert.EndsWith("/runs", page.Url, StringComparison.Ordinal); // the key went into the cookie, out of the address
         // The navigation leads to the site's own pages only: there is no Hangfire dashboard any more.
-        await Assertions.Expect(page.Locator("header nav a")).ToHaveTextAsync(["Runs", "Insights"]);
+        await Assertions.Expect(page.Locator("header nav a")).ToHaveTextAsync(["Runs", "Insights", "Price models"]);
         await Assertions.Expect(page.Locator("a[href='/dashboard']")).ToHaveCountAsync(0);
         foreach (var run in _site.Runs)
         {

@@ -4,6 +4,8 @@ using Vinted.Lake;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
+using Vinted.PriceModel.Scoring;
+using Vinted.PriceModel.Training;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
@@ -33,6 +35,10 @@ public static class OrchestrationFunctions
     [Function(nameof(DigestRun))]
     public static Task<DigestReport> DigestRunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new DigestRun().RunAsync(context, context.GetInput<DigestInput>()!);
+
+    [Function(nameof(TrainModel))]
+    public static Task<IReadOnlyList<TrainOutcome>> TrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new TrainModel().RunAsync(context, context.GetInput<TrainRequest>());
 
     // instanceId is the orchestration's id, from the activity trigger's binding data.
     [Function(nameof(PlanRun))]
@@ -70,4 +76,12 @@ public static class OrchestrationFunctions
     [Function(nameof(ReadQualityResults))]
     public static Task<IReadOnlyList<CheckResult>> ReadQualityResultsActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<ReadQualityResults, WarehouseInput, IReadOnlyList<CheckResult>>(input, instanceId, context);
+
+    [Function(nameof(TrainPriceModel))]
+    public static Task<IReadOnlyList<TrainOutcome>> TrainPriceModelActivity([ActivityTrigger] TrainRequest input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<TrainPriceModel, TrainRequest, IReadOnlyList<TrainOutcome>>(input, instanceId, context);
+
+    [Function(nameof(ScorePrices))]
+    public static Task<ScoreResult> ScorePricesActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<ScorePrices, WarehouseInput, ScoreResult>(input, instanceId, context);
 }

@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.DurableTask.Client;
 using Spectre.Console;
-using Vinted.Functions.Hosting;
-using Vinted.Orchestration.Client;
-using Vinted.Orchestration.Engine;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
 
@@ -22,20 +17,12 @@ public static class BackfillCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var (input, settings) = Parse(args);
-        await using var app = FunctionApp.Build([.. RunCommand.InProcessSettings, .. settings]);
-        await app.StartAsync();
-        var client = app.Services.GetRequiredService<DurableTaskClient>();
-        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(Backfill), input);
-        AnsiConsole.MarkupLineInterpolated($"Backfill [bold]{id}[/] of {input.From:yyyy-MM-dd}..{input.To:yyyy-MM-dd} started.");
-        var status = await RunCommand.WatchAsync(client, app.Services.GetRequiredService<InstanceHistory>(), id);
-        await app.StopAsync();
-        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed || status.Output is not { } output)
+        var report = await InProcessRun.RunAsync<BackfillReport>(settings, nameof(Backfill), input, $"Backfill of {input.From:yyyy-MM-dd}..{input.To:yyyy-MM-dd}");
+        if (report is null)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]Backfill {status.RuntimeStatus}[/]: {status.Error ?? status.Output?.ToString() ?? "no output"}");
             return 1;
         }
 
-        var report = output.Deserialize<BackfillReport>(EngineJson.Options)!;
         var table = new Table().AddColumns("day", "run", "rows", "rejected", "listings", "vanished", "out of view", "mart days rebuilt", "seconds");
         foreach (var day in report.Days)
         {

@@ -3,6 +3,7 @@ using Vinted.Functions.Cli;
 using Vinted.Functions.Diagnostics;
 using Vinted.Functions.Health;
 using Vinted.Functions.Monitoring;
+using Vinted.Functions.PriceModel;
 using Vinted.Hosting;
 using Vinted.Hosting.Security;
 using Vinted.Orchestration;
@@ -18,7 +19,7 @@ namespace Vinted.Functions.Hosting;
 /// </summary>
 public static class FunctionApp
 {
-    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c>, <c>backfill</c> or <c>export</c>.</summary>
+    /// <summary>Dispatches the command line: <c>serve</c> (default), <c>run</c>, <c>backfill</c>, <c>export</c> or <c>train</c>.</summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
         var command = args.FirstOrDefault() ?? "serve";
@@ -36,12 +37,14 @@ public static class FunctionApp
                     return await BackfillCommand.RunAsync(rest);
                 case "export":
                     return await ExportCommand.RunAsync(rest);
+                case "train":
+                    return await TrainCommand.RunAsync(rest);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill, export.");
+                    await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: serve, run, backfill, export, train.");
                     return 2;
             }
         }
-        catch (ArgumentException e) when (command is "run" or "backfill" or "export")
+        catch (ArgumentException e) when (command is "run" or "backfill" or "export" or "train")
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
@@ -84,7 +87,8 @@ public static class FunctionApp
             .AddTasks(PipelineTasks.Orchestrators, PipelineTasks.Activities)
             .AddTimerTrigger()
             .AllowHttpStart<DailyPipeline>()
-            .AllowHttpStart<Backfill>();
+            .AllowHttpStart<Backfill>()
+            .AddPriceModelTraining(builder.Configuration);
 
         // The fan-out probe writes to PostgreSQL and can be asked for 100,000 activities: a self-test an operator turns on.
         if (builder.Configuration.GetValue<bool>(DiagnosticsRegistration.EnabledKey))
@@ -99,6 +103,7 @@ public static class FunctionApp
         app.UseStatusCodePages();
         app.MapMonitoring();
         app.MapDurableApi();
+        app.MapPriceApi();
         app.MapHealth();
         return app;
     }

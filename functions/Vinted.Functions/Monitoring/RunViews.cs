@@ -78,6 +78,7 @@ internal static class RunViewBuilder
         [nameof(Normalize)] = "normalize",
         [nameof(BuildMart)] = "mart",
         [nameof(WriteLake)] = "lake",
+        [nameof(ScorePrices)] = "prices",
         [nameof(ReadQualityResults)] = "quality",
     };
 

@@ -40,6 +40,14 @@ internal static class PageBodies
             <script src="/lib/plotly/plotly.min.js"></script>
         """;
 
+    public const string Models = """
+            <h1>Price models</h1>
+            <p class="hint">Each currency's model: its versions' errors on their held-out day against the median baseline, and what the production version weighs.</p>
+            <div id="models-error" class="error" hidden></div>
+            <div id="models"><p class="hint">Loading…</p></div>
+            <script src="/lib/plotly/plotly.min.js"></script>
+        """;
+
     /// <param name="encodedId">The run id, already HTML-encoded.</param>
     public static string Run(string encodedId) => $"""
             <p><a href="/runs">← Runs</a></p>

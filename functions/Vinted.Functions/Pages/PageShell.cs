@@ -27,6 +27,7 @@ internal static class PageShell
                 <nav>
                   <a href="/runs"{{Current(active, "runs")}}>Runs</a>
                   <a href="/insights"{{Current(active, "insights")}}>Insights</a>
+                  <a href="/models"{{Current(active, "models")}}>Price models</a>
                 </nav>
               </header>
               <main>

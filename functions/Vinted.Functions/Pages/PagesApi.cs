@@ -5,7 +5,7 @@ using Vinted.Hosting.Security;
 namespace Vinted.Functions.Pages;
 
 /// <summary>
-/// The monitoring and insight pages: <c>/runs</c>, <c>/runs/{id}</c> and <c>/insights</c> (and <c>/</c>, which
+/// The monitoring and insight pages: <c>/runs</c>, <c>/runs/{id}</c>, <c>/insights</c> and <c>/models</c> (and <c>/</c>, which
 /// leads to the runs). Behind the function keys like the API. A valid key given as <c>?code=</c> is moved into an
 /// HttpOnly, SameSite=Strict cookie and the page is reloaded without it, so the key leaves the address bar and
 /// every link and script request of the pages keeps working.
@@ -36,6 +36,7 @@ public static class PagesApi
         pages.MapGet("/runs", RunsPage);
         pages.MapGet("/runs/{id}", RunPage);
         pages.MapGet("/insights", InsightsPage);
+        pages.MapGet("/models", ModelsPage);
         return app;
     }
 
@@ -45,6 +46,8 @@ public static class PagesApi
         Html(PageShell.Render($"Run {id}", "runs", PageBodies.Run(PageShell.Attribute(id)), "run.js"));
 
     private static ContentHttpResult InsightsPage() => Html(PageShell.Render("Insights", "insights", PageBodies.Insights, "insights.js"));
+
+    private static ContentHttpResult ModelsPage() => Html(PageShell.Render("Price models", "models", PageBodies.Models, "models.js"));
 
     private static ContentHttpResult Html(string html) => TypedResults.Content(html, "text/html; charset=utf-8");
 

@@ -26,4 +26,21 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<SqlMigrator>();
         return services;
     }
+
+    /// <summary>
+    /// Applies <paramref name="assembly"/>'s migrations under <paramref name="component"/> when the host starts (hosted
+    /// services start in registration order: register a component after those whose schemas it uses).
+    /// </summary>
+    public static IServiceCollection AddMigrationsOnStart(this IServiceCollection services, System.Reflection.Assembly assembly, string component)
+    {
+        services.AddPostgres();
+        return services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new MigrationsOnStart(sp.GetRequiredService<SqlMigrator>(), assembly, component));
+    }
+
+    private sealed class MigrationsOnStart(SqlMigrator migrator, System.Reflection.Assembly assembly, string component) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(assembly, component, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

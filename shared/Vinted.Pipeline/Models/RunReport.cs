@@ -1,5 +1,6 @@
 using Vinted.Lake;
 using Vinted.Pipeline.Activities;
+using Vinted.PriceModel.Scoring;
 using Vinted.RawZone;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
@@ -22,6 +23,9 @@ public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Inge
 
     /// <summary>Every data-quality check of the run, with what it observed and expected.</summary>
     public IReadOnlyList<CheckResult> Quality { get; init; } = [];
+
+    /// <summary>The day's listings scored by the production price models (null in runs from before the price model).</summary>
+    public ScoreResult? Prices { get; init; }
 
     /// <summary>Stage durations in seconds, measured on the orchestration clock.</summary>
     public Dictionary<string, double> StageSeconds { get; init; } = [];

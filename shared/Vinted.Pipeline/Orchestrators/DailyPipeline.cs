@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
+using Vinted.PriceModel.Scoring;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
@@ -40,15 +41,20 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
 
         // Digestion and serving: each stage checks its data before the next one reads it.
         var run = new WarehouseInput(plan.RunId, plan.Date);
-        var digested = await Digestion.RunAsync(context, run, plan.Retry, stage =>
+        Task OnStage(string stage)
         {
             context.SetCustomStatus(new RunProgress(stage, plan.Searches.Count));
             return Task.CompletedTask;
-        });
+        }
+
+        var digested = await Digestion.RunAsync(context, run, plan.Retry, OnStage);
         foreach (var (stage, seconds) in digested.StageSeconds)
         {
             stages[stage] = seconds;
         }
+
+        // Serving: the day's listings scored by the production price model (a currency without one is skipped with a note).
+        var prices = await Digestion.StageAsync<ScoreResult>(context, stages, "prices", nameof(ScorePrices), run, plan.Retry, OnStage);
 
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
@@ -60,6 +66,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             Mart = digested.Mart,
             Lake = digested.Lake,
             Quality = quality,
+            Prices = prices,
             StageSeconds = stages,
         };
     }

@@ -33,7 +33,8 @@ internal static class Digestion
         return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake };
     }
 
-    private static async Task<T> StageAsync<T>(
+    /// <summary>Calls one stage's activity with the run's retry policy and records how long it took under <paramref name="stage"/>.</summary>
+    public static async Task<T> StageAsync<T>(
         TaskOrchestrationContext context, Dictionary<string, double> stages, string stage, string activity, object input, RetrySettings retry, Func<string, Task>? onStage)
     {
         if (onStage is not null)

@@ -92,7 +92,7 @@ internal sealed class ListingGenerator
             status++;
         }
 
-        var factor = 0.4 + 1.6 * Hash.Unit(Hash.Of(_seed, index, 6));
+        var factor = PriceFactors.Of(brand, status, size, sizes.Length, Hash.Unit(Hash.Of(_seed, index, 6)));
         var basePrice = Listing.Round((long)(entry.BasePriceEuro * 100 * factor * (double)Domain.Rate), Domain.RoundingCents);
 
         var soldAt = Listing.NoTime;

@@ -77,7 +77,7 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var detail = await http.GetFromJsonAsync<JsonElement>($"/api/monitoring/runs/{run.InstanceId}");
 
         var stages = detail.GetProperty("stages").EnumerateArray().ToList();
-        Assert.Equal(["plan", "ingestion", "staging", "normalize", "mart", "lake", "quality"], stages.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["plan", "ingestion", "staging", "normalize", "mart", "lake", "prices", "quality"], stages.Select(s => s.GetProperty("name").GetString()));
         var activities = stages[1].GetProperty("activities").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
         var report = run.OutputJson().GetProperty("ingestion");
         var fetch = activities["FetchPage"];

@@ -174,26 +174,9 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     /// <summary>Row count and MD5 of every warehouse table (of <paramref name="schemas"/> when given), this bed's S3 prefix taken out.</summary>
     public Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(params string[] schemas) => TableChecksums.ComputeAsync(DataSource, Prefix, schemas);
 
-    public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
+    public Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params object[] parameters) => TestSql.QueryAsync(DataSource, sql, map, parameters);
 
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
-
-    public async Task<long> ScalarAsync(string sql, params object[] parameters) =>
-        (await QueryAsync(sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), parameters)).Single();
+    public Task<long> ScalarAsync(string sql, params object[] parameters) => TestSql.ScalarAsync(DataSource, sql, parameters);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,57 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vinted.PriceModel.Features;
+
+/// <summary>Reads <c>mart.listing_features</c>: what training, scoring and the tests see of the mart.</summary>
+public sealed class FeatureStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>The currencies with listings up to <paramref name="upTo"/>, each with its newest day.</summary>
+    public async Task<IReadOnlyList<(string Currency, DateOnly NewestDay)>> CurrenciesAsync(DateOnly upTo, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PriceModelSql.Get("feature_currencies"));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = upTo });
+        var currencies = new List<(string, DateOnly)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            currencies.Add((reader.GetString(0), reader.GetFieldValue<DateOnly>(1)));
+        }
+
+        return currencies;
+    }
+
+    /// <summary>The currency's feature rows from <paramref name="from"/> to <paramref name="to"/> (inclusive), ordered by day and listing.</summary>
+    public async Task<IReadOnlyList<FeatureRow>> ReadAsync(string currency, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PriceModelSql.Get("features_window"));
+        command.CommandTimeout = 0;
+        command.Parameters.Add(new NpgsqlParameter<string>("currency", NpgsqlDbType.Text) { TypedValue = currency });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
+        var rows = new List<FeatureRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var price = reader.GetDecimal(3);
+            rows.Add(new FeatureRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetInt64(2), price, new ListingFeatures
+            {
+                Domain = reader.GetString(1),
+                Brand = reader.GetString(4),
+                Catalog = reader.GetString(5),
+                Size = reader.GetString(6),
+                Condition = reader.GetString(7),
+                Title = reader.GetString(8),
+                PhotoCount = reader.GetInt32(9),
+                DaysOnSale = reader.GetInt32(10),
+                FavouriteCount = reader.GetInt32(11),
+                PriceDrops = reader.GetInt32(12),
+                SellerBusiness = reader.GetBoolean(13) ? 1 : 0,
+                SellerListings = reader.GetInt32(14),
+                LogPrice = (float)Math.Log((double)price),
+            }));
+        }
+
+        return rows;
+    }
+}
