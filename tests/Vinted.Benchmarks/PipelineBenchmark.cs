@@ -7,6 +7,9 @@ using Vinted.Orchestration.Client;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Orchestrators;
+using Vinted.PriceModel;
+using Vinted.PriceModel.Registry;
+using Vinted.PriceModel.Training;
 using Vinted.Simulator;
 
 namespace Vinted.Benchmarks;
@@ -20,12 +23,13 @@ internal sealed class PipelineBenchmark : IBenchmark
     public string Name => "pipeline";
 
     public string Description =>
-        "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)] [--backend PostgreSql|AzureStorage]";
+        "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)] [--model-rows 100000 (the production model's synthetic training rows)] [--backend PostgreSql|AzureStorage]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 710_000); // per domain; about 70 % are visible on the day
         var concurrency = arguments.Int("activities", 16);
+        var modelRows = arguments.Int("model-rows", 100_000);
         var backend = Enum.Parse<EngineBackend>(arguments.Text("backend", nameof(EngineBackend.PostgreSql)), ignoreCase: true);
         var day = new DateOnly(2026, 10, 1);
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
@@ -54,6 +58,15 @@ internal sealed class PipelineBenchmark : IBenchmark
         ]);
         await app.StartAsync(cancellationToken);
         var client = app.Services.GetRequiredService<DurableTaskClient>();
+
+        // Scoring is measured with a production model in place, as a daily run after the first weekly training has it:
+        // a model trained on rows drawn from the simulator's own price factors (the mart has no earlier days here).
+        var (training, test) = SyntheticFeatures.Draw(modelRows, days: 8);
+        var trained = PriceTrainer.Train(training, test, new PriceModelOptions());
+        var registry = app.Services.GetRequiredService<ModelRegistry>();
+        await registry.PromoteAsync(
+            "price-eur", await registry.RegisterAsync("price-eur", $"bench-{Guid.NewGuid():N}", trained.File, beatsBaseline: true, cancellationToken), "benchmark", cancellationToken);
+        Console.WriteLine($"production model price-eur trained first on {training.Count:N0} synthetic rows in {trained.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine(
             $"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; engine store {backend}; {concurrency} concurrent activities; " +
             $"{Environment.ProcessorCount} cores; simulator and host in this process, PostgreSQL, S3 server and Azurite on this machine");
@@ -81,7 +94,9 @@ internal sealed class PipelineBenchmark : IBenchmark
 
         var report = status.ReadOutputAs<RunReport>()!;
         var items = report.Ingestion.Items;
-        Console.WriteLine($"pages {report.Ingestion.Pages:N0}, items {items:N0} (expected {expected:N0}), staging rows {report.Staging?.Rows:N0}, mart facts {report.Mart?.FactRows:N0}");
+        Console.WriteLine(
+            $"pages {report.Ingestion.Pages:N0}, items {items:N0} (expected {expected:N0}), staging rows {report.Staging?.Rows:N0}, mart facts {report.Mart?.FactRows:N0}, " +
+            $"lake rows {report.Lake?.Rows:N0}, listings scored {report.Prices?.Rows:N0}");
         Console.WriteLine(
             $"wall {wall.Elapsed.TotalSeconds:F1} s, {items / wall.Elapsed.TotalSeconds:N0} items/s end to end; {steps.Count:N0} activity steps, " +
             $"{steps.Sum(s => s.Attempts - 1):N0} retries, {report.Ingestion.PagesReused:N0} pages reused");
@@ -91,6 +106,13 @@ internal sealed class PipelineBenchmark : IBenchmark
         }
 
         Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB (host and simulator in one process)");
+        var scored = report.Prices?.Rows ?? 0;
+        if (scored != report.Mart?.FactRows)
+        {
+            Console.Error.WriteLine($"scored {scored:N0} listings, the mart holds {report.Mart?.FactRows:N0}: every listing of the day should have an estimate");
+            return 1;
+        }
+
         return items == expected ? 0 : 1;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,20 +22,46 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
         return currencies;
     }
 
+    /// <summary>The currencies with listings on <paramref name="day"/>.</summary>
+    public async Task<IReadOnlyList<string>> CurrenciesOnAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PriceModelSql.Get("feature_currencies_of_day"));
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("day", NpgsqlDbType.Date) { TypedValue = day });
+        var currencies = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            currencies.Add(reader.GetString(0));
+        }
+
+        return currencies;
+    }
+
     /// <summary>The currency's feature rows from <paramref name="from"/> to <paramref name="to"/> (inclusive), ordered by day and listing.</summary>
     public async Task<IReadOnlyList<FeatureRow>> ReadAsync(string currency, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var rows = new List<FeatureRow>();
+        await foreach (var row in StreamAsync(currency, from, to, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The same rows as <see cref="ReadAsync"/>, one at a time: memory stays bounded by what the caller keeps.</summary>
+    public async IAsyncEnumerable<FeatureRow> StreamAsync(string currency, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(PriceModelSql.Get("features_window"));
         command.CommandTimeout = 0;
         command.Parameters.Add(new NpgsqlParameter<string>("currency", NpgsqlDbType.Text) { TypedValue = currency });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
-        var rows = new List<FeatureRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var price = reader.GetDecimal(3);
-            rows.Add(new FeatureRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetInt64(2), price, new ListingFeatures
+            yield return new FeatureRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetInt64(2), price, new ListingFeatures
             {
                 Domain = reader.GetString(1),
                 Brand = reader.GetString(4),
@@ -49,9 +76,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
                 SellerBusiness = reader.GetBoolean(13) ? 1 : 0,
                 SellerListings = reader.GetInt32(14),
                 LogPrice = (float)Math.Log((double)price),
-            }));
+            });
         }
-
-        return rows;
     }
 }

@@ -46,6 +46,31 @@ public sealed class PriceModelTests(PriceModelFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Features_EveryDay_CountPhotosPriceDropsAndSellerActivityAsOfThatDay()
+    {
+        // The feature table is filled set-based by the mart build; this is the old per-row definition, row by row.
+        var mismatches = await ScalarAsync(
+            """
+            select count(*)
+            from mart.fact_listing_features f
+            where f.photo_count <> (select count(*) from core.photo p where p.domain = f.domain and p.item_id = f.item_id)
+               or f.price_drops <> (select count(*) from core.item_sighting s
+                                    where s.domain = f.domain and s.item_id = f.item_id and s.observed_date <= f.snapshot_date
+                                      and s.previous_price > s.price)
+               or f.seller_listings <> coalesce((select count(*) from mart.fact_listing_daily a
+                                                 where a.snapshot_date = f.snapshot_date and a.domain = f.domain
+                                                   and a.seller_id = (select d.seller_id from mart.fact_listing_daily d
+                                                                      where d.snapshot_date = f.snapshot_date and d.domain = f.domain and d.item_id = f.item_id)), 0)
+            """);
+        Assert.Equal(0, mismatches);
+
+        // Every listing of every mart day has its features, and the checks above saw photos and price drops.
+        Assert.Equal(await ScalarAsync("select count(*) from mart.fact_listing_daily"), await ScalarAsync("select count(*) from mart.fact_listing_features"));
+        Assert.True(await ScalarAsync("select count(*) from mart.fact_listing_features where photo_count > 0") > 0);
+        Assert.True(await ScalarAsync("select count(*) from mart.fact_listing_features where price_drops > 0") > 0);
+    }
+
+    [Fact]
     public async Task Estimate_SameItemInEachCondition_FollowsTheSimulatorsConditionFactors()
     {
         using var http = fixture.Host.CreateClient(LocalStack.Instance.DefaultKey);
