@@ -54,13 +54,39 @@ public static class RunCommand
 
         await app.StartAsync();
         var client = app.Services.GetRequiredService<DurableTaskClient>();
-        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = options.Date, MaxPages = options.MaxPages, Trigger = "cli" });
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), Input(options, app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value));
         AnsiConsole.MarkupLineInterpolated($"Run [bold]{id}[/] started{(simulator is null ? "" : " against the simulator (demo)")}.");
 
         var status = await WatchAsync(client, app.Services.GetRequiredService<InstanceHistory>(), id);
         await app.StopAsync();
         RunReportView.Write(status);
         return status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The run's input. <c>--max-pages</c> is each configured search's page cap (it replaces the search's own), so it can
+    /// raise a cap as well as lower it; the API's reach still bounds every search, and the user is told when it does.
+    /// </summary>
+    private static PipelineInput Input(RunOptions options, IngestionOptions ingestion)
+    {
+        if (options.MaxPages is not { } cap)
+        {
+            return new PipelineInput { Date = options.Date, Trigger = "cli" };
+        }
+
+        var bounded = ingestion.Searches
+            .Select(s => (s.Search, Reach: (ingestion.MaxReachableResults + s.Search.PerPage - 1) / s.Search.PerPage))
+            .Where(s => s.Reach < cap)
+            .ToList();
+        if (bounded.Count > 0)
+        {
+            var searches = string.Join(", ", bounded.Select(b => $"{b.Search.Domain} {b.Search.Key}: {b.Reach} pages"));
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"--max-pages {cap}: {bounded.Count} of {ingestion.Searches.Count} searches stop sooner, at the API's reach of " +
+                $"{ingestion.MaxReachableResults:N0} results ({searches}; setting Ingestion:MaxReachableResults)."));
+        }
+
+        return new PipelineInput { Date = options.Date, Trigger = "cli", Searches = [.. ingestion.Searches.Select(s => s with { MaxPages = cap })] };
     }
 
     private static IEnumerable<string> DemoSettings(SimulatorHost simulator, string domain) =>
@@ -74,6 +100,19 @@ public static class RunCommand
     internal static async Task<InstanceStatus> WatchAsync(DurableTaskClient client, InstanceHistory history, string id)
     {
         InstanceStatus status = (await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: false, CancellationToken.None))!;
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Redirected output cannot redraw a bar: it would keep only each bar's first state ("0/3: 0%") above a
+            // finished run. The report that follows says what each stage did.
+            while (!DurableHttpApi.IsTerminal(status.RuntimeStatus))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                status = (await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: false, CancellationToken.None))!;
+            }
+
+            return status;
+        }
+
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
