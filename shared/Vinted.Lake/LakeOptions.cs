@@ -17,6 +17,13 @@ public sealed class LakeOptions
     /// <summary>The codec of every column: <c>Zstd</c> (smaller) or <c>Snappy</c> (what older readers expect).</summary>
     public LakeCompression Compression { get; set; } = LakeCompression.Zstd;
 
+    /// <summary>
+    /// How hard the codec works: <c>Optimal</c> (zstd's default level) by default. Parquet.Net's own default is
+    /// <c>SmallestSize</c>, zstd's slowest levels: on a day of 300,000 rows it took 59 s where <c>Optimal</c> took 2.6 s,
+    /// for 17 % fewer bytes (3.4 against 4.1 MiB; <c>./vinted bench lake --level</c>).
+    /// </summary>
+    public System.IO.Compression.CompressionLevel CompressionLevel { get; set; } = System.IO.Compression.CompressionLevel.Optimal;
+
     /// <summary>Timeout of one table's read from PostgreSQL.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(30);

@@ -23,13 +23,14 @@ internal sealed class LakeBenchmark : IBenchmark
     public string Name => "lake";
 
     public string Description =>
-        "a mart day written as Parquet to S3 (s, peak memory, bytes vs PostgreSQL), a month-long query in DuckDB vs PostgreSQL (--listings 1000000 --days 30 --row-group 100000)";
+        "a mart day written as Parquet to S3 (s, peak memory, bytes vs PostgreSQL), a month-long query in DuckDB vs PostgreSQL (--listings 1000000 --days 30 --row-group 100000 --level Optimal|Fastest|SmallestSize)";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var listings = arguments.Int("listings", 1_000_000);
         var dayCount = arguments.Int("days", 30);
         var rowGroup = arguments.Int("row-group", 100_000);
+        var level = Enum.Parse<System.IO.Compression.CompressionLevel>(arguments.Text("level", nameof(System.IO.Compression.CompressionLevel.Optimal)), ignoreCase: true);
         var first = new DateOnly(2026, 10, 1);
         var days = Enumerable.Range(0, dayCount).Select(first.AddDays).ToList();
         await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_lake"));
@@ -37,9 +38,9 @@ internal sealed class LakeBenchmark : IBenchmark
         var s3Options = BenchmarkDatabase.S3($"bench/lake/{Guid.NewGuid():N}");
         using var s3 = RawZoneServiceCollectionExtensions.CreateClient(s3Options);
         var store = new LakeStore(s3, Options.Create(s3Options));
-        var writer = new LakeWriter(dataSource, store, Options.Create(new LakeOptions { RowGroupRows = rowGroup }), TimeProvider.System, NullLogger<LakeWriter>.Instance);
+        var writer = new LakeWriter(dataSource, store, Options.Create(new LakeOptions { RowGroupRows = rowGroup, CompressionLevel = level }), TimeProvider.System, NullLogger<LakeWriter>.Instance);
         Console.WriteLine(
-            $"lake benchmark: {listings:N0} listings a day, {dayCount} days, row groups of {rowGroup:N0} rows, zstd; {Environment.ProcessorCount} cores; " +
+            $"lake benchmark: {listings:N0} listings a day, {dayCount} days, row groups of {rowGroup:N0} rows, zstd ({level}); {Environment.ProcessorCount} cores; " +
             "PostgreSQL and the S3 server on this machine; synthetic mart rows made in SQL");
 
         var fill = Stopwatch.StartNew();

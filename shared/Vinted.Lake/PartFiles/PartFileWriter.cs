@@ -26,6 +26,7 @@ internal static class PartFileWriter
         var parquetOptions = new ParquetOptions
         {
             CompressionMethod = options.Compression == LakeCompression.Zstd ? CompressionMethod.Zstd : CompressionMethod.Snappy,
+            CompressionLevel = options.CompressionLevel,
         };
 
         long rows = 0;
