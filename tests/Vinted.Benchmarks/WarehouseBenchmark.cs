@@ -163,7 +163,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             {
                 var address = new PageAddress("pt", "catalog", date, "plain", $"catalog-{page.Catalog}", page.Page);
                 var stored = new StoredPage($"plain/{page.Catalog}/{page.Page}", address, "", 0, page.Ids.Length, 200, SyntheticMarket.RequestUrl(page.Catalog, page.Page), DateTimeOffset.UnixEpoch, null);
-                rows += (await ObservationWriter.WritePageAsync(importer, "plain", date, stored, market.Write(page.Ids, 1, page.Page, page.TotalEntries), cancellationToken)).Rows;
+                rows += (await ObservationWriter.WritePageAsync(importer, "plain", date, stored, ObservationWriter.Parse(market.Write(page.Ids, 1, page.Page, page.TotalEntries)), cancellationToken)).Rows;
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -13,7 +13,10 @@ internal sealed record ItemReject(StoredPage Page, int ItemIndex, string Reason,
 /// <param name="TotalEntries">The page's <c>pagination.total_entries</c>; null without pagination.</param>
 internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects);
 
-/// <summary>Writes one raw page's items as staging rows into an open binary COPY.</summary>
+/// <summary>A raw page parsed: its items as the parser read them and where each element of its <c>items</c> array lies in the body.</summary>
+internal sealed record ParsedBody(byte[] Body, ParsedPage Parsed, IReadOnlyList<(int Start, int Length)> Slices);
+
+/// <summary>Parses raw pages (<see cref="Parse"/>, CPU only, any thread) and writes their items as staging rows into an open binary COPY.</summary>
 internal static class ObservationWriter
 {
     /// <summary>The COPY column list, in the order <see cref="WritePageAsync"/> writes values.</summary>
@@ -23,12 +26,14 @@ internal static class ObservationWriter
         "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
         "view_count, url, raw";
 
+    /// <summary>The parse of a page's body, apart from the write so that pages parse on every core while one COPY writes.</summary>
+    public static ParsedBody Parse(byte[] body) => new(body, VintedPageParser.Parse(body), ItemSlices.Find(body));
+
     /// <summary>Writes the page's loadable items; the others are returned as rejects with their reason.</summary>
     public static async Task<PageLoad> WritePageAsync(
-        NpgsqlBinaryImporter importer, string runId, DateOnly date, StoredPage page, byte[] body, CancellationToken cancellationToken)
+        NpgsqlBinaryImporter importer, string runId, DateOnly date, StoredPage page, ParsedBody parsedBody, CancellationToken cancellationToken)
     {
-        var parsed = VintedPageParser.Parse(body);
-        var slices = ItemSlices.Find(body);
+        var (body, parsed, slices) = parsedBody;
         var problems = parsed.ItemProblems.ToDictionary(p => p.Index, p => p.Message);
         var rejects = new List<ItemReject>();
         var searchCatalog = SearchFilters.SingleCatalogId(page.RequestUrl);

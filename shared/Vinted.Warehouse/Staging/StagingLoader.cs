@@ -10,9 +10,9 @@ using Vinted.Warehouse.Quality;
 namespace Vinted.Warehouse.Staging;
 
 /// <summary>
-/// Loads one run's raw pages into staging: reads the run's manifest, streams its non-quarantined pages one by one
-/// (a few read ahead, never the whole run in memory), parses them with the tolerant page parser and binary-COPYs
-/// one row per item observation into the run's own partition. Idempotent per run: a new load empties the run's
+/// Loads one run's raw pages into staging: reads the run's manifest, streams its non-quarantined pages (a few read and
+/// parsed ahead on the thread pool, so parsing uses every core while the one COPY writes; never the whole run in
+/// memory), and binary-COPYs one row per item observation into the run's own partition. Idempotent per run: a new load empties the run's
 /// partition in the same transaction, so the run's rows are replaced, never duplicated.
 /// </summary>
 public sealed class StagingLoader
@@ -61,9 +61,9 @@ public sealed class StagingLoader
         await using (var importer = await connection.BeginBinaryImportAsync($"copy {partition} ({ObservationWriter.Columns}) from stdin (format binary)", cancellationToken))
         {
             importer.Timeout = _options.CommandTimeout;
-            await foreach (var (page, body) in ReadAheadAsync(pages, cancellationToken))
+            await foreach (var (page, parsed) in ReadAheadAsync(pages, cancellationToken))
             {
-                var load = await ObservationWriter.WritePageAsync(importer, runId, date, page, body, cancellationToken);
+                var load = await ObservationWriter.WritePageAsync(importer, runId, date, page, parsed, cancellationToken);
                 loads.Add(load);
                 if (load.Rejects.Count > 0)
                 {
@@ -182,12 +182,12 @@ public sealed class StagingLoader
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The pages' bodies in manifest order, with up to <see cref="WarehouseOptions.PageReadAhead"/> reads in flight.</summary>
-    private async IAsyncEnumerable<(StoredPage Page, byte[] Body)> ReadAheadAsync(
+    /// <summary>The pages parsed, in manifest order, with up to <see cref="WarehouseOptions.PageReadAhead"/> reads and parses in flight.</summary>
+    private async IAsyncEnumerable<(StoredPage Page, ParsedBody Parsed)> ReadAheadAsync(
         IReadOnlyList<StoredPage> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var window = new Queue<(StoredPage Page, Task<byte[]> Body)>();
+        var window = new Queue<(StoredPage Page, Task<ParsedBody> Parsed)>();
         var next = 0;
         try
         {
@@ -196,7 +196,7 @@ public sealed class StagingLoader
                 while (window.Count < _options.PageReadAhead && next < pages.Count)
                 {
                     var page = pages[next++];
-                    window.Enqueue((page, _rawZone.ReadPageAsync(page, abandon.Token)));
+                    window.Enqueue((page, Task.Run(async () => ObservationWriter.Parse(await _rawZone.ReadPageAsync(page, abandon.Token)), abandon.Token)));
                 }
 
                 var (current, body) = window.Dequeue();
