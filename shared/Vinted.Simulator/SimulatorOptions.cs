@@ -116,6 +116,14 @@ public sealed record SimulatorFaults
     [Range(0.0, 1.0)]
     public double AntiBotRate { get; init; }
 
+    /// <summary>
+    /// Fraction of item pages (chosen per listing, deterministically, every attempt) answered with the anti-bot 403 page:
+    /// the item page is the path Vinted's bot protection polices hardest (aminalmasi/vinted-watcher saw it 403 while the
+    /// catalog API from the same exits was served).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ItemPageAntiBotRate { get; init; }
+
     /// <summary>Probability of a page served without <c>pagination</c>.</summary>
     [Range(0.0, 1.0)]
     public double MissingPaginationRate { get; init; }

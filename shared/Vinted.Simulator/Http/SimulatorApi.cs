@@ -223,6 +223,13 @@ public static class SimulatorApi
             return;
         }
 
+        if (Hash.Unit(Hash.Of((ulong)options.Seed, id, 97)) < state.Faults.ItemPageAntiBotRate)
+        {
+            state.Increment("faults:item_page_anti_bot");
+            await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+            return;
+        }
+
         var instant = Marketplace.SnapshotOf(date);
         var listing = generator.Get(index);
         var page = ItemPageWriter.StateOf(listing, exit, instant);

@@ -108,4 +108,28 @@ public sealed class VanishedOutcomeTests
         Assert.Equal(left, report.Sold + report.Withdrawn + report.Unknown);
         Assert.True(report.Unknown >= left - 3);
     }
+
+    [Fact]
+    public async Task DailyRun_ItemPagesBlocked_RunCompletesAndEveryVanishedListingStaysUnknown()
+    {
+        await using var host = await PipelineHost.StartAsync($"{nameof(VanishedOutcomeTests)}_blocked",
+            new SimulatorOptions { Listings = 20_000, Date = Day1, MaxReachableResults = 2_000 }, "--VanishedLookup:BatchSize=4");
+        await host.RunAsync(new PipelineInput { Date = Day1, Searches = [new() { Search = Complete }], Trigger = "test" });
+        host.Simulator.State.Date = Day2;
+        host.Simulator.State.Faults = new SimulatorFaults { ItemPageAntiBotRate = 1 };
+
+        var status = await host.RunAsync(new PipelineInput { Date = Day2, Searches = [new() { Search = Complete }], Trigger = "test" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        var left = host.Simulator.Marketplace.Changes(Day1, Day2, Complete).Sold.Count;
+        var report = status.ReadOutputAs<RunReport>()!.Vanished!;
+        Assert.Equal((left, 0, left, 0L, 0L, (long)left), (report.Vanished, report.LookedUp, report.Failed, report.Sold, report.Withdrawn, report.Unknown));
+        Assert.Contains(report.Warnings, w => w.Contains("blocked", StringComparison.Ordinal));
+        Assert.True(host.Simulator.State.Count("faults:item_page_anti_bot") > 0);
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        Assert.Equal(left, await TestSql.ScalarAsync(dataSource, "select count(*) from mart.fact_listing_vanished where vanished_on = $1 and outcome = 'unknown'", Day2));
+        Assert.Equal(0, await TestSql.ScalarAsync(dataSource, "select count(*) from mart.agg_daily_brand_catalog where snapshot_date = $1 and avg_days_to_sell is not null", Day2));
+        Assert.Equal(left, await TestSql.ScalarAsync(dataSource,
+            "select count(*) from core.item_vanish_outcome where vanished_on = $1 and outcome = 'unknown' and reason like '%blocked%' and s3_key is null", Day2));
+    }
 }
