@@ -223,7 +223,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
     private async Task<HttpAttempt> FetchThroughAsync(DomainChannel channel, ProxyRoute route, Uri uri, bool bearer, bool itemPage, CancellationToken cancellationToken)
     {
         var session = await route.GetSessionAsync((generation, ct) => CreateSessionAsync(channel, route, generation, ct), cancellationToken);
-        var response = await SendAsync(channel, route, uri, session, bearer, cancellationToken, itemPage);
+        var response = await SendAsync(channel, route, uri, session, bearer, itemPage, cancellationToken);
         if (response.StatusCode == (int)HttpStatusCode.Unauthorized)
         {
             // The token expired or was revoked: the site's own answer is a new home-page visit, once.
@@ -233,7 +233,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
                 _logger.SessionRefreshed(channel.Domain);
                 return fresh;
             }, cancellationToken);
-            response = await SendAsync(channel, route, uri, session, bearer, cancellationToken, itemPage);
+            response = await SendAsync(channel, route, uri, session, bearer, itemPage, cancellationToken);
         }
 
         Classify(channel, uri, response, itemPage);
@@ -255,8 +255,8 @@ public sealed class VintedClient : IVintedClient, IDisposable
     private async Task<VintedSession> CreateSessionAsync(DomainChannel channel, ProxyRoute route, long generation, CancellationToken cancellationToken)
     {
         var home = new Uri(channel.SiteBase.ToString().TrimEnd('/') + "/");
-        var response = await SendAsync(channel, route, home, session: null, bearer: false, cancellationToken);
-        Classify(channel, home, response);
+        var response = await SendAsync(channel, route, home, session: null, bearer: false, document: true, cancellationToken);
+        Classify(channel, home, response, itemPage: false);
         var session = VintedSession.FromHomePage(response, generation)
             ?? throw new VintedRequestException($"The home page of domain '{channel.Domain}' set no access_token_web cookie: {home}",
                 channel.Domain, home, (HttpStatusCode)response.StatusCode, isTransient: true);
@@ -268,7 +268,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
         return session;
     }
 
-    private void Classify(DomainChannel channel, Uri uri, HttpAttempt response, bool itemPage = false)
+    private void Classify(DomainChannel channel, Uri uri, HttpAttempt response, bool itemPage)
     {
         var status = response.StatusCode;
         if (status is >= 200 and < 300)
@@ -296,7 +296,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
     }
 
     private async Task<HttpAttempt> SendAsync(
-        DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken, bool document = false)
+        DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, bool document, CancellationToken cancellationToken)
     {
         try
         {
