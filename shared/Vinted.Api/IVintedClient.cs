@@ -15,4 +15,12 @@ public interface IVintedClient
     /// <exception cref="VintedBlockedException">An anti-bot 403 HTML page answered.</exception>
     /// <exception cref="VintedRequestException">Any other failure; see <see cref="VintedApiException.IsTransient"/>.</exception>
     Task<FetchedPage> FetchPageAsync(VintedSearch search, int page, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Fetches the public page of listing <paramref name="itemId"/> on <paramref name="domain"/> (<c>/items/{id}</c>),
+    /// through the same rate limit, session and retries. A 200 or a 404/410 is returned with its body as received.
+    /// </summary>
+    /// <exception cref="VintedBlockedException">An anti-bot 403 HTML page answered on every route.</exception>
+    /// <exception cref="VintedRequestException">Any other failure.</exception>
+    Task<FetchedItemPage> FetchItemPageAsync(string domain, long itemId, CancellationToken cancellationToken);
 }

@@ -112,40 +112,34 @@ public sealed class VintedClient : IVintedClient, IDisposable
         }
     }
 
+    /// <summary>The public page of listing <paramref name="itemId"/> on <paramref name="domain"/>; it holds no secret.</summary>
+    public Uri ItemPageUri(string domain, long itemId) => new($"{Channel(domain).SiteBase.ToString().TrimEnd('/')}/items/{itemId}");
+
+    public async Task<FetchedItemPage> FetchItemPageAsync(string domain, long itemId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        var channel = Channel(domain);
+        var uri = ItemPageUri(domain, itemId);
+        using var span = VintedTelemetry.Source.StartActivity("vinted.fetch_item_page", System.Diagnostics.ActivityKind.Internal);
+        span?.SetTag("vinted.domain", channel.Domain);
+        span?.SetTag("vinted.item_id", itemId);
+        var response = await SendRotatingAsync(channel, uri, bearer: false, itemPage: true, cancellationToken);
+        return new FetchedItemPage
+        {
+            Domain = domain,
+            ItemId = itemId,
+            RequestUri = uri,
+            StatusCode = response.StatusCode,
+            ContentType = response.ContentType,
+            FetchedAt = _timeProvider.GetUtcNow(),
+            Body = response.Body,
+        };
+    }
+
     private async Task<FetchedPage> FetchRotatingAsync(
         VintedSearch search, int page, VintedEndpoint endpoint, Uri uri, DomainChannel channel, bool bearer, CancellationToken cancellationToken)
     {
-        // One try per route at most: a block (or an unreachable proxy) cools the route down and the page goes through
-        // the next one, with that route's own session. When every route cools down the domain is blocked for now.
-        HttpAttempt? response = null;
-        for (var tries = 0; response is null; tries++)
-        {
-            var route = channel.NextRoute(_timeProvider.GetUtcNow());
-            if (route is null || tries >= channel.Routes.Count)
-            {
-                _logger.DomainCircuitOpen(channel.Domain, channel.Routes.Count, channel.ReopensAt);
-                throw new VintedBlockedException(channel.Domain, uri,
-                    $"Vinted blocked domain '{channel.Domain}': every route ({string.Join(", ", channel.Routes.Select(r => r.Name))}) was blocked or unreachable " +
-                    $"and cools down until {channel.ReopensAt:u}; not retried before: {uri}");
-            }
-
-            try
-            {
-                response = await FetchThroughAsync(channel, route, uri, bearer, cancellationToken);
-            }
-            catch (VintedBlockedException)
-            {
-                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
-                CoolDown(channel, route, until, "blocked");
-            }
-            catch (VintedRequestException e) when (e.StatusCode is null && channel.Routes.Count > 1)
-            {
-                // No answer at all after the retries: with proxies, most likely the proxy, not Vinted; another may get through.
-                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
-                CoolDown(channel, route, until, "unreachable");
-            }
-        }
-
+        var response = await SendRotatingAsync(channel, uri, bearer, itemPage: false, cancellationToken);
         var inspection = VintedPageParser.Inspect(response.Body);
         if (inspection.Problem is { } problem)
         {
@@ -170,6 +164,45 @@ public sealed class VintedClient : IVintedClient, IDisposable
         };
     }
 
+    /// <summary>
+    /// One request through the domain's routes: one try per route at most; a block (or an unreachable proxy) cools the
+    /// route down and the request goes through the next one, with that route's own session. When every route cools down
+    /// the domain is blocked for now.
+    /// </summary>
+    private async Task<HttpAttempt> SendRotatingAsync(DomainChannel channel, Uri uri, bool bearer, bool itemPage, CancellationToken cancellationToken)
+    {
+        HttpAttempt? response = null;
+        for (var tries = 0; response is null; tries++)
+        {
+            var route = channel.NextRoute(_timeProvider.GetUtcNow());
+            if (route is null || tries >= channel.Routes.Count)
+            {
+                _logger.DomainCircuitOpen(channel.Domain, channel.Routes.Count, channel.ReopensAt);
+                throw new VintedBlockedException(channel.Domain, uri,
+                    $"Vinted blocked domain '{channel.Domain}': every route ({string.Join(", ", channel.Routes.Select(r => r.Name))}) was blocked or unreachable " +
+                    $"and cools down until {channel.ReopensAt:u}; not retried before: {uri}");
+            }
+
+            try
+            {
+                response = await FetchThroughAsync(channel, route, uri, bearer, itemPage, cancellationToken);
+            }
+            catch (VintedBlockedException)
+            {
+                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
+                CoolDown(channel, route, until, "blocked");
+            }
+            catch (VintedRequestException e) when (e.StatusCode is null && channel.Routes.Count > 1)
+            {
+                // No answer at all after the retries: with proxies, most likely the proxy, not Vinted; another may get through.
+                var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
+                CoolDown(channel, route, until, "unreachable");
+            }
+        }
+
+        return response;
+    }
+
     private void CoolDown(DomainChannel channel, ProxyRoute route, DateTimeOffset until, string reason)
     {
         route.CoolDown(until, blocked: reason == "blocked");
@@ -187,10 +220,10 @@ public sealed class VintedClient : IVintedClient, IDisposable
     }
 
     /// <summary>The page through one route: its session (opened through it), the request, a session refresh on 401, the verdict.</summary>
-    private async Task<HttpAttempt> FetchThroughAsync(DomainChannel channel, ProxyRoute route, Uri uri, bool bearer, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> FetchThroughAsync(DomainChannel channel, ProxyRoute route, Uri uri, bool bearer, bool itemPage, CancellationToken cancellationToken)
     {
         var session = await route.GetSessionAsync((generation, ct) => CreateSessionAsync(channel, route, generation, ct), cancellationToken);
-        var response = await SendAsync(channel, route, uri, session, bearer, cancellationToken);
+        var response = await SendAsync(channel, route, uri, session, bearer, itemPage, cancellationToken);
         if (response.StatusCode == (int)HttpStatusCode.Unauthorized)
         {
             // The token expired or was revoked: the site's own answer is a new home-page visit, once.
@@ -200,10 +233,10 @@ public sealed class VintedClient : IVintedClient, IDisposable
                 _logger.SessionRefreshed(channel.Domain);
                 return fresh;
             }, cancellationToken);
-            response = await SendAsync(channel, route, uri, session, bearer, cancellationToken);
+            response = await SendAsync(channel, route, uri, session, bearer, itemPage, cancellationToken);
         }
 
-        Classify(channel, uri, response);
+        Classify(channel, uri, response, itemPage);
         return response;
     }
 
@@ -222,8 +255,8 @@ public sealed class VintedClient : IVintedClient, IDisposable
     private async Task<VintedSession> CreateSessionAsync(DomainChannel channel, ProxyRoute route, long generation, CancellationToken cancellationToken)
     {
         var home = new Uri(channel.SiteBase.ToString().TrimEnd('/') + "/");
-        var response = await SendAsync(channel, route, home, session: null, bearer: false, cancellationToken);
-        Classify(channel, home, response);
+        var response = await SendAsync(channel, route, home, session: null, bearer: false, document: true, cancellationToken);
+        Classify(channel, home, response, itemPage: false);
         var session = VintedSession.FromHomePage(response, generation)
             ?? throw new VintedRequestException($"The home page of domain '{channel.Domain}' set no access_token_web cookie: {home}",
                 channel.Domain, home, (HttpStatusCode)response.StatusCode, isTransient: true);
@@ -235,10 +268,16 @@ public sealed class VintedClient : IVintedClient, IDisposable
         return session;
     }
 
-    private void Classify(DomainChannel channel, Uri uri, HttpAttempt response)
+    private void Classify(DomainChannel channel, Uri uri, HttpAttempt response, bool itemPage)
     {
         var status = response.StatusCode;
         if (status is >= 200 and < 300)
+        {
+            return;
+        }
+
+        // A deleted listing's page answers 404 (or 410): that is the answer sought, not a failure.
+        if (itemPage && status is 404 or 410)
         {
             return;
         }
@@ -256,13 +295,14 @@ public sealed class VintedClient : IVintedClient, IDisposable
             channel.Domain, uri, (HttpStatusCode)status, transient);
     }
 
-    private async Task<HttpAttempt> SendAsync(DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> SendAsync(
+        DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, bool document, CancellationToken cancellationToken)
     {
         try
         {
             return await channel.Pipeline.ExecuteAsync(
-                static async (state, ct) => await state.Client.AttemptAsync(state.Channel, state.Route, state.Uri, state.Session, state.Bearer, ct),
-                (Client: this, Channel: channel, Route: route, Uri: uri, Session: session, Bearer: bearer),
+                static async (state, ct) => await state.Client.AttemptAsync(state.Channel, state.Route, state.Uri, state.Session, state.Bearer, state.Document, ct),
+                (Client: this, Channel: channel, Route: route, Uri: uri, Session: session, Bearer: bearer, Document: document),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or TimeoutRejectedException
@@ -274,7 +314,8 @@ public sealed class VintedClient : IVintedClient, IDisposable
         }
     }
 
-    private async Task<HttpAttempt> AttemptAsync(DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, CancellationToken cancellationToken)
+    private async Task<HttpAttempt> AttemptAsync(
+        DomainChannel channel, ProxyRoute route, Uri uri, VintedSession? session, bool bearer, bool document, CancellationToken cancellationToken)
     {
         // The proxy's own limit, after the domain's (the pipeline's limiter): each attempt takes a permit of both.
         using var lease = route.Limiter is { } limiter ? await limiter.AcquireAsync(1, cancellationToken) : null;
@@ -286,7 +327,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
         route.CountRequest();
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.TryAddWithoutValidation("User-Agent", channel.UserAgent);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(session is null ? "text/html" : "application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(session is null || document ? "text/html" : "application/json"));
         if (session is not null)
         {
             if (bearer)

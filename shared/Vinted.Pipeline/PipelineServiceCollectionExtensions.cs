@@ -24,6 +24,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddPriceModel();
         services.AddSettings<IngestionOptions>(IngestionOptions.Section);
         services.AddSettings<RetrySettings>(RetrySettings.Section);
+        services.AddSettings<VanishedLookupOptions>(VanishedLookupOptions.Section);
         return services;
     }
 }
@@ -35,5 +36,5 @@ public static class PipelineTasks
 
     public static IReadOnlyList<Type> Activities { get; } =
         [typeof(PlanRun), typeof(FetchPage), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake),
-            typeof(TrainPriceModel), typeof(ScorePrices)];
+            typeof(TrainPriceModel), typeof(ScorePrices), typeof(PlanVanishedLookups), typeof(LookUpVanished), typeof(ApplyVanishedOutcomes)];
 }

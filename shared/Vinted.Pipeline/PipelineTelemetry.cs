@@ -17,4 +17,13 @@ public static class PipelineTelemetry
     internal static readonly Counter<long> Pages = Meter.CreateCounter<long>("vinted.pipeline.pages", description: "Pages of a run by domain and outcome: fetched, reused, quarantined, blocked");
 
     internal static void Page(string domain, string outcome) => Pages.Add(1, new("vinted.domain", domain), new("vinted.outcome", outcome));
+
+    internal static readonly Counter<long> ItemPages = Meter.CreateCounter<long>("vinted.pipeline.item_pages", description: "Item pages of vanished listings by domain and outcome: fetched, reused, failed");
+
+    internal static void VanishedLookups(string domain, int fetched, int reused, int failed)
+    {
+        ItemPages.Add(fetched, new("vinted.domain", domain), new("vinted.outcome", "fetched"));
+        ItemPages.Add(reused, new("vinted.domain", domain), new("vinted.outcome", "reused"));
+        ItemPages.Add(failed, new("vinted.domain", domain), new("vinted.outcome", "failed"));
+    }
 }

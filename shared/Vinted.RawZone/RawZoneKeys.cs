@@ -5,13 +5,21 @@ namespace Vinted.RawZone;
 /// <summary>
 /// The raw zone's key layout, partitioned so that a day, a run or a search is one prefix:
 /// <c>{prefix}/raw/{domain}/{endpoint}/dt={yyyy-MM-dd}/run={runId}/{searchKey}/page={00001}.json</c>;
-/// quarantined pages under <c>{prefix}/quarantine/...</c> with the same tail, and run manifests under
+/// quarantined pages under <c>{prefix}/quarantine/...</c> with the same tail, item pages under
+/// <c>{prefix}/raw/{domain}/item-page/dt=.../run=.../items/{itemId}.html</c>, and run manifests under
 /// <c>{prefix}/manifests/dt={yyyy-MM-dd}/run={runId}.json</c>.
 /// </summary>
 public sealed class RawZoneKeys(string prefix)
 {
     public string Page(PageAddress address, bool quarantined = false) =>
         $"{prefix}/{(quarantined ? "quarantine" : "raw")}/{address.Domain}/{address.Endpoint}/dt={Day(address.Date)}/run={address.RunId}/{address.SearchKey}/page={address.Page.ToString("D5", CultureInfo.InvariantCulture)}.json";
+
+    /// <summary>
+    /// A public item page looked up for a listing that vanished:
+    /// <c>{prefix}/raw/{domain}/item-page/dt={yyyy-MM-dd}/run={runId}/items/{itemId}.html</c> (a 404 page is stored too: it is the answer).
+    /// </summary>
+    public string ItemPage(string domain, DateOnly date, string runId, long itemId) =>
+        $"{prefix}/raw/{domain}/item-page/dt={Day(date)}/run={runId}/items/{itemId.ToString(CultureInfo.InvariantCulture)}.html";
 
     public string Manifest(DateOnly date, string runId) => $"{ManifestPrefix(date)}run={runId}.json";
 

@@ -87,6 +87,50 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
         return new StoredPage(key, address, sha256, response.ContentLength, items, status, Meta("request-url") ?? "", fetchedAt, null);
     }
 
+    /// <summary>Stores an item page (a 200 or a 404 body, exactly as received) under <see cref="RawZoneKeys.ItemPage"/>, verified as pages are.</summary>
+    public async Task<StoredItemPage> WriteItemPageAsync(ItemPageToStore page, CancellationToken cancellationToken)
+    {
+        var key = Keys.ItemPage(page.Domain, page.Date, page.RunId, page.ItemId);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(page.Body.Span));
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(page.Body.ToArray(), writable: false),
+            ContentType = page.ContentType ?? "text/html",
+            UseChunkEncoding = false,
+        };
+        request.Metadata["sha256"] = sha256;
+        request.Metadata["request-url"] = Uri.EscapeDataString(page.RequestUrl);
+        request.Metadata["http-status"] = page.HttpStatus.ToString(CultureInfo.InvariantCulture);
+        request.Metadata["fetched-at"] = page.FetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        var response = await s3.PutObjectAsync(request, cancellationToken);
+        await VerifyAsync(key, page.Body, response.ETag, cancellationToken);
+        return new StoredItemPage(key, sha256, page.HttpStatus, page.FetchedAt);
+    }
+
+    /// <summary>The item page an earlier execution of this run stored for the listing; null when there is none (or it is unreadable).</summary>
+    public async Task<StoredItemPage?> FindItemPageAsync(string domain, DateOnly date, string runId, long itemId, CancellationToken cancellationToken)
+    {
+        var key = Keys.ItemPage(domain, date, runId, itemId);
+        GetObjectMetadataResponse response;
+        try
+        {
+            response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        string? Meta(string name) => response.Metadata[name] is { Length: > 0 } value ? Uri.UnescapeDataString(value) : null;
+        return Meta("sha256") is { } sha256
+            && int.TryParse(Meta("http-status"), CultureInfo.InvariantCulture, out var status)
+            && DateTimeOffset.TryParse(Meta("fetched-at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var fetchedAt)
+                ? new StoredItemPage(key, sha256, status, fetchedAt)
+                : null;
+    }
+
     /// <summary>Writes the run's manifest (idempotent: the same run rewrites the same key).</summary>
     public async Task<string> WriteManifestAsync(
         string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken, IReadOnlyList<SearchScopeStatus>? searches = null)

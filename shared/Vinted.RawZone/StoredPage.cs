@@ -11,6 +11,21 @@ public sealed record PageToStore(
     int ItemCount,
     string? Problem);
 
+/// <summary>A public item page to store, looked up for a listing that vanished in run <paramref name="RunId"/> of <paramref name="Date"/>.</summary>
+public sealed record ItemPageToStore(
+    string Domain,
+    DateOnly Date,
+    string RunId,
+    long ItemId,
+    ReadOnlyMemory<byte> Body,
+    string RequestUrl,
+    int HttpStatus,
+    string? ContentType,
+    DateTimeOffset FetchedAt);
+
+/// <summary>A stored item page: where it lies, its checksum and the status it was answered with.</summary>
+public sealed record StoredItemPage(string Key, string Sha256, int HttpStatus, DateTimeOffset FetchedAt);
+
 /// <summary>One stored page as the manifest lists it.</summary>
 /// <param name="Key">The object's key.</param>
 /// <param name="Sha256">Lowercase hex SHA-256 of the body.</param>

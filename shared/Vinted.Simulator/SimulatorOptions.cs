@@ -44,6 +44,17 @@ public sealed class SimulatorOptions
     [Range(0.0, 1.0)]
     public double SoldFraction { get; set; } = 0.65;
 
+    /// <summary>
+    /// Share of the listings that leave the market which are withdrawn (deleted: their item page answers 404) rather
+    /// than sold (their item page stays up, marked sold). Which is which is in <see cref="Market.Marketplace.ExitOf"/>.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double WithdrawnFraction { get; set; } = 0.25;
+
+    /// <summary>Share of the listings that left whose item page says nothing clear (a page without the item's state).</summary>
+    [Range(0.0, 1.0)]
+    public double UnclearPageFraction { get; set; } = 0.1;
+
     /// <summary>Results of one search the API serves at most; deeper pages come back empty.</summary>
     [Range(1, 1_000_000_000)]
     public int MaxReachableResults { get; set; } = 960;
@@ -104,6 +115,14 @@ public sealed record SimulatorFaults
     /// <summary>Probability of an anti-bot 403 HTML page.</summary>
     [Range(0.0, 1.0)]
     public double AntiBotRate { get; init; }
+
+    /// <summary>
+    /// Fraction of item pages (chosen per listing, deterministically, every attempt) answered with the anti-bot 403 page:
+    /// the item page is the path Vinted's bot protection polices hardest (aminalmasi/vinted-watcher saw it 403 while the
+    /// catalog API from the same exits was served).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double ItemPageAntiBotRate { get; init; }
 
     /// <summary>Probability of a page served without <c>pagination</c>.</summary>
     [Range(0.0, 1.0)]

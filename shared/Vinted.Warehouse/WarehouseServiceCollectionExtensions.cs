@@ -12,6 +12,7 @@ using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Options;
 using Vinted.Warehouse.Quality;
 using Vinted.Warehouse.Staging;
+using Vinted.Warehouse.Vanished;
 
 namespace Vinted.Warehouse;
 
@@ -19,7 +20,7 @@ namespace Vinted.Warehouse;
 public static class WarehouseServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="StagingLoader"/>, <see cref="Normalizer"/> and <see cref="MartBuilder"/> (singletons), the
+    /// Adds <see cref="StagingLoader"/>, <see cref="Normalizer"/>, <see cref="MartBuilder"/> and <see cref="VanishedOutcomes"/> (singletons), the
     /// PostgreSQL data source and the raw zone when not already added, and a hosted service that applies the
     /// warehouse's migrations (component <c>warehouse</c>) when the host starts.
     /// </summary>
@@ -39,6 +40,7 @@ public static class WarehouseServiceCollectionExtensions
         services.AddSingleton(sp => new MartBuilder(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QualityRunner>(), sp.GetRequiredService<IOptions<WarehouseOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MartBuilder>>()));
+        services.AddSingleton(sp => new VanishedOutcomes(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<WarehouseOptions>>()));
         services.AddHostedService<WarehouseMigration>();
         return services;
     }

@@ -244,4 +244,34 @@ public sealed class VintedClientSimulatorTests
         Assert.Equal(legacy, page.Body);
         Assert.Equal("application/json; charset=utf-8", page.ContentType);
     }
+
+    [Fact]
+    public async Task FetchItemPageAsync_ListingsThatLeftAndOneForSale_PagesSayWhatGroundTruthSays()
+    {
+        await using var sim = await Sim.StartAsync();
+        using var client = Sim.Client(sim);
+        var before = sim.State.Date.AddDays(-10);
+        var left = sim.Marketplace.GroundTruth(before, VintedSearch.Catalog("pt")).Listings
+            .Where(l => l.SoldAt is { } at && DateOnly.FromDateTime(at.UtcDateTime) < sim.State.Date)
+            .Select(l => (l.Id, Exit: sim.Marketplace.ExitOf("pt", l.Id)!))
+            .ToList();
+        var forSale = sim.Marketplace.GroundTruth(sim.State.Date, Jeans).Listings[0].Id;
+
+        foreach (var (id, expected) in new[]
+        {
+            (left.First(l => !l.Exit.Withdrawn && !l.Exit.PageUnclear).Id, ListingFate.Sold),
+            (left.First(l => l.Exit.Withdrawn && !l.Exit.PageUnclear).Id, ListingFate.Withdrawn),
+            (left.First(l => l.Exit.PageUnclear).Id, ListingFate.Unknown),
+            (forSale, ListingFate.Unknown),
+        })
+        {
+            var page = await client.FetchItemPageAsync("pt", id, None);
+
+            Assert.Equal($"/pt/items/{id}", page.RequestUri.PathAndQuery);
+            Assert.Equal(expected == ListingFate.Withdrawn ? 404 : 200, page.StatusCode);
+            Assert.Equal(expected, ItemPageParser.Read(page.StatusCode, page.Body).Fate);
+        }
+
+        Assert.Equal(404, (await client.FetchItemPageAsync("pt", 123, None)).StatusCode);
+    }
 }

@@ -12,7 +12,7 @@ namespace Vinted.BrowserTests;
 /// <summary>The runs, run and insight pages in headless Chromium after three days of demo runs.</summary>
 public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
 {
-    private static readonly string[] Charts = ["chart-price-trend", "chart-price-distribution", "chart-new-vs-vanished", "chart-time-to-sell", "chart-top-brands"];
+    private static readonly string[] Charts = ["chart-price-trend", "chart-price-distribution", "chart-new-vs-vanished", "chart-vanished-outcome", "chart-time-to-sell", "chart-top-brands"];
 
     private readonly DemoSite _site = browser.Site;
 

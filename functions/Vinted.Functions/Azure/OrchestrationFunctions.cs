@@ -10,6 +10,7 @@ using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
 using Vinted.Warehouse.Staging;
+using Vinted.Warehouse.Vanished;
 
 namespace Vinted.Functions.Azure;
 
@@ -68,6 +69,18 @@ public static class OrchestrationFunctions
     [Function(nameof(WriteLake))]
     public static Task<LakeResult> WriteLakeActivity([ActivityTrigger] LakeInput input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<WriteLake, LakeInput, LakeResult>(input, instanceId, context);
+
+    [Function(nameof(PlanVanishedLookups))]
+    public static Task<VanishedLookupPlan> PlanVanishedLookupsActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<PlanVanishedLookups, WarehouseInput, VanishedLookupPlan>(input, instanceId, context);
+
+    [Function(nameof(LookUpVanished))]
+    public static Task<VanishedBatchResult> LookUpVanishedActivity([ActivityTrigger] VanishedBatch input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<LookUpVanished, VanishedBatch, VanishedBatchResult>(input, instanceId, context);
+
+    [Function(nameof(ApplyVanishedOutcomes))]
+    public static Task<VanishedSplit> ApplyVanishedOutcomesActivity([ActivityTrigger] WarehouseInput input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<ApplyVanishedOutcomes, WarehouseInput, VanishedSplit>(input, instanceId, context);
 
     [Function(nameof(PlanBackfill))]
     public static Task<BackfillPlan> PlanBackfillActivity([ActivityTrigger] BackfillInput input, string instanceId, FunctionContext context) =>

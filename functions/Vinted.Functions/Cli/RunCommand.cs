@@ -157,6 +157,8 @@ public static class RunCommand
         "LoadStaging" => "Staging",
         "BuildMart" => "Mart",
         "WriteLake" => "Lake",
+        "LookUpVanished" => "Item pages looked up",
+        "PlanVanishedLookups" or "ApplyVanishedOutcomes" => "Sold or withdrawn",
         "PlanBackfill" => "Plan",
         _ => activity,
     };

@@ -48,6 +48,15 @@ public static class RunReportView
             table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.OutOfViewRows:N0} out of view, {mart.AggregateRows:N0} aggregates{(mart.RebuiltDays.Count > 0 ? $" ({mart.RebuiltDays.Count} later days rebuilt)" : "")}", Seconds(report, "mart"));
         }
 
+        if (report.Vanished is { } vanished)
+        {
+            table.AddRow(
+                "vanished",
+                Markup.Escape($"{vanished.Vanished:N0} vanished: {vanished.Sold:N0} sold, {vanished.Withdrawn:N0} withdrawn, {vanished.Unknown:N0} unknown; " +
+                    $"{vanished.LookedUp:N0} item pages looked up, {vanished.Reused:N0} reused, {vanished.Failed:N0} failed, {vanished.NotSampled:N0} above the sample"),
+                Seconds(report, "vanished"));
+        }
+
         if (report.Lake is { } lake)
         {
             table.AddRow("lake", $"{lake.Days.Count} day{(lake.Days.Count == 1 ? "" : "s")} and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0:N0} KiB", Seconds(report, "lake"));
@@ -67,7 +76,7 @@ public static class RunReportView
             AnsiConsole.MarkupLineInterpolated($"[yellow]quarantined[/] s3://{ingestion.Bucket}/{key}");
         }
 
-        foreach (var warning in ingestion.Warnings)
+        foreach (var warning in ingestion.Warnings.Concat(report.Vanished?.Warnings ?? []))
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning[/] {warning}");
         }

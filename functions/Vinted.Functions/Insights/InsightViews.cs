@@ -11,13 +11,23 @@ public sealed record PriceDistribution(string Currency, DateOnly From, DateOnly 
 /// <summary>Prices from <see cref="Lower"/> (inclusive) to <see cref="Upper"/>; the last bin also holds the tail above it.</summary>
 public sealed record PriceBin(double Lower, double Upper, long Listings);
 
-/// <summary>Listings seen, new, vanished (left a complete search) and out of view (left a truncated one) per day.</summary>
+/// <summary>
+/// Listings seen, new, vanished (left a complete search) and out of view (left a truncated one) per day; vanished split by
+/// what the item pages said: sold, withdrawn and unknown (they add up to vanished).
+/// </summary>
 public sealed record NewVsVanished(string? Currency, DateOnly From, DateOnly To, IReadOnlyList<DayFlow> Days);
 
-public sealed record DayFlow(DateOnly Date, long Listings, long New, long Vanished, long OutOfView);
+public sealed record DayFlow(DateOnly Date, long Listings, long New, long Vanished, long OutOfView, long Sold, long Withdrawn, long Unknown);
 
-/// <summary>Days from first sighting (and from Vinted's listing time, when known) to vanishing.</summary>
-public sealed record TimeToSell(string? Currency, DateOnly From, DateOnly To, long Vanished, double? MedianDays, IReadOnlyList<DayCount> FromFirstSeen, IReadOnlyList<DayCount> FromListed);
+/// <summary>
+/// Days from first sighting (and from Vinted's listing time, when known) to selling, over the <see cref="Sold"/> listings
+/// only (their item page said sold); <see cref="Vanished"/> counts every listing that vanished in the range.
+/// </summary>
+public sealed record TimeToSell(
+    string? Currency, DateOnly From, DateOnly To, long Vanished, double? MedianDays, IReadOnlyList<DayCount> FromFirstSeen, IReadOnlyList<DayCount> FromListed)
+{
+    public long Sold => FromFirstSeen.Sum(d => d.Listings);
+}
 
 public sealed record DayCount(int Days, long Listings);
 

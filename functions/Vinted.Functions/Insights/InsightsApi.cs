@@ -41,7 +41,8 @@ public static class InsightsApi
             var rows = from > to ? [] : await store.TimeToSellAsync(filter, from, to, cancellationToken);
             var seen = rows.Where(r => r.Basis == "first_seen").Select(r => new DayCount(r.Days, r.Listings)).ToList();
             var listed = rows.Where(r => r.Basis == "listed").Select(r => new DayCount(r.Days, r.Listings)).ToList();
-            return new TimeToSell(filter.Currency, from, to, seen.Sum(d => d.Listings), Median(seen), seen, listed);
+            var vanished = rows.Where(r => r.Basis == "vanished").Sum(r => r.Listings);
+            return new TimeToSell(filter.Currency, from, to, vanished, Median(seen), seen, listed);
         });
 
     private static Task<Results<Ok<TopBrands>, ValidationProblem>> TopBrandsAsync([AsParameters] InsightQuery query, InsightsStore store, CancellationToken cancellationToken) =>

@@ -54,7 +54,7 @@ internal sealed class InsightsStore(NpgsqlDataSource dataSource)
     }
 
     public Task<List<DayFlow>> NewVsVanishedAsync(InsightFilter filter, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        QueryAsync("new_vs_vanished", filter, from, to, r => new DayFlow(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), cancellationToken);
+        QueryAsync("new_vs_vanished", filter, from, to, r => new DayFlow(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)), cancellationToken);
 
     public Task<List<(string Basis, int Days, long Listings)>> TimeToSellAsync(InsightFilter filter, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         QueryAsync("time_to_sell", filter, from, to, r => (r.GetString(0), r.GetInt32(1), r.GetInt64(2)), cancellationToken);

@@ -34,7 +34,8 @@ internal static class PageBodies
               <figure><figcaption>Median asking price (p25–p75 band)</figcaption><div id="chart-price-trend" class="chart"></div></figure>
               <figure><figcaption>Price distribution (each listing once, latest price)</figcaption><div id="chart-price-distribution" class="chart"></div></figure>
               <figure><figcaption>New and vanished listings per day</figcaption><div id="chart-new-vs-vanished" class="chart"></div></figure>
-              <figure><figcaption>Days to sell (until a listing vanished)</figcaption><div id="chart-time-to-sell" class="chart"></div></figure>
+              <figure><figcaption>Vanished listings: sold, withdrawn or unknown (their item page)</figcaption><div id="chart-vanished-outcome" class="chart"></div></figure>
+              <figure><figcaption>Days to sell (sold listings only)</figcaption><div id="chart-time-to-sell" class="chart"></div></figure>
               <figure class="wide"><figcaption>Top brands by listings</figcaption><div id="chart-top-brands" class="chart"></div></figure>
             </section>
             <script src="/lib/plotly/plotly.min.js"></script>

@@ -17,4 +17,7 @@ public enum VintedEndpoint
 
     /// <summary><c>GET https://www.vinted.{tld}/api/v2/wardrobe/{id}/items</c>.</summary>
     SellerWardrobe,
+
+    /// <summary><c>GET https://www.vinted.{tld}/items/{id}</c>: the public item page (HTML), which stays up after a sale.</summary>
+    ItemPage,
 }

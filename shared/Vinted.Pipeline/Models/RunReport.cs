@@ -21,6 +21,9 @@ public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Inge
     /// <summary>The mart days written to the lake as Parquet.</summary>
     public LakeResult? Lake { get; init; }
 
+    /// <summary>The day's vanished listings looked up on their item pages, and the mart's split into sold, withdrawn and unknown (null in runs from before issue 22).</summary>
+    public VanishedReport? Vanished { get; init; }
+
     /// <summary>Every data-quality check of the run, with what it observed and expected.</summary>
     public IReadOnlyList<CheckResult> Quality { get; init; } = [];
 

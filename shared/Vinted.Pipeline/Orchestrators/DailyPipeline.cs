@@ -13,7 +13,8 @@ namespace Vinted.Pipeline.Orchestrators;
 /// <summary>
 /// The daily pipeline, start to end: plan, ingest every search (one sub-orchestration each: page 1, then the
 /// rest fanned out), write the manifest (with each search's completeness: a blocked domain leaves its searches
-/// incomplete and the run goes on with warnings), then load staging, normalize and rebuild the run's day of the mart.
+/// incomplete and the run goes on with warnings), then load staging, normalize and rebuild the run's day of the mart, look
+/// the day's vanished listings up on their item pages (sold, withdrawn or unknown) and write the lake.
 /// Activities pass S3 keys and counts, never page bodies; each call carries the run's retry policy.
 /// </summary>
 public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
@@ -47,7 +48,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             return Task.CompletedTask;
         }
 
-        var digested = await Digestion.RunAsync(context, run, plan.Retry, OnStage);
+        var digested = await Digestion.RunAsync(context, run, plan.Retry, OnStage, lookUpVanished: true);
         foreach (var (stage, seconds) in digested.StageSeconds)
         {
             stages[stage] = seconds;
@@ -65,6 +66,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             Normalize = digested.Normalize,
             Mart = digested.Mart,
             Lake = digested.Lake,
+            Vanished = digested.Vanished,
             Quality = quality,
             Prices = prices,
             StageSeconds = stages,

@@ -14,6 +14,9 @@ public sealed record DigestReport(string RunId, DateOnly Date, StageResult Stagi
 {
     /// <summary>The mart days written to the lake as Parquet: the run's day and every day the mart rebuilt with it.</summary>
     public LakeResult? Lake { get; init; }
+
+    /// <summary>The day's vanished listings looked up on their item pages and split (daily runs only; a backfill fetches nothing).</summary>
+    public VanishedReport? Vanished { get; init; }
 }
 
 /// <summary>
@@ -23,14 +26,18 @@ public sealed record DigestReport(string RunId, DateOnly Date, StageResult Stagi
 /// </summary>
 internal static class Digestion
 {
-    public static async Task<DigestReport> RunAsync(TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null)
+    /// <param name="lookUpVanished">Look the day's vanished listings up on their item pages between the mart and the lake (the daily run: Vinted serves only the present).</param>
+    public static async Task<DigestReport> RunAsync(
+        TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null, bool lookUpVanished = false)
     {
         var stages = new Dictionary<string, double>();
         var staged = await StageAsync<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, onStage);
         var normalized = await StageAsync<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, onStage);
         var mart = await StageAsync<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, onStage);
+        // Before the lake: it then holds the day's split of vanished listings into sold, withdrawn and unknown.
+        var vanished = lookUpVanished ? await VanishedLookup.RunAsync(context, stages, run, retry, onStage) : null;
         var lake = await StageAsync<LakeResult>(context, stages, "lake", nameof(WriteLake), new LakeInput(run.RunId, [mart.Date, .. mart.RebuiltDays]), retry, onStage);
-        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake };
+        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake, Vanished = vanished };
     }
 
     /// <summary>Calls one stage's activity with the run's retry policy and records how long it took under <paramref name="stage"/>.</summary>

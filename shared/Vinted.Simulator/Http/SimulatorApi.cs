@@ -76,6 +76,7 @@ public static class SimulatorApi
         app.MapGet("/api/v2/catalog/items", context => ServeAsync(context, SimEndpoint.CatalogLegacy, null));
         app.MapGet("/api/v2/users/{id:long}/items", (HttpContext context, long id) => ServeAsync(context, SimEndpoint.SellerUsers, id));
         app.MapGet("/api/v2/wardrobe/{id:long}/items", (HttpContext context, long id) => ServeAsync(context, SimEndpoint.SellerWardrobe, id));
+        app.MapGet("/items/{slug}", ItemPageAsync);
         app.MapSimulatorAdmin();
         return app;
     }
@@ -197,6 +198,49 @@ public static class SimulatorApi
             _ => body,
         };
         await WriteAsync(context, 200, "application/json; charset=utf-8", body);
+    }
+
+    /// <summary>
+    /// The public item page, <c>/items/{id}</c> or <c>/items/{id}-{slug}</c>: a document, served without a session as on the
+    /// site; up (for sale, or marked sold) or 404 (unknown, not listed yet, withdrawn), per <see cref="Marketplace.ExitOf"/>.
+    /// </summary>
+    private static async Task ItemPageAsync(HttpContext context, string slug)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<SimulatorOptions>();
+        var state = services.GetRequiredService<SimulatorState>();
+        var market = services.GetRequiredService<Marketplace>();
+        var domain = DomainOf(context, options);
+        var date = DateOf(context, state);
+        state.Increment("requests");
+        state.Increment("requests:ItemPage");
+        var digits = slug.IndexOf('-', StringComparison.Ordinal) is var dash and > 0 ? slug[..dash] : slug;
+        var generator = market.Generator(domain);
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || generator.IndexOf(id) is not { } index || market.ExitOf(domain, id) is not { } exit)
+        {
+            await WriteAsync(context, 404, "text/html; charset=utf-8", ItemPageWriter.NotFound);
+            return;
+        }
+
+        if (Hash.Unit(Hash.Of((ulong)options.Seed, id, 97)) < state.Faults.ItemPageAntiBotRate)
+        {
+            state.Increment("faults:item_page_anti_bot");
+            await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+            return;
+        }
+
+        var instant = Marketplace.SnapshotOf(date);
+        var listing = generator.Get(index);
+        var page = ItemPageWriter.StateOf(listing, exit, instant);
+        state.Increment($"item_pages:{page}");
+        if (page == ItemPageState.NotFound)
+        {
+            await WriteAsync(context, 404, "text/html; charset=utf-8", ItemPageWriter.NotFound);
+            return;
+        }
+
+        await WriteAsync(context, 200, "text/html; charset=utf-8", ItemPageWriter.Write(Marketplace.Describe(generator, listing, instant), page));
     }
 
     private static Task WriteAsync(HttpContext context, int status, string contentType, byte[] body)

@@ -61,9 +61,14 @@ public sealed record GroundTruthListing
 /// <summary>Everything reachable for one search on one date, in the order the pages list it.</summary>
 public sealed record GroundTruthResult(DateOnly Date, string Domain, string SearchKey, long TotalEntries, IReadOnlyList<GroundTruthListing> Listings);
 
+/// <summary>How a listing leaves the market, and what its public item page then shows.</summary>
+/// <param name="Withdrawn">The seller deleted it (its page answers 404); otherwise it sold (its page stays up, marked sold).</param>
+/// <param name="PageUnclear">Its page after it left says nothing clear (a 200 page without the item's state): a reader must answer "unknown".</param>
+public sealed record ListingExit(bool Withdrawn, bool PageUnclear);
+
 /// <summary>
-/// What changed in one search's reachable results between two dates, by cause: <see cref="Sold"/> left because they
-/// sold, <see cref="PushedOut"/> are still for sale but newer listings pushed them past the reachable results,
+/// What changed in one search's reachable results between two dates, by cause: <see cref="Sold"/> left the market
+/// (sold, or withdrawn: see <see cref="Marketplace.ExitOf"/>), <see cref="PushedOut"/> are still for sale but newer listings pushed them past the reachable results,
 /// <see cref="Listed"/> were listed after the first date, <see cref="PriceDropped"/> are in both with a lower price.
 /// </summary>
 public sealed record SearchChanges(

@@ -80,6 +80,23 @@ public sealed class Marketplace
         return generator.IndexOf(id) is { } index ? Describe(generator, generator.Get(index), SnapshotOf(date)) : null;
     }
 
+    /// <summary>
+    /// How listing <paramref name="id"/> of <paramref name="domain"/> leaves the market when it does (at its
+    /// <see cref="GroundTruthListing.SoldAt"/>): sold or withdrawn, and whether its item page then says so. Null for an unknown id.
+    /// </summary>
+    public ListingExit? ExitOf(string domain, long id)
+    {
+        if (Generator(domain).IndexOf(id) is null)
+        {
+            return null;
+        }
+
+        // Hashes of their own: which listings leave, and when, is unchanged by the split.
+        return new ListingExit(
+            Hash.Unit(Hash.Of((ulong)Options.Seed, id, 95)) < Options.WithdrawnFraction,
+            Hash.Unit(Hash.Of((ulong)Options.Seed, id, 96)) < Options.UnclearPageFraction);
+    }
+
     internal ListingGenerator Generator(string domain) =>
         DomainProfile.Find(domain) is { } profile ? _generators[profile.Index] : throw new ArgumentException($"Unknown simulated domain '{domain}'.", nameof(domain));
 

@@ -15,7 +15,7 @@ namespace Vinted.Warehouse.Mart;
 /// </summary>
 public sealed class MartBuilder
 {
-    private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_features"];
+    private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_vanished_outcome", "mart_050_features"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly QualityRunner _quality;

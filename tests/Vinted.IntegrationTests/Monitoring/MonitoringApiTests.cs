@@ -77,7 +77,7 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var detail = await http.GetFromJsonAsync<JsonElement>($"/api/monitoring/runs/{run.InstanceId}");
 
         var stages = detail.GetProperty("stages").EnumerateArray().ToList();
-        Assert.Equal(["plan", "ingestion", "staging", "normalize", "mart", "lake", "prices", "quality"], stages.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["plan", "ingestion", "staging", "normalize", "mart", "vanished", "lake", "prices", "quality"], stages.Select(s => s.GetProperty("name").GetString()));
         var activities = stages[1].GetProperty("activities").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
         var report = run.OutputJson().GetProperty("ingestion");
         var fetch = activities["FetchPage"];
@@ -252,19 +252,24 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var vanished = await ScalarAsync("select count(*) from mart.fact_listing_vanished where vanished_on = @p and domain = 'fr'", Day2);
         Assert.True(vanished > 0, "a day of the simulated market sells something");
         Assert.Equal(vanished, days[1].GetProperty("vanished").GetInt64());
+        Assert.Equal(vanished, days[1].GetProperty("sold").GetInt64() + days[1].GetProperty("withdrawn").GetInt64() + days[1].GetProperty("unknown").GetInt64());
+        Assert.Equal(await ScalarAsync("select count(*) from mart.fact_listing_vanished where vanished_on = @p and domain = 'fr' and outcome = 'sold'", Day2), days[1].GetProperty("sold").GetInt64());
     }
 
     [Fact]
-    public async Task TimeToSell_HistogramCoversEveryVanishedListing()
+    public async Task TimeToSell_HistogramCoversEverySoldListing()
     {
         using var http = _site.CreateClient(Stack.DefaultKey);
 
         var sell = await http.GetFromJsonAsync<JsonElement>("/api/insights/time-to-sell?currency=EUR");
 
         var total = await ScalarAsync("select count(*) from mart.fact_listing_vanished where currency = 'EUR' and vanished_on >= @p", Day1);
-        Assert.True(total > 0);
+        var sold = await ScalarAsync("select count(*) from mart.fact_listing_vanished where currency = 'EUR' and vanished_on >= @p and outcome = 'sold'", Day1);
+        Assert.True(sold > 0 && sold < total, "the item pages tell sold listings apart from the others");
         Assert.Equal(total, sell.GetProperty("vanished").GetInt64());
-        Assert.Equal(total, sell.GetProperty("fromFirstSeen").EnumerateArray().Sum(d => d.GetProperty("listings").GetInt64()));
+        // Issue 22: time to sell counts sold listings only, not every listing that vanished.
+        Assert.Equal(sold, sell.GetProperty("sold").GetInt64());
+        Assert.Equal(sold, sell.GetProperty("fromFirstSeen").EnumerateArray().Sum(d => d.GetProperty("listings").GetInt64()));
         Assert.NotEqual(JsonValueKind.Null, sell.GetProperty("medianDays").ValueKind);
     }
 

@@ -1,5 +1,6 @@
 -- Per day: listings seen, listings seen for the first time, listings that vanished (left a complete search: sold or
--- withdrawn) and listings out of view (left a truncated search: maybe sold, maybe only pushed down by newer ones).
+-- withdrawn) with what their item pages said (sold, withdrawn, unknown: the three add up to vanished) and listings out of
+-- view (left a truncated search: maybe sold, maybe only pushed down by newer ones).
 -- The first day of the data counts every listing as new.
 with seen as (
     select f.snapshot_date as day, count(*) as listings, count(*) filter (where f.is_new) as new_listings
@@ -13,7 +14,10 @@ with seen as (
     group by f.snapshot_date
 ),
 gone as (
-    select v.vanished_on as day, count(*) as vanished
+    select v.vanished_on as day, count(*) as vanished,
+           count(*) filter (where v.outcome = 'sold') as sold,
+           count(*) filter (where v.outcome = 'withdrawn') as withdrawn,
+           count(*) filter (where v.outcome = 'unknown') as unknown
     from mart.fact_listing_vanished v
     join mart.dim_brand b on b.brand_key = v.brand_key
     where v.vanished_on between @from and @to
@@ -34,7 +38,8 @@ unseen as (
       and (@catalog::bigint is null or o.catalog_key = @catalog)
     group by o.out_of_view_on
 )
-select coalesce(s.day, g.day, u.day) as day, coalesce(s.listings, 0), coalesce(s.new_listings, 0), coalesce(g.vanished, 0), coalesce(u.out_of_view, 0)
+select coalesce(s.day, g.day, u.day) as day, coalesce(s.listings, 0), coalesce(s.new_listings, 0), coalesce(g.vanished, 0), coalesce(u.out_of_view, 0),
+       coalesce(g.sold, 0), coalesce(g.withdrawn, 0), coalesce(g.unknown, 0)
 from seen s
 full join gone g on g.day = s.day
 full join unseen u on u.day = coalesce(s.day, g.day)

@@ -112,11 +112,21 @@ function newVsVanished(data) {
   });
 }
 
+function vanishedOutcome(data) {
+  const x = data.days.map((d) => d.date);
+  // Stacked: the three add up to the day's vanished listings. Unknown = not looked up (above the sample) or the page said nothing clear.
+  return draw('chart-vanished-outcome', [
+    { type: 'bar', x, y: data.days.map((d) => d.sold), name: 'sold', marker: { color: '#1a7f37' } },
+    { type: 'bar', x, y: data.days.map((d) => d.withdrawn), name: 'withdrawn', marker: { color: '#b26a00' } },
+    { type: 'bar', x, y: data.days.map((d) => d.unknown), name: 'unknown', marker: { color: '#b0b7bf' } },
+  ], { barmode: 'stack', xaxis: dateAxis(x), yaxis: { title: { text: 'vanished listings' }, rangemode: 'tozero' } });
+}
+
 function timeToSell(data) {
   return draw('chart-time-to-sell', [
     { type: 'bar', x: data.fromFirstSeen.map((d) => d.days), y: data.fromFirstSeen.map((d) => d.listings), name: 'days since first seen', marker: { color: '#007782' }, opacity: 0.8 },
     { type: 'bar', x: data.fromListed.map((d) => d.days), y: data.fromListed.map((d) => d.listings), name: 'days since listed', marker: { color: '#b26a00' }, opacity: 0.6 },
-  ], { barmode: 'overlay', xaxis: { title: { text: `days (median ${data.medianDays ?? '–'} since first seen)` } }, yaxis: { title: { text: 'vanished listings' } }, hovermode: 'closest' });
+  ], { barmode: 'overlay', xaxis: { title: { text: `days (median ${data.medianDays ?? '–'} since first seen)` } }, yaxis: { title: { text: `sold listings (${data.sold ?? 0} of ${data.vanished} vanished)` } }, hovermode: 'closest' });
 }
 
 function topBrands(data) {
@@ -134,6 +144,7 @@ const charts = [
   ['chart-price-trend', (q) => `/api/insights/price-trend?${q}`, priceTrend],
   ['chart-price-distribution', (q) => `/api/insights/price-distribution?${q}&bins=30`, priceDistribution],
   ['chart-new-vs-vanished', (q) => `/api/insights/new-vs-vanished?${q}`, newVsVanished],
+  ['chart-vanished-outcome', (q) => `/api/insights/new-vs-vanished?${q}`, vanishedOutcome],
   ['chart-time-to-sell', (q) => `/api/insights/time-to-sell?${q}`, timeToSell],
   ['chart-top-brands', (q) => `/api/insights/top-brands?${q}&top=15`, topBrands],
 ];

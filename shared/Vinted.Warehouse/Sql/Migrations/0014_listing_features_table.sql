@@ -2,11 +2,11 @@
 -- Why: the view counted each listing's photos and its price drops with a subquery per row. core.photo had no index on
 -- the listing, so reading one 1,000,000-listing day scanned the photos once per listing (the prices stage of the
 -- pipeline benchmark did not finish in 10 minutes), and training reads 28 such days. A day's features are now computed
--- once, set-based, when the mart builds that day (mart_040_features.sql), and read as a plain partition scan.
+-- once, set-based, when the mart builds that day (mart_050_features.sql), and read as a plain partition scan.
 
 drop view mart.listing_features;
 
--- One row per listing per day it was seen, with the values known as of that day (see mart_040_features.sql).
+-- One row per listing per day it was seen, with the values known as of that day (see mart_050_features.sql).
 create table mart.fact_listing_features (
     snapshot_date   date    not null,
     domain          text    not null,
@@ -27,14 +27,18 @@ create table mart.fact_listing_features (
     primary key (snapshot_date, domain, item_id)
 ) partition by range (snapshot_date);
 
--- What readers see: the table, with the sold proxy joined at read time, since a listing's last price before it
--- vanished is known only on a later day than the one its features describe.
+-- What readers see: the table, with the sold price joined at read time, since whether a listing sold on its last day
+-- is known only later (it vanished, then its item page said sold). A vanished listing not looked up, withdrawn, or
+-- whose page said nothing clear has none: the view no longer takes every vanished listing for a sale.
 create view mart.listing_features as
 select f.snapshot_date, f.domain, f.item_id, f.currency, f.price, f.brand, f.catalog, f.size, f.condition, f.title,
        f.photo_count, f.days_on_sale, f.favourite_count, f.price_drops, f.seller_business, f.seller_listings,
        v.last_price as sold_price
 from mart.fact_listing_features f
-left join core.item_vanish v on v.domain = f.domain and v.item_id = f.item_id and v.last_seen = f.snapshot_date;
+left join (core.item_vanish v
+           join core.item_vanish_outcome o
+             on o.domain = v.domain and o.item_id = v.item_id and o.vanished_on = v.vanished_on and o.outcome = 'sold')
+       on v.domain = f.domain and v.item_id = f.item_id and v.last_seen = f.snapshot_date;
 
 -- Photo counts per listing, and price drops up to a day, read by an index rather than a scan: price drops are under
 -- 1 % of sightings, so the partial index holds only them.
