@@ -46,7 +46,7 @@ internal sealed class LakeBenchmark : IBenchmark
         var fill = Stopwatch.StartNew();
         foreach (var (date, n) in days.Select((d, n) => (d, n)))
         {
-            await using var command = dataSource.CreateCommand(Sql("lake_mart_day"));
+            await using var command = dataSource.CreateCommand(BenchmarkSql.Get("lake_mart_day"));
             command.CommandTimeout = 3600;
             command.Parameters.AddWithValue("day", date);
             command.Parameters.AddWithValue("day_number", n);
@@ -90,7 +90,7 @@ internal sealed class LakeBenchmark : IBenchmark
         using var lake = await LakeReader.DownloadAsync(store, [LakeTable.Facts[0]]);
         Console.WriteLine($"lake downloaded from the S3 server to a local folder for DuckDB in {download.Elapsed.TotalSeconds:F1} s (not part of the query time)");
 
-        var query = Sql("lake_month_query");
+        var query = BenchmarkSql.Get("lake_month_query");
         var (postgres, postgresRows) = await TimeAsync(3, async () =>
         {
             await using var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, query, "mart.fact_listing_daily", "@from", "@to"));
@@ -135,12 +135,4 @@ internal sealed class LakeBenchmark : IBenchmark
     }
 
     private static string Mib(long bytes) => bytes < 1024 * 1024 ? $"{bytes / 1024.0:N1} KiB" : $"{bytes / 1024.0 / 1024.0:N1} MiB";
-
-    private static string Sql(string name)
-    {
-        using var stream = typeof(LakeBenchmark).Assembly.GetManifestResourceStream($"Vinted.Benchmarks.Sql.{name}.sql")
-            ?? throw new InvalidOperationException($"Embedded SQL Sql/{name}.sql is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }

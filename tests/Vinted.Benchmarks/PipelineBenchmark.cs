@@ -23,7 +23,7 @@ internal sealed class PipelineBenchmark : IBenchmark
     public string Name => "pipeline";
 
     public string Description =>
-        "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)] [--model-rows 100000 (the production model's synthetic training rows)] [--backend PostgreSql|AzureStorage]";
+        "a whole simulated day end to end: wall time, per stage, items/s, peak memory [--listings 710000 (per domain)] [--activities 16 (concurrent)] [--model-rows 100000 (the production model's synthetic training rows)] [--floors true|false (each stage's floor, measured after the run)] [--backend PostgreSql|AzureStorage]";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
@@ -81,18 +81,24 @@ internal sealed class PipelineBenchmark : IBenchmark
         var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         wall.Stop();
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
-        await app.StopAsync(cancellationToken);
-        if (backend == EngineBackend.AzureStorage && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
-        {
-            await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
-        }
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
+            await app.StopAsync(cancellationToken);
             Console.Error.WriteLine($"run {id} ended {status.RuntimeStatus}: {status.FailureDetails?.ErrorMessage}");
             return 1;
         }
 
         var report = status.ReadOutputAs<RunReport>()!;
+        var floors = arguments.Text("floors", "true") == "true"
+            ? await PipelineFloors.MeasureAsync(app.Services, connectionString, report, searches, concurrency, cancellationToken)
+            : [];
+        await app.StopAsync(cancellationToken);
+        if (backend == EngineBackend.AzureStorage && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
+        {
+            await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
+        }
+
         var items = report.Ingestion.Items;
         Console.WriteLine(
             $"pages {report.Ingestion.Pages:N0}, items {items:N0} (expected {expected:N0}), staging rows {report.Staging?.Rows:N0}, mart facts {report.Mart?.FactRows:N0}, " +
@@ -100,12 +106,27 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             $"wall {wall.Elapsed.TotalSeconds:F1} s, {items / wall.Elapsed.TotalSeconds:N0} items/s end to end; {steps.Count:N0} activity steps, " +
             $"{steps.Sum(s => s.Attempts - 1):N0} retries, {report.Ingestion.PagesReused:N0} pages reused");
+        Console.WriteLine($"  {"stage",-11} {"seconds",8} {"floor s",8} {"× floor",8}  the floor, measured after the run on its own data");
         foreach (var (stage, seconds) in report.StageSeconds)
         {
-            Console.WriteLine($"  {stage,-10} {seconds,8:F1} s");
+            var floor = floors.FirstOrDefault(f => f.Stage == stage);
+            var rate = stage switch
+            {
+                "lake" => $"{report.Lake?.Rows / seconds:N0} rows/s",
+                "prices" => $"{report.Prices?.Rows / seconds:N0} listings/s",
+                _ => "",
+            };
+            Console.WriteLine(floor is null
+                ? $"  {stage,-11} {seconds,8:F1} {"",8} {"",8}  {rate}"
+                : $"  {stage,-11} {seconds,8:F1} {floor.Seconds,8:F1} {seconds / floor.Seconds,8:F1}  {floor.What}");
         }
 
-        Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB (host and simulator in one process)");
+        foreach (var part in floors.Where(f => f.Stage.StartsWith(' ')))
+        {
+            Console.WriteLine($"  {part.Stage,-11} {"",8} {part.Seconds,8:F1} {"",8}  {part.What}");
+        }
+
+        Console.WriteLine($"peak working set {peak / 1024 / 1024:N0} MiB during the run (host and simulator in one process)");
         var scored = report.Prices?.Rows ?? 0;
         if (scored != report.Mart?.FactRows)
         {
