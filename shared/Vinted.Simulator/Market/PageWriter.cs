@@ -86,7 +86,7 @@ internal static class PageWriter
     private static Listing? Advert(ListingGenerator generator, long instant, ulong seed, int page, int n)
     {
         var last = generator.LastListedAtOrBefore(instant);
-        for (var attempt = 0; last >= 0 && attempt < 8; attempt++)
+        for (var attempt = 0; last >= 0 && attempt < 64; attempt++)
         {
             var listing = generator.Get((long)(Hash.Of(seed ^ (ulong)instant, page * 100 + n, 300 + attempt) % (ulong)(last + 1)));
             if (listing.IsVisibleAt(instant))
