@@ -87,7 +87,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
         Assert.Contains(report.Ingestion.Warnings, w => w.Contains("domain 'fr' is incomplete", StringComparison.Ordinal));
         var manifest = await _host.Services.GetRequiredService<RawZoneStore>().ReadManifestAsync(first.InstanceId, Day, CancellationToken.None);
         Assert.Equal([(Pt.Key, false), (Fr.Key, true)], manifest!.Searches.Select(s => (s.SearchKey, s.Cut == SearchCuts.Blocked)));
-        Assert.False(manifest.Searches.Single(s => s.SearchKey == Fr.Key).Complete);
+        Assert.False(manifest.Searches.Single(s => s.Domain == "fr").Complete);
         Assert.Equal(0, state.Count("requests:from:127.0.0.33"));
 
         // The block on fr's exit is lifted; the restart fetches only fr's pages, through its proxy.
