@@ -90,6 +90,9 @@ public sealed class SearchCutTests : IAsyncLifetime
         Assert.All(second, f => Assert.NotNull(f.Condition));
         Assert.Contains(second, f => f.Brand != "(none)");
         Assert.Contains(second, f => f.Size != "(none)");
+        // And the price model's features can tell too.
+        Assert.Equal(second.Count, await TestSql.ScalarAsync(Db,
+            "select count(*) from mart.listing_features where snapshot_date = $1 and domain = 'pt' and attribute_source = 'card' and not promoted", day2));
     }
 
     [Fact]
