@@ -28,7 +28,7 @@ internal static class SearchExtent
         var loaded = pages.Select((p, i) => (Page: i + 1, Fetch: p)).Where(x => x.Fetch.Stored is { Quarantined: false }).ToList();
         var lastWithResults = loaded.Where(x => x.Fetch.Results > 0).Select(x => x.Page).DefaultIfEmpty(0).Max();
         var softBlocked = loaded.Where(x => x.Fetch.Results == 0 && x.Page < lastWithResults).Select(x => x.Page).ToList();
-        var reachEnded = loaded.Any(x => x.Fetch.Results == 0 && x.Page > lastWithResults && x.Page < announcedPages);
+        var reachEnded = announced > seen && loaded.Any(x => x.Fetch.Results == 0 && x.Page > lastWithResults && x.Page <= announcedPages);
         var capped = announcedPages is { } all && lastPage < all;
 
         var cuts = new List<(string Cut, string Why)>();
