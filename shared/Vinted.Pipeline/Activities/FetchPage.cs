@@ -36,7 +36,8 @@ public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage
 /// Fetches one page through the client (rate limit, session, transient retries) and stores the bytes in the
 /// raw zone. Idempotent: a rerun rewrites the same key. A body that is not a page is quarantined, not
 /// loaded, and does not fail the run. A block (every route of the domain blocked, after rotating through its proxies)
-/// of any shape (DataDome's JSON captcha or HTML challenge, Cloudflare's page or error 1020) is an outcome, not a failure: the page is reported missing with the reason, nothing is stored, the run goes on.
+/// of any shape (DataDome's JSON captcha or HTML challenge, Cloudflare's page or error 1020) is an outcome, not a
+/// failure: the page is reported missing with the reason and the block's kind, nothing is stored, the run goes on.
 /// A refused request fails the step at once. A page that an earlier execution already stored (the activity was
 /// re-delivered after a crash, or the run restarted) is reused, not fetched again; page 1's extent (pages, pinned time)
 /// is read back from its stored bytes.
