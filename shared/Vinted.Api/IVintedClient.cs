@@ -12,7 +12,7 @@ public interface IVintedClient
     /// Fetches 1-based <paramref name="page"/> of <paramref name="search"/> from the endpoint the domain is configured
     /// for, with session, rate limit and retries. A 2xx body is always returned, flagged when it is not a usable page.
     /// </summary>
-    /// <exception cref="VintedBlockedException">An anti-bot 403 HTML page answered.</exception>
+    /// <exception cref="VintedBlockedException">An anti-bot layer answered 403 (DataDome, Cloudflare; see <see cref="VintedBlockedException.Kind"/>).</exception>
     /// <exception cref="VintedRequestException">Any other failure; see <see cref="VintedApiException.IsTransient"/>.</exception>
     Task<FetchedPage> FetchPageAsync(VintedSearch search, int page, CancellationToken cancellationToken);
 

@@ -159,6 +159,7 @@ public sealed class VintedClient : IVintedClient, IDisposable
             Body = response.Body,
             Pagination = inspection.Pagination,
             ItemCount = inspection.ItemCount,
+            PromotedCount = inspection.PromotedCount,
             ProblemKind = inspection.ProblemKind,
             Problem = inspection.Problem,
         };
@@ -171,15 +172,19 @@ public sealed class VintedClient : IVintedClient, IDisposable
     /// </summary>
     private async Task<HttpAttempt> SendRotatingAsync(DomainChannel channel, Uri uri, bool bearer, bool itemPage, CancellationToken cancellationToken)
     {
+        // One try per route at most: a block (or an unreachable proxy) cools the route down and the request goes through
+        // the next one, with that route's own session. When every route cools down the domain is blocked for now.
         HttpAttempt? response = null;
+        VintedBlockKind? lastBlock = null;
         for (var tries = 0; response is null; tries++)
         {
             var route = channel.NextRoute(_timeProvider.GetUtcNow());
             if (route is null || tries >= channel.Routes.Count)
             {
                 _logger.DomainCircuitOpen(channel.Domain, channel.Routes.Count, channel.ReopensAt);
-                throw new VintedBlockedException(channel.Domain, uri,
-                    $"Vinted blocked domain '{channel.Domain}': every route ({string.Join(", ", channel.Routes.Select(r => r.Name))}) was blocked or unreachable " +
+                var kind = lastBlock ?? VintedBlockKind.AntiBotPage;
+                throw new VintedBlockedException(channel.Domain, uri, kind,
+                    $"Vinted blocked domain '{channel.Domain}' ({kind.Describe()}): every route ({string.Join(", ", channel.Routes.Select(r => r.Name))}) was blocked or unreachable " +
                     $"and cools down until {channel.ReopensAt:u}; not retried before: {uri}");
             }
 
@@ -187,8 +192,9 @@ public sealed class VintedClient : IVintedClient, IDisposable
             {
                 response = await FetchThroughAsync(channel, route, uri, bearer, itemPage, cancellationToken);
             }
-            catch (VintedBlockedException)
+            catch (VintedBlockedException e)
             {
+                lastBlock = e.Kind;
                 var until = _timeProvider.GetUtcNow() + channel.Options.ProxyCoolDown;
                 CoolDown(channel, route, until, "blocked");
             }
@@ -282,10 +288,11 @@ public sealed class VintedClient : IVintedClient, IDisposable
             return;
         }
 
-        if (status == (int)HttpStatusCode.Forbidden && response.IsHtml)
+        // A DataDome captcha answers an API call with JSON, not HTML: the vendor's marks, not the content type, make a block.
+        if (BlockDetector.Detect(response) is { } block)
         {
-            _logger.Blocked(channel.Domain, uri);
-            throw new VintedBlockedException(channel.Domain, uri);
+            _logger.Blocked(channel.Domain, uri, block.Describe());
+            throw new VintedBlockedException(channel.Domain, uri, block);
         }
 
         var transient = VintedResilience.IsTransientStatus(status) || status == (int)HttpStatusCode.Unauthorized;
@@ -353,6 +360,15 @@ public sealed class VintedClient : IVintedClient, IDisposable
         };
         var setCookies = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.ToArray() : [];
         var anonId = response.Headers.TryGetValues("x-anon-id", out var anon) ? anon.FirstOrDefault() : null;
-        return new HttpAttempt((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), retryAfter, body, setCookies, anonId);
+        var marks = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in BlockDetector.HeaderNames)
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                marks[name] = string.Join(", ", values);
+            }
+        }
+
+        return new HttpAttempt((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), retryAfter, body, setCookies, anonId) { Headers = marks };
     }
 }

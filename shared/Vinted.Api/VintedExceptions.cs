@@ -1,4 +1,5 @@
 using System.Net;
+using Vinted.Api.Models;
 
 namespace Vinted.Api;
 
@@ -30,11 +31,15 @@ public abstract class VintedApiException : Exception
 }
 
 /// <summary>
-/// An anti-bot layer (Cloudflare, DataDome) answered 403 with an HTML page. Never data; not transient: retrying
-/// at once deepens the block, so the run must stop for this domain and say so.
+/// An anti-bot layer (DataDome, Cloudflare) answered 403: a captcha as JSON, a challenge or firewall page as HTML or
+/// text. Never data; not transient: retrying at once deepens the block, so the route cools down and the run goes on
+/// without the page, saying so. <see cref="Kind"/> says which layer and shape.
 /// </summary>
-public sealed class VintedBlockedException(string domain, Uri requestUri, string? message = null)
-    : VintedApiException(message ?? $"Vinted blocked the request for domain '{domain}' (403 with an HTML anti-bot page): {requestUri}", domain, requestUri, HttpStatusCode.Forbidden, isTransient: false, innerException: null);
+public sealed class VintedBlockedException(string domain, Uri requestUri, VintedBlockKind kind = VintedBlockKind.AntiBotPage, string? message = null)
+    : VintedApiException(message ?? $"Vinted blocked the request for domain '{domain}' ({kind.Describe()}): {requestUri}", domain, requestUri, HttpStatusCode.Forbidden, isTransient: false, innerException: null)
+{
+    public VintedBlockKind Kind { get; } = kind;
+}
 
 /// <summary>
 /// A request failed: a 4xx other than 401/429 (not transient, never retried), or a transient failure that

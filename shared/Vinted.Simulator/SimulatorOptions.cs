@@ -153,4 +153,48 @@ public sealed record SimulatorFaults
     /// <summary>Attempts of one request that may be faulted; later ones are served.</summary>
     [Range(0, 1_000)]
     public int MaxFaultedAttempts { get; init; } = 2;
+
+    /// <summary>The shape of every anti-bot 403 (<see cref="AntiBotRate"/>, <see cref="BlockedAddresses"/>, <see cref="BlockedDomains"/>).</summary>
+    public BlockShape BlockShape { get; init; } = BlockShape.Html;
+
+    /// <summary>Domains the anti-bot layer blocks outright: every request to them, the home page included, gets the 403 of <see cref="BlockShape"/>.</summary>
+    public IReadOnlyList<string> BlockedDomains { get; init; } = [];
+
+    /// <summary>
+    /// Probability that a catalog page after the first answers 200 with no items but its pagination intact, as a soft
+    /// block does in the middle of a search (not retried: a 200 is an answer).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double EmptyPageRate { get; init; }
+
+    /// <summary>
+    /// Fraction of catalog items (chosen per item, deterministically) served without the flat <c>brand_title</c>,
+    /// <c>size_title</c> and <c>status</c> (absent, or empty in turn): only their card (<c>item_box</c>) carries them.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double CardOnlyFraction { get; init; }
+
+    /// <summary>Promoted cards (adverts, any listing of the market, matching the search or not) placed first on every catalog page.</summary>
+    [Range(0, 20)]
+    public int PromotedPerPage { get; init; }
+}
+
+/// <summary>How the simulated anti-bot layer answers a blocked request.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BlockShape>))]
+public enum BlockShape
+{
+    /// <summary>An HTML interstitial (the simulator's historic page).</summary>
+    Html,
+
+    /// <summary>
+    /// DataDome: JSON <c>{"url":"https://geo.captcha-delivery.com/captcha/?..."}</c> to an API call, an HTML challenge to the
+    /// home page; both with <c>X-DataDome: protected</c> and a <c>datadome</c> cookie.
+    /// </summary>
+    DataDome,
+
+    /// <summary>Cloudflare's "Access denied" HTML page, with <c>Server: cloudflare</c> and <c>CF-RAY</c>.</summary>
+    CloudflareHtml,
+
+    /// <summary>Cloudflare error 1020 (a firewall rule): the text body <c>error code: 1020</c>.</summary>
+    Cloudflare1020,
 }

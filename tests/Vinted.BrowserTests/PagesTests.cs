@@ -101,6 +101,13 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
             await Assertions.Expect(page.Locator("#quarantined")).ToContainTextAsync(key);
         }
 
+        // Issue 22: every incomplete search (the demo's are capped) in a table, with what cut it and the counts.
+        await Assertions.Expect(page.Locator("#incomplete-searches tbody tr")).ToHaveCountAsync(report.Ingestion.IncompleteSearches.Count);
+        foreach (var search in report.Ingestion.IncompleteSearches)
+        {
+            await Assertions.Expect(page.Locator("#incomplete-searches")).ToContainTextAsync(search.Cut!);
+        }
+
         // Read-only key: no management buttons.
         await Assertions.Expect(page.Locator("#actions")).ToBeHiddenAsync();
         await SaveScreenshotAsync(page, "run.png");

@@ -75,7 +75,7 @@ internal static class PageBodies
               </table>
               <h2>Data quality</h2>
               <div id="quality"></div>
-              <h2>Quarantined pages</h2>
+              <h2>Quarantined pages, warnings and incomplete searches</h2>
               <div id="quarantined"></div>
               <h2>Report</h2>
               <pre id="report" class="report"></pre>

@@ -12,6 +12,9 @@ internal sealed record HttpAttempt(
     IReadOnlyList<string> SetCookies,
     string? AnonIdHeader)
 {
+    /// <summary>The headers an anti-bot layer marks its answers with (see <see cref="BlockDetector.HeaderNames"/>), lower-case names.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public bool IsHtml =>
         ContentType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true
         || Body.AsSpan().TrimStart(" \t\r\n"u8) is [(byte)'<', ..];

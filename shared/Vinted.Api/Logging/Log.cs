@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "Circuit opened for domain {Domain} for {BreakDuration}")]
     public static partial void CircuitOpened(this ILogger logger, string domain, TimeSpan breakDuration);
 
-    [LoggerMessage(304, LogLevel.Error, "Domain {Domain} blocked the request to {Uri} (anti-bot 403)")]
-    public static partial void Blocked(this ILogger logger, string domain, Uri uri);
+    [LoggerMessage(304, LogLevel.Error, "Domain {Domain} blocked the request to {Uri} ({BlockKind})")]
+    public static partial void Blocked(this ILogger logger, string domain, Uri uri, string blockKind);
 
     [LoggerMessage(305, LogLevel.Warning, "Page {Page} of {SearchKey} on {Domain} is flagged: {Problem}")]
     public static partial void PageFlagged(this ILogger logger, string domain, string searchKey, int page, string problem);

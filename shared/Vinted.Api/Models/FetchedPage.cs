@@ -55,6 +55,9 @@ public sealed record FetchedPage
     /// <summary>Length of the <c>items</c> array; 0 when there is none.</summary>
     public int ItemCount { get; init; }
 
+    /// <summary>Items of <see cref="ItemCount"/> that are promoted cards (adverts placed into the results).</summary>
+    public int PromotedCount { get; init; }
+
     public PageProblemKind ProblemKind { get; init; }
 
     /// <summary>A human-readable description of <see cref="ProblemKind"/>, e.g. <c>malformed JSON: ...</c>.</summary>

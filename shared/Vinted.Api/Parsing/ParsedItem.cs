@@ -58,6 +58,31 @@ public sealed record ParsedItem
 
     /// <summary>From <c>photo.high_resolution.timestamp</c>, else <c>created_at_ts</c>.</summary>
     public DateTimeOffset? ListedAt { get; init; }
+
+    /// <summary>Where <see cref="BrandTitle"/>, <see cref="SizeTitle"/> and <see cref="Status"/> came from: the flat fields, the card (<c>item_box</c>), both, or neither.</summary>
+    public AttributeSource AttributeSource { get; init; }
+
+    /// <summary>The card's <c>content_source</c> (<c>search</c> for a result).</summary>
+    public string? ContentSource { get; init; }
+
+    /// <summary>An advert placed into the results (<see cref="ContentSource"/> says promoted): it need not match the search.</summary>
+    public bool IsPromoted { get; init; }
+}
+
+/// <summary>Which fields gave an item's brand, size and condition.</summary>
+public enum AttributeSource
+{
+    /// <summary>The item carried none of the three.</summary>
+    None,
+
+    /// <summary>Every value present came from <c>brand_title</c>, <c>size_title</c>, <c>status</c>.</summary>
+    Flat,
+
+    /// <summary>Every value present came from the card: <c>item_box.first_line</c> and <c>second_line</c>.</summary>
+    Card,
+
+    /// <summary>Some from the flat fields, the others from the card.</summary>
+    Mixed,
 }
 
 /// <summary>An item the parser skipped, and why (e.g. a non-numeric id).</summary>

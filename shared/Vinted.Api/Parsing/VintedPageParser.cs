@@ -74,9 +74,10 @@ public static class VintedPageParser
         }
 
         var count = items.GetArrayLength();
+        var promoted = items.EnumerateArray().Count(i => i.ValueKind == JsonValueKind.Object && ItemCard.IsPromoted(String(i, "content_source")));
         if (!root.TryGetProperty("pagination", out var p) || p.ValueKind != JsonValueKind.Object)
         {
-            return new PageInspection(null, count, PageProblemKind.MissingPagination, "missing pagination: treated as a single page");
+            return new PageInspection(null, count, PageProblemKind.MissingPagination, "missing pagination: treated as a single page") { PromotedCount = promoted };
         }
 
         var pagination = new VintedPagination(
@@ -85,7 +86,7 @@ public static class VintedPageParser
             Long(p, "total_entries") ?? count,
             (int)(Long(p, "per_page") ?? count),
             Long(p, "time"));
-        return new PageInspection(pagination, count, PageProblemKind.None, null);
+        return new PageInspection(pagination, count, PageProblemKind.None, null) { PromotedCount = promoted };
     }
 
     private static void Add(JsonElement element, int index, List<ParsedItem> items, List<ItemProblem> problems)
@@ -125,6 +126,11 @@ public static class VintedPageParser
 
         currency ??= String(element, "currency");
         var photo = Photo(element);
+        var card = ItemCard.Read(element);
+        var flatBrand = Text(element, "brand_title") ?? (Child(element, "brand_dto") is { } brand ? Text(brand, "title") : null) ?? Text(element, "brand");
+        var flatSize = Text(element, "size_title") ?? Text(element, "size");
+        var flatStatus = Text(element, "status");
+        var contentSource = String(element, "content_source");
         items.Add(new ParsedItem
         {
             Id = id,
@@ -133,9 +139,13 @@ public static class VintedPageParser
             Currency = currency,
             TotalItemPrice = Money(element, "total_item_price").Amount,
             ServiceFee = Money(element, "service_fee").Amount,
-            BrandTitle = String(element, "brand_title") ?? (Child(element, "brand_dto") is { } brand ? String(brand, "title") : null) ?? String(element, "brand"),
-            SizeTitle = String(element, "size_title") ?? String(element, "size"),
-            Status = String(element, "status"),
+            // The flat field when there is one, else the card (issue 22: svc-catalogue may leave the flat fields out).
+            BrandTitle = flatBrand ?? card?.Brand,
+            SizeTitle = flatSize ?? card?.Size,
+            Status = flatStatus ?? card?.Condition,
+            AttributeSource = ItemCard.SourceOf((flatBrand, card?.Brand), (flatSize, card?.Size), (flatStatus, card?.Condition)),
+            ContentSource = contentSource,
+            IsPromoted = ItemCard.IsPromoted(contentSource),
             StatusId = Long(element, "status_id"),
             BrandId = Long(element, "brand_id") ?? (Child(element, "brand_dto") is { } dto ? Long(dto, "id") : null),
             SizeId = Long(element, "size_id"),
@@ -182,10 +192,13 @@ public static class VintedPageParser
             : (ToDecimal(value), null);
     }
 
-    private static JsonElement? Child(JsonElement element, string name) =>
+    internal static JsonElement? Child(JsonElement element, string name) =>
         element.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
 
-    private static string? String(JsonElement element, string name) =>
+    /// <summary>A string that says something: null for absent, null, empty or blank.</summary>
+    internal static string? Text(JsonElement element, string name) => String(element, name) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    internal static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static decimal? Decimal(JsonElement element, string name) =>
@@ -253,4 +266,8 @@ public static class VintedPageParser
 }
 
 /// <summary>What <see cref="VintedPageParser.Inspect(ReadOnlyMemory{byte})"/> finds without reading items.</summary>
-public sealed record PageInspection(VintedPagination? Pagination, int ItemCount, PageProblemKind ProblemKind, string? Problem);
+public sealed record PageInspection(VintedPagination? Pagination, int ItemCount, PageProblemKind ProblemKind, string? Problem)
+{
+    /// <summary>Items of <see cref="ItemCount"/> that are promoted cards (adverts), not results of the search.</summary>
+    public int PromotedCount { get; init; }
+}

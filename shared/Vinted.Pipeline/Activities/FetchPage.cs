@@ -17,13 +17,27 @@ public sealed record PageRequest(string RunId, DateOnly Date, VintedSearch Searc
 /// <param name="Warning">A problem that did not stop the page from loading (no pagination).</param>
 /// <param name="Reused">The page was found stored by an earlier execution of this fetch and not fetched again.</param>
 /// <param name="Blocked">Why the page could not be fetched (Vinted blocked every route of its domain); then nothing is stored.</param>
-public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage, long? PinnedTime, string? Warning, bool Reused = false, string? Blocked = null);
+public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage, long? PinnedTime, string? Warning, bool Reused = false, string? Blocked = null)
+{
+    /// <summary>The page's <c>total_entries</c>: what the search announces.</summary>
+    public long? TotalEntries { get; init; }
+
+    /// <summary>Promoted cards among the page's items: adverts, not results of the search.</summary>
+    public int Promoted { get; init; }
+
+    /// <summary>The anti-bot layer and shape that blocked the page; null unless <see cref="FetchResult.Blocked"/>.</summary>
+    public VintedBlockKind? BlockKind { get; init; }
+
+    /// <summary>The page's results: its items less the promoted cards; 0 when nothing loadable was stored.</summary>
+    public int Results => Stored is { Quarantined: false } stored ? Math.Max(0, stored.ItemCount - Promoted) : 0;
+}
 
 /// <summary>
 /// Fetches one page through the client (rate limit, session, transient retries) and stores the bytes in the
 /// raw zone. Idempotent: a rerun rewrites the same key. A body that is not a page is quarantined, not
 /// loaded, and does not fail the run. A block (every route of the domain blocked, after rotating through its proxies)
-/// is an outcome, not a failure: the page is reported missing with the reason, nothing is stored, the run goes on.
+/// of any shape (DataDome's JSON captcha or HTML challenge, Cloudflare's page or error 1020) is an outcome, not a
+/// failure: the page is reported missing with the reason and the block's kind, nothing is stored, the run goes on.
 /// A refused request fails the step at once. A page that an earlier execution already stored (the activity was
 /// re-delivered after a crash, or the run restarted) is reused, not fetched again; page 1's extent (pages, pinned time)
 /// is read back from its stored bytes.
@@ -38,15 +52,24 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         if (await rawZone.FindPageAsync(address, cancellationToken) is { } stored)
         {
             PipelineTelemetry.Page(input.Search.Domain, "reused");
+            // Read back: page 1's extent, and every page's promoted cards, which completeness must not count.
+            var inspection = VintedPageParser.Inspect(await rawZone.ReadPageAsync(stored, cancellationToken));
             if (input.Page > 1)
             {
-                return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true);
+                return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true)
+                {
+                    TotalEntries = inspection.Pagination?.TotalEntries,
+                    Promoted = inspection.PromotedCount,
+                };
             }
 
-            var inspection = VintedPageParser.Inspect(await rawZone.ReadPageAsync(stored, cancellationToken));
             return new FetchResult(
                 stored, TotalPages(inspection.Pagination, inspection.ItemCount, 1), inspection.Pagination?.PerPage ?? input.Search.PerPage,
-                inspection.Pagination?.Time, inspection.Problem, Reused: true);
+                inspection.Pagination?.Time, inspection.Problem, Reused: true)
+            {
+                TotalEntries = inspection.Pagination?.TotalEntries,
+                Promoted = inspection.PromotedCount,
+            };
         }
 
         FetchedPage fetched;
@@ -60,7 +83,7 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
             // Retrying a block in the same run only deepens it: the page is missing, the search incomplete, and a restart
             // of the run later fetches it (and only what is missing).
             PipelineTelemetry.Page(input.Search.Domain, "blocked");
-            return new FetchResult(null, input.Page, input.Search.PerPage, input.PinnedTime, null, Blocked: e.Message);
+            return new FetchResult(null, input.Page, input.Search.PerPage, input.PinnedTime, null, Blocked: e.Message) { BlockKind = e.Kind };
         }
         catch (VintedApiException e) when (!e.IsTransient)
         {
@@ -82,7 +105,11 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         PipelineTelemetry.Page(input.Search.Domain, written.Quarantined ? "quarantined" : "fetched");
         return new FetchResult(
             written, TotalPages(fetched.Pagination, fetched.ItemCount, input.Page), fetched.Pagination?.PerPage ?? input.Search.PerPage,
-            fetched.Pagination?.Time, fetched.ShouldQuarantine ? null : fetched.Problem);
+            fetched.Pagination?.Time, fetched.ShouldQuarantine ? null : fetched.Problem)
+        {
+            TotalEntries = fetched.Pagination?.TotalEntries,
+            Promoted = fetched.PromotedCount,
+        };
     }
 
     /// <summary>Pages the API announces; this page's number without pagination or when it was empty (see <see cref="FetchedPage.HasNextPage"/>).</summary>

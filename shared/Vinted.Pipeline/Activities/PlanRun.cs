@@ -29,12 +29,15 @@ public sealed class PlanRun(IOptions<IngestionOptions> options, IOptions<RetrySe
         }
 
         var planned = specs
-            .Select(s => new PlannedSearch(s.Search, Min(s.MaxPages ?? settings.DefaultMaxPages, input.MaxPages ?? int.MaxValue, Reachable(s, settings))))
+            .Select(s =>
+            {
+                var cap = Math.Min(s.MaxPages ?? settings.DefaultMaxPages, input.MaxPages ?? int.MaxValue);
+                var reachable = Reachable(s, settings);
+                return new PlannedSearch(s.Search, Math.Min(cap, reachable)) { CappedByReach = reachable < cap };
+            })
             .ToList();
         return Task.FromResult(new RunPlan(context.InstanceId, date, planned, retry.Value));
     }
 
     private static int Reachable(SearchSpec spec, IngestionOptions settings) => (settings.MaxReachableResults + spec.Search.PerPage - 1) / spec.Search.PerPage;
-
-    private static int Min(int a, int b, int c) => Math.Min(a, Math.Min(b, c));
 }

@@ -37,7 +37,11 @@ public sealed record PipelineInput
 public sealed record RunPlan(string RunId, DateOnly Date, IReadOnlyList<PlannedSearch> Searches, RetrySettings Retry);
 
 /// <summary>A search with its effective page cap.</summary>
-public sealed record PlannedSearch(VintedSearch Search, int MaxPages);
+public sealed record PlannedSearch(VintedSearch Search, int MaxPages)
+{
+    /// <summary>The cap is the API's reach (<c>Ingestion:MaxReachableResults</c>), not a page cap of the run or the search.</summary>
+    public bool CappedByReach { get; init; }
+}
 
 /// <summary>What the run shows as <c>customStatus</c> while it goes; page progress is in its searches' statuses.</summary>
 public sealed record RunProgress(string Stage, int Searches);

@@ -34,7 +34,7 @@ public sealed record RunReport(string RunId, DateOnly Date, IngestionReport Inge
     public Dictionary<string, double> StageSeconds { get; init; } = [];
 }
 
-/// <summary>What ingestion fetched and stored, and which searches are incomplete (their domain blocked them: see <see cref="IncompleteSearches"/> and the warnings); <see cref="PagesReused"/> pages were found stored by an earlier execution of their fetch (a re-delivery after a crash, a restart) and not fetched again.</summary>
+/// <summary>What ingestion fetched and stored, and which searches are incomplete (blocked, soft-blocked, cut by the API's reach or the page cap, or reshuffled: see <see cref="IncompleteSearches"/> and the warnings); <see cref="PagesReused"/> pages were found stored by an earlier execution of their fetch (a re-delivery after a crash, a restart) and not fetched again.</summary>
 public sealed record IngestionReport(
     int Searches,
     int Pages,
@@ -49,13 +49,17 @@ public sealed record IngestionReport(
     /// <summary>Searches with pages missing: which domain, which pages, why. A restart of the run fetches only those pages.</summary>
     public IReadOnlyList<SearchScopeStatus> IncompleteSearches { get; init; } = [];
 
+    /// <summary>One incomplete search in words: the cut, why, the listings announced and seen, and that none is taken as gone.</summary>
+    public static string Warning(SearchScopeStatus s) =>
+        $"search {s.SearchKey} on domain '{s.Domain}' is incomplete ({s.Cut ?? "unknown"}): {s.Reason}. " +
+        $"Announced {(s.Announced is { } a ? a.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown (page 1 missing)")} listings, seen {s.Seen}" +
+        $"{(s.Promoted > 0 ? $" (and {s.Promoted} promoted card(s), not counted)" : "")}; its listings are not taken as gone.";
+
     public static IngestionReport From(int searches, IReadOnlyList<FetchResult> pages, IReadOnlyList<SearchScopeStatus> scopes, ManifestResult manifest)
     {
         var incomplete = scopes.Where(s => !s.Complete).ToList();
         var warnings = pages.Where(p => p.Warning is not null && p.Stored is not null).Select(p => $"{p.Stored!.Key}: {p.Warning}")
-            .Concat(incomplete.Select(s =>
-                $"search {s.SearchKey} on domain '{s.Domain}' is incomplete: {s.MissingPages.Count} page(s) not fetched ({string.Join(", ", s.MissingPages.Take(10))}" +
-                $"{(s.MissingPages.Count > 10 ? ", ..." : "")}); its listings are not taken as gone. {s.Reason}"))
+            .Concat(incomplete.Select(Warning))
             .ToList();
         return new(
             searches,

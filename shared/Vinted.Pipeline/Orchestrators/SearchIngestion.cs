@@ -18,7 +18,7 @@ public sealed record SearchProgress(int Pages);
 /// <summary>
 /// Ingests one search: page 1 says how many pages there are; the others, capped by the plan, fan out at once and
 /// carry the result-set time page 1 pinned, so the results do not shift while paging. Pages its domain blocked are
-/// missing: the search completes incomplete, saying which pages and why.
+/// missing: the search completes incomplete, saying which pages and why, as it does for every other cut (see <see cref="SearchExtent"/>).
 /// </summary>
 public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResult>
 {
@@ -36,7 +36,7 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
         if (first.Blocked is not null)
         {
             // Without page 1 the search's extent is unknown: nothing else is asked of a blocked domain.
-            return new SearchResult([first], new SearchScopeStatus(search.Domain, search.Key, false, null, 0, [1], first.Blocked));
+            return new SearchResult([first], SearchExtent.Of(input.Search, 1, [first]));
         }
 
         var last = Math.Min(first.TotalPages, input.Search.MaxPages);
@@ -44,12 +44,7 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
         var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
             context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), Page(input, page))));
         FetchResult[] pages = [first, .. rest];
-        var missing = Enumerable.Range(1, pages.Length).Where(page => pages[page - 1].Blocked is not null).ToList();
-        return new SearchResult(
-            pages,
-            new SearchScopeStatus(
-                search.Domain, search.Key, missing.Count == 0, last, pages.Count(p => p.Stored is not null), missing,
-                missing.Count == 0 ? null : pages[missing[0] - 1].Blocked));
+        return new SearchResult(pages, SearchExtent.Of(input.Search, last, pages));
     }
 
     private static TaskOptions Page(SearchRequest input, int page) => ActivityRetry.Options(input.Retry, $"page-{page}");

@@ -13,6 +13,7 @@ internal enum FaultKind
     MalformedJson,
     TruncatedBody,
     MissingPagination,
+    EmptyPage,
 }
 
 /// <summary>
@@ -40,6 +41,7 @@ internal static class FaultInjector
             (FaultKind.MalformedJson, faults.MalformedJsonRate),
             (FaultKind.TruncatedBody, faults.TruncatedBodyRate),
             (FaultKind.MissingPagination, faults.MissingPaginationRate),
+            (FaultKind.EmptyPage, faults.EmptyPageRate),
         ];
         foreach (var (kind, rate) in candidates)
         {
@@ -62,6 +64,7 @@ internal static class FaultInjector
         FaultKind.MalformedJson => "malformed_json",
         FaultKind.TruncatedBody => "truncated_body",
         FaultKind.MissingPagination => "missing_pagination",
+        FaultKind.EmptyPage => "empty_page",
         _ => "none",
     };
 }

@@ -18,9 +18,6 @@ public static class SimulatorApi
 {
     private const string DomainItem = "sim.domain";
 
-    private static readonly byte[] AntiBotPage = Encoding.UTF8.GetBytes(
-        "<!DOCTYPE html><html><head><title>Access denied</title></head><body><h1>Please enable JS and disable any ad blocker</h1><script src=\"https://ct.captcha-delivery.com/c.js\"></script></body></html>");
-
     private static readonly byte[] NotFoundHtml = Encoding.UTF8.GetBytes("<!DOCTYPE html><html><head><title>404</title></head><body>Page not found</body></html>");
 
     /// <summary>Registers the marketplace, the runtime state and the session authority for <paramref name="options"/>.</summary>
@@ -57,13 +54,23 @@ public static class SimulatorApi
         app.Use(async (context, next) =>
         {
             var state = context.RequestServices.GetRequiredService<SimulatorState>();
-            var blocked = state.Faults.BlockedAddresses;
+            var faults = state.Faults;
+            var blocked = faults.BlockedAddresses;
+            var apiCall = context.Request.Path != "/";
             if (blocked.Count > 0 && !context.Request.Path.StartsWithSegments("/__sim")
                 && context.Connection.RemoteIpAddress is { } address && blocked.Contains(address.MapToIPv4().ToString(), StringComparer.Ordinal))
             {
                 state.Increment("faults:blocked_address");
                 state.Increment($"blocked:from:{address.MapToIPv4()}");
-                await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+                await BlockResponses.WriteAsync(context, faults, apiCall);
+                return;
+            }
+
+            if (faults.BlockedDomains.Count > 0 && !context.Request.Path.StartsWithSegments("/__sim")
+                && faults.BlockedDomains.Contains(DomainOf(context, context.RequestServices.GetRequiredService<SimulatorOptions>()), StringComparer.Ordinal))
+            {
+                state.Increment("faults:blocked_domain");
+                await BlockResponses.WriteAsync(context, faults, apiCall);
                 return;
             }
 
@@ -164,7 +171,7 @@ public static class SimulatorApi
                 await WriteAsync(context, status, "text/html; charset=utf-8", Encoding.UTF8.GetBytes($"<html><body>{status}</body></html>"));
                 return;
             case FaultKind.AntiBot:
-                await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+                await BlockResponses.WriteAsync(context, faults, apiCall: true);
                 return;
         }
 
@@ -189,7 +196,19 @@ public static class SimulatorApi
         var page = Math.Max(1, QueryReader.Int(context.Request.Query, "page", 1));
         var perPage = Math.Clamp(QueryReader.Int(context.Request.Query, "per_page", options.DefaultPerPage), 1, 96);
         var result = market.Search(generator, query, Marketplace.SnapshotOf(date));
-        var shape = new PageShape(sellerId is null, fault != FaultKind.MissingPagination, faults.StringPriceFraction, (ulong)options.Seed, faults.BadItemFraction);
+        if (query.Order == SimOrder.Relevance)
+        {
+            // Relevance is re-ranked on every call (issue 22): two pages of one search are not cut from one order.
+            result = Reshuffled(result, Hash.Of((ulong)options.Seed, state.NextCall("relevance"), 77));
+        }
+
+        var shape = new PageShape(sellerId is null, fault != FaultKind.MissingPagination, faults.StringPriceFraction, (ulong)options.Seed, faults.BadItemFraction)
+        {
+            // A soft block answers 200 with no items in the middle of a search: never page 1, never a seller's pages.
+            Empty = fault == FaultKind.EmptyPage && sellerId is null && page > 1,
+            CardOnlyFraction = faults.CardOnlyFraction,
+            PromotedPerPage = sellerId is null ? faults.PromotedPerPage : 0,
+        };
         var body = PageWriter.Write(generator, result, page, perPage, shape);
         body = fault switch
         {
@@ -226,7 +245,8 @@ public static class SimulatorApi
         if (Hash.Unit(Hash.Of((ulong)options.Seed, id, 97)) < state.Faults.ItemPageAntiBotRate)
         {
             state.Increment("faults:item_page_anti_bot");
-            await WriteAsync(context, 403, "text/html; charset=utf-8", AntiBotPage);
+            // The item page is a document: a block answers it as the anti-bot layer answers a page load.
+            await BlockResponses.WriteAsync(context, state.Faults, apiCall: false);
             return;
         }
 
@@ -241,6 +261,18 @@ public static class SimulatorApi
         }
 
         await WriteAsync(context, 200, "text/html; charset=utf-8", ItemPageWriter.Write(Marketplace.Describe(generator, listing, instant), page));
+    }
+
+    private static SearchResult Reshuffled(SearchResult result, ulong seed)
+    {
+        var indices = (long[])result.Indices.Clone();
+        for (var n = indices.Length - 1; n > 0; n--)
+        {
+            var k = (int)(Hash.Of(seed, n, 78) % (ulong)(n + 1));
+            (indices[n], indices[k]) = (indices[k], indices[n]);
+        }
+
+        return result with { Indices = indices };
     }
 
     private static Task WriteAsync(HttpContext context, int status, string contentType, byte[] body)

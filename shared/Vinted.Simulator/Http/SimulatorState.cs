@@ -44,6 +44,9 @@ public sealed class SimulatorState
     /// <summary>The 1-based attempt number of this request (same key seen before counts up).</summary>
     internal int NextAttempt(string requestKey) => _attempts.AddOrUpdate(Hash.Of(requestKey), 1, static (_, n) => n + 1);
 
+    /// <summary>The 1-based number of this call of <paramref name="kind"/> (e.g. relevance searches re-ranked per call).</summary>
+    internal long NextCall(string kind) => _counters.AddOrUpdate($"calls:{kind}", 1, static (_, n) => n + 1);
+
     /// <summary>Clears counters and attempt numbers (faults and date stay).</summary>
     public void ResetStats()
     {

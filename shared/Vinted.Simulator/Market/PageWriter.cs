@@ -5,7 +5,17 @@ using System.Text.Json;
 namespace Vinted.Simulator.Market;
 
 /// <summary>How a page is to be written.</summary>
-internal sealed record PageShape(bool Catalog, bool Pagination, double StringPriceFraction, ulong Seed, double BadItemFraction = 0);
+internal sealed record PageShape(bool Catalog, bool Pagination, double StringPriceFraction, ulong Seed, double BadItemFraction = 0)
+{
+    /// <summary>No items, pagination intact: a soft block's 200.</summary>
+    public bool Empty { get; init; }
+
+    /// <summary>Fraction of catalog items without the flat brand/size/status: only their card carries them.</summary>
+    public double CardOnlyFraction { get; init; }
+
+    /// <summary>Promoted cards (adverts) placed before the page's results.</summary>
+    public int PromotedPerPage { get; init; }
+}
 
 /// <summary>
 /// Writes pages byte-for-byte deterministically in the API's shapes: the search envelope (with
@@ -23,9 +33,23 @@ internal static class PageWriter
             json.WriteStartObject();
             json.WriteStartArray("items");
             var first = (long)(page - 1) * perPage;
-            for (var n = first; n < Math.Min(first + perPage, result.Indices.Length); n++)
+            if (!shape.Empty)
             {
-                WriteItem(json, generator, generator.Get(result.Indices[n]), result.Instant, shape);
+                if (first < result.Indices.Length)
+                {
+                    for (var n = 0; n < shape.PromotedPerPage; n++)
+                    {
+                        if (Advert(generator, result.Instant, shape.Seed, page, n) is { } advert)
+                        {
+                            WriteItem(json, generator, advert, result.Instant, shape, promoted: true);
+                        }
+                    }
+                }
+
+                for (var n = first; n < Math.Min(first + perPage, result.Indices.Length); n++)
+                {
+                    WriteItem(json, generator, generator.Get(result.Indices[n]), result.Instant, shape);
+                }
             }
 
             json.WriteEndArray();
@@ -55,7 +79,26 @@ internal static class PageWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteItem(Utf8JsonWriter json, ListingGenerator generator, in Listing listing, long instant, PageShape shape)
+    /// <summary>
+    /// The <paramref name="n"/>-th advert of a page: any listing of the market on sale at <paramref name="instant"/>, chosen
+    /// by hash, so it matches the search only by chance (as Vinted's promoted cards do); null when none was found quickly.
+    /// </summary>
+    private static Listing? Advert(ListingGenerator generator, long instant, ulong seed, int page, int n)
+    {
+        var last = generator.LastListedAtOrBefore(instant);
+        for (var attempt = 0; last >= 0 && attempt < 64; attempt++)
+        {
+            var listing = generator.Get((long)(Hash.Of(seed ^ (ulong)instant, page * 100 + n, 300 + attempt) % (ulong)(last + 1)));
+            if (listing.IsVisibleAt(instant))
+            {
+                return listing;
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteItem(Utf8JsonWriter json, ListingGenerator generator, in Listing listing, long instant, PageShape shape, bool promoted = false)
     {
         var truth = Marketplace.Describe(generator, listing, instant);
         var domain = generator.Domain;
@@ -108,17 +151,29 @@ internal static class PageWriter
         Money(json, "total_item_price", price + fee, domain.Currency, oldForm);
         Money(json, "service_fee", fee, domain.Currency, oldForm);
         json.WriteNull("discount");
-        if (truth.BrandTitle is { } brand)
+        var cardOnly = shape.Catalog && Hash.Unit(Hash.Of(shape.Seed, listing.Id, 91)) < shape.CardOnlyFraction;
+        if (!cardOnly)
         {
-            json.WriteString("brand_title", brand);
+            if (truth.BrandTitle is { } brand)
+            {
+                json.WriteString("brand_title", brand);
+            }
+            else
+            {
+                json.WriteNull("brand_title");
+            }
+
+            json.WriteString("size_title", truth.SizeTitle ?? "");
+            json.WriteString("status", truth.Status);
         }
-        else
+        else if ((listing.Id & 1) == 0)
         {
-            json.WriteNull("brand_title");
+            // Card-only items come in both forms the issue names: the flat fields empty, or absent altogether.
+            json.WriteString("brand_title", "");
+            json.WriteString("size_title", "");
+            json.WriteString("status", "");
         }
 
-        json.WriteString("size_title", truth.SizeTitle ?? "");
-        json.WriteString("status", truth.Status);
         json.WriteBoolean("is_visible", true);
         json.WriteBoolean("promoted", false);
         json.WriteNumber("favourite_count", truth.FavouriteCount);
@@ -145,7 +200,10 @@ internal static class PageWriter
 
         if (shape.Catalog)
         {
-            json.WriteString("content_source", "search");
+            // The card as svc-catalogue draws it (see Vinted.Api's ItemCard for where the shape was seen); an advert's
+            // content_source names "promoted" (issue 22; the real value was not found in a public sample).
+            json.WriteString("content_source", promoted ? "promoted" : "search");
+            WriteCard(json, truth, price, domain.Currency);
         }
         else
         {
@@ -168,6 +226,41 @@ internal static class PageWriter
             json.WriteEndArray();
         }
 
+        json.WriteEndObject();
+    }
+
+    private static void WriteCard(Utf8JsonWriter json, GroundTruthListing truth, long priceCents, string currency)
+    {
+        json.WriteStartObject("item_box");
+        if (truth.BrandTitle is { } brand)
+        {
+            json.WriteString("first_line", brand);
+        }
+
+        string?[] parts = [truth.SizeTitle, truth.Status];
+        var second = string.Join(" · ", parts.Where(p => !string.IsNullOrEmpty(p)));
+        if (second.Length > 0)
+        {
+            json.WriteString("second_line", second);
+        }
+
+        json.WriteStartArray("exposures");
+        json.WriteEndArray();
+        var label = new System.Text.StringBuilder(truth.Title);
+        if (truth.BrandTitle is { } b)
+        {
+            label.Append(", brand: ").Append(b);
+        }
+
+        if (!string.IsNullOrEmpty(truth.SizeTitle))
+        {
+            label.Append(", size: ").Append(truth.SizeTitle);
+        }
+
+        label.Append(", condition: ").Append(truth.Status);
+        label.Append(", ").Append((priceCents / 100m).ToString("0.00", CultureInfo.InvariantCulture)).Append(' ').Append(currency);
+        json.WriteString("accessibility_label", label.ToString());
+        json.WriteNumber("item_id", truth.Id);
         json.WriteEndObject();
     }
 

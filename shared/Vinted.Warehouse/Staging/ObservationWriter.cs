@@ -11,7 +11,8 @@ internal sealed record ItemReject(StoredPage Page, int ItemIndex, string Reason,
 /// <summary>What one page contributed: rows written, items rejected, and what it says of its search's extent.</summary>
 /// <param name="Items">Elements of the page's <c>items</c> array.</param>
 /// <param name="TotalEntries">The page's <c>pagination.total_entries</c>; null without pagination.</param>
-internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects);
+/// <param name="Promoted">Items that are promoted cards (adverts), not results of the search.</param>
+internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects, int Promoted = 0);
 
 /// <summary>A raw page parsed: its items as the parser read them and where each element of its <c>items</c> array lies in the body.</summary>
 internal sealed record ParsedBody(byte[] Body, ParsedPage Parsed, IReadOnlyList<(int Start, int Length)> Slices);
@@ -24,7 +25,7 @@ internal static class ObservationWriter
         "run_id, observed_date, domain, endpoint, search_key, s3_key, page, item_index, fetched_at, item_id, title, price, currency, " +
         "total_item_price, service_fee, brand_id, brand_title, size_id, size_title, condition_id, condition_title, catalog_id, " +
         "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
-        "view_count, url, raw";
+        "view_count, url, raw, attribute_source, promoted";
 
     /// <summary>The parse of a page's body, apart from the write so that pages parse on every core while one COPY writes.</summary>
     public static ParsedBody Parse(byte[] body) => new(body, VintedPageParser.Parse(body), ItemSlices.Find(body));
@@ -103,10 +104,23 @@ internal static class ObservationWriter
             await WriteAsync(importer, item.ViewCount, NpgsqlDbType.Integer, cancellationToken);
             await WriteAsync(importer, item.Url, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(slice, NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteAsync(importer, SourceName(item.AttributeSource), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(item.IsPromoted, NpgsqlDbType.Boolean, cancellationToken);
         }
 
-        return new PageLoad(page, rows, slices.Count, parsed.Pagination?.TotalEntries, rejects);
+        // Promoted cards of the page as the API sent it, rejected or not: none of them is a result of the search.
+        var promoted = VintedPageParser.Inspect(body).PromotedCount;
+        return new PageLoad(page, rows, slices.Count, parsed.Pagination?.TotalEntries, rejects, promoted);
     }
+
+    /// <summary>The staging spelling of an <see cref="AttributeSource"/>; null when the item carried none of the three.</summary>
+    private static string? SourceName(AttributeSource source) => source switch
+    {
+        AttributeSource.Flat => "flat",
+        AttributeSource.Card => "card",
+        AttributeSource.Mixed => "mixed",
+        _ => null,
+    };
 
     /// <summary>Price history needs a positive price on every row: an item without one is rejected, not guessed.</summary>
     private static string? PriceProblem(ParsedItem item) => item.Price switch

@@ -162,9 +162,9 @@ public sealed class StagingLoader
         var insertScopes = new NpgsqlBatchCommand(
             """
             insert into staging.run_scope (run_id, domain, search_key, endpoint, pages, quarantined_pages, items,
-                                           total_entries, last_page, empty_pages_before_last, rejected_items, complete)
+                                           total_entries, last_page, empty_pages_before_last, rejected_items, complete, promoted_items)
             select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[],
-                                     $8::bigint[], $9::int[], $10::int[], $11::bigint[], $12::boolean[])
+                                     $8::bigint[], $9::int[], $10::int[], $11::bigint[], $12::boolean[], $13::bigint[])
             """);
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = manifest.RunId });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Domain).ToArray() });
@@ -178,6 +178,7 @@ public sealed class StagingLoader
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.EmptyPagesBeforeLast).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.RejectedItems).ToArray() });
         insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.Complete).ToArray() });
+        insertScopes.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.PromotedItems).ToArray() });
         batch.BatchCommands.Add(insertScopes);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -22,7 +22,7 @@ public sealed class WarehouseGroundTruthTests(GroundTruthPipelineFixture fixture
         var date = DateOnly.Parse(day, CultureInfo.InvariantCulture);
         var expected = _bed.GroundTruth(date)
             .Select(x => Row(x.Search.Key, x.Listing.Id, x.Listing.Title, x.Listing.Price, x.Listing.Currency, x.Listing.BrandTitle,
-                x.Listing.SizeTitle ?? "", x.Listing.Status, x.Listing.CatalogId, x.Listing.SellerId, x.Listing.SellerLogin, x.Listing.PhotoId,
+                string.IsNullOrEmpty(x.Listing.SizeTitle) ? null : x.Listing.SizeTitle, x.Listing.Status, x.Listing.CatalogId, x.Listing.SellerId, x.Listing.SellerLogin, x.Listing.PhotoId,
                 x.Listing.PhotoUrl, ListedAtSeen(x.Search, x.Listing), x.Listing.FavouriteCount, x.Listing.Url,
                 Seller(x.Search) ? x.Listing.BrandId : null, Seller(x.Search) ? x.Listing.SizeId : null, Seller(x.Search) ? x.Listing.StatusId : null,
                 Seller(x.Search) ? "item" : "search"))
@@ -35,7 +35,7 @@ public sealed class WarehouseGroundTruthTests(GroundTruthPipelineFixture fixture
             from staging.item_observation where run_id = $1
             """,
             r => Row(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetDecimal(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.GetString(6), r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11),
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11),
                 r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.GetInt32(14), r.GetString(15),
                 r.IsDBNull(16) ? null : r.GetInt64(16), r.IsDBNull(17) ? null : r.GetInt64(17), r.IsDBNull(18) ? null : r.GetInt64(18), r.GetString(19)),
             RunId(date));

@@ -67,7 +67,17 @@ function quality(detail) {
 function quarantined(detail) {
   const node = document.getElementById('quarantined');
   const lines = [...detail.quarantinedKeys, ...detail.warnings.map((w) => `warning: ${w}`)];
-  node.replaceChildren(lines.length ? el('pre', { class: 'keys' }, lines.join('\n')) : el('p', { class: 'hint' }, 'None.'));
+  // Issue 22: every search that is not complete, what cut it, and how many listings it announced against those seen.
+  const incomplete = detail.report?.ingestion?.incompleteSearches ?? [];
+  const table = incomplete.length ? el('table', { class: 'grid', id: 'incomplete-searches' },
+    el('thead', {}, el('tr', {}, ['Domain', 'Search', 'Cut', 'Block', 'Announced', 'Seen', 'Promoted', 'Missing pages'].map((h) => el('th', {}, h)))),
+    el('tbody', {}, incomplete.map((s) => el('tr', {},
+      el('td', {}, s.domain), el('td', {}, s.searchKey), el('td', {}, s.cut ?? ''), el('td', {}, s.blockKind ?? ''),
+      el('td', { class: 'num' }, number(s.announced)), el('td', { class: 'num' }, number(s.seen)),
+      el('td', { class: 'num' }, number(s.promoted)), el('td', {}, (s.missingPages ?? []).join(', ')))))) : null;
+  const parts = [lines.length ? el('pre', { class: 'keys' }, lines.join('\n')) : el('p', { class: 'hint' }, 'None.')];
+  if (table) parts.push(table);
+  node.replaceChildren(...parts);
 }
 
 function actions(detail) {

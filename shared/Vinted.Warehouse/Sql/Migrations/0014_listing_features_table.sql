@@ -24,6 +24,10 @@ create table mart.fact_listing_features (
     price_drops     int     not null,
     seller_business boolean not null,
     seller_listings int     not null,
+    -- Where the day's brand, size and condition came from (flat fields or the card), and whether the listing was only
+    -- seen as a promoted card that day (0011).
+    attribute_source text,
+    promoted        boolean not null,
     primary key (snapshot_date, domain, item_id)
 ) partition by range (snapshot_date);
 
@@ -33,7 +37,7 @@ create table mart.fact_listing_features (
 create view mart.listing_features as
 select f.snapshot_date, f.domain, f.item_id, f.currency, f.price, f.brand, f.catalog, f.size, f.condition, f.title,
        f.photo_count, f.days_on_sale, f.favourite_count, f.price_drops, f.seller_business, f.seller_listings,
-       v.last_price as sold_price
+       v.last_price as sold_price, f.attribute_source, f.promoted
 from mart.fact_listing_features f
 left join (core.item_vanish v
            join core.item_vanish_outcome o

@@ -3,11 +3,12 @@
 -- with the listing's previous price in the same currency.
 insert into mart.fact_listing_daily (
     snapshot_date, domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id,
-    price, currency, previous_price, is_new, price_dropped, favourite_count, run_id, s3_key, item_index)
+    price, currency, previous_price, is_new, price_dropped, favourite_count, run_id, s3_key, item_index,
+    attribute_source, promoted)
 select s.observed_date, s.domain, s.item_id,
        coalesce(s.brand_key, -1), coalesce(s.catalog_id, -1), coalesce(s.size_key, -1), coalesce(s.condition_key, -1), s.seller_id,
        s.price, s.currency, s.previous_price, i.first_seen = s.observed_date, coalesce(s.previous_price > s.price, false),
-       s.favourite_count, s.run_id, s.s3_key, s.item_index
+       s.favourite_count, s.run_id, s.s3_key, s.item_index, s.attribute_source, s.promoted
 from core.item_sighting s
 join core.item i on i.domain = s.domain and i.item_id = s.item_id
 where s.observed_date = @observed_date;

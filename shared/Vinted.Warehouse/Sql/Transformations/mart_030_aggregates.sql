@@ -1,5 +1,6 @@
 -- Per date x domain x brand x catalog x currency. Percentiles are continuous (interpolated) and rounded to the cent.
 -- Vanished (left a complete scope: sold or withdrawn) and out of view (left a truncated scope) are counted apart.
+-- A listing seen only as a promoted card (an advert) that day is in the facts, flagged, but not in the aggregates.
 delete from mart.agg_daily_brand_catalog where snapshot_date = @observed_date;
 
 insert into mart.agg_daily_brand_catalog (
@@ -17,7 +18,7 @@ from (
            round(percentile_cont(0.50) within group (order by price)::numeric, 2) as price_median,
            round(percentile_cont(0.75) within group (order by price)::numeric, 2) as price_p75
     from mart.fact_listing_daily
-    where snapshot_date = @observed_date
+    where snapshot_date = @observed_date and not promoted
     group by domain, brand_key, catalog_key, currency
 ) f
 full join (

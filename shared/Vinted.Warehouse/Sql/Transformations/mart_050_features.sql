@@ -6,7 +6,7 @@
 -- Set-based: each aggregate is computed once for the day, never per listing.
 insert into mart.fact_listing_features (
     snapshot_date, domain, item_id, currency, price, brand, catalog, size, condition, title, photo_count, days_on_sale,
-    favourite_count, price_drops, seller_business, seller_listings)
+    favourite_count, price_drops, seller_business, seller_listings, attribute_source, promoted)
 select f.snapshot_date,
        f.domain,
        f.item_id,
@@ -22,7 +22,9 @@ select f.snapshot_date,
        coalesce(f.favourite_count, 0),
        coalesce(d.drops, 0)::int,
        coalesce(sel.business, false),
-       coalesce(act.listings, 0)::int
+       coalesce(act.listings, 0)::int,
+       f.attribute_source,
+       f.promoted
 from mart.fact_listing_daily f
 join core.item_attributes i on i.domain = f.domain and i.item_id = f.item_id
 left join mart.dim_brand b on b.brand_key = f.brand_key

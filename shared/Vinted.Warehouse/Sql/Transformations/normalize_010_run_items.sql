@@ -1,12 +1,14 @@
 -- The run's listings, one row per (domain, item_id): of an item's observations, the one from a page that carried
--- the item's own catalog_id (seller pages: also brand, size and condition ids) wins, then the first by key.
+-- the item's own catalog_id (seller pages: also brand, size and condition ids) wins, then a search result over a
+-- promoted card, then the first by key. The listing is promoted on the date only if every observation was a promoted card.
 create temp table run_item on commit drop as
 select o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
        o.s3_key, o.item_index, null::numeric as previous_price,
-       null::int as brand_key, null::int as size_key, null::int as condition_key
+       null::int as brand_key, null::int as size_key, null::int as condition_key,
+       o.attribute_source, o.promoted
 from staging.item_observation o
 with no data;
 
@@ -17,10 +19,11 @@ select distinct on (o.domain, o.item_id)
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
-       o.s3_key, o.item_index, null::numeric as previous_price, null::int, null::int, null::int
+       o.s3_key, o.item_index, null::numeric as previous_price, null::int, null::int, null::int,
+       o.attribute_source, bool_and(o.promoted) over (partition by o.domain, o.item_id)
 from staging.item_observation o
 where o.run_id = @run_id
-order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.s3_key, o.item_index;
+order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index;
 
 create unique index on run_item (domain, item_id);
 analyze run_item;

@@ -69,20 +69,21 @@ where (core.photo.item_id, core.photo.url) is distinct from (excluded.item_id, e
 -- Price observations with the attributes of this day; an attribute the day's observation lacks is the last known one.
 insert into core.item_sighting (
     observed_date, domain, item_id, run_id, price, currency, previous_price, total_item_price, favourite_count, s3_key, item_index,
-    brand_key, size_key, condition_key, catalog_id, seller_id)
+    brand_key, size_key, condition_key, catalog_id, seller_id, attribute_source, promoted)
 select @observed_date, r.domain, r.item_id, @run_id, r.price, r.currency, r.previous_price, r.total_item_price, r.favourite_count,
        r.s3_key, r.item_index, coalesce(r.brand_key, i.brand_key), coalesce(r.size_key, i.size_key),
        coalesce(r.condition_key, i.condition_key),
        case when r.catalog_source = 'item' then r.catalog_id else coalesce(i.catalog_id, r.catalog_id) end,
-       coalesce(r.seller_id, i.seller_id)
+       coalesce(r.seller_id, i.seller_id), r.attribute_source, r.promoted
 from run_item r
 join core.item_attributes i on i.domain = r.domain and i.item_id = r.item_id;
 
--- Scopes and their listings, for disappearance; whether a scope is complete was decided when it was staged.
+-- Scopes and their listings, for disappearance; whether a scope is complete was decided when it was staged. A promoted
+-- card is an advert placed into the results, not a result: a listing a scope showed only as one never leaves that scope.
 insert into core.scope_sighting (observed_date, domain, search_key, item_id)
 select distinct @observed_date, domain, search_key, item_id
 from staging.item_observation
-where run_id = @run_id;
+where run_id = @run_id and not promoted;
 
 insert into core.scope_run (run_id, domain, search_key, observed_date, complete)
 select run_id, domain, search_key, @observed_date, complete
