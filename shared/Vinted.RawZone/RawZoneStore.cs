@@ -26,29 +26,13 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     public async Task<StoredPage> WritePageAsync(PageToStore page, CancellationToken cancellationToken)
     {
         var key = Keys.Page(page.Address, quarantined: page.Problem is not null);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(page.Body.Span));
-        var request = new PutObjectRequest
-        {
-            BucketName = _options.Bucket,
-            Key = key,
-            InputStream = new MemoryStream(page.Body.ToArray(), writable: false),
-            ContentType = page.ContentType ?? "application/octet-stream",
-            // Streaming (aws-chunked) uploads are stored with their framing by some S3-compatible servers:
-            // a plain signed body is what every server stores byte for byte.
-            UseChunkEncoding = false,
-        };
-        request.Metadata["sha256"] = sha256;
-        request.Metadata["request-url"] = Uri.EscapeDataString(page.RequestUrl);
-        request.Metadata["http-status"] = page.HttpStatus.ToString(CultureInfo.InvariantCulture);
-        request.Metadata["fetched-at"] = page.FetchedAt.ToString("O", CultureInfo.InvariantCulture);
-        request.Metadata["item-count"] = page.ItemCount.ToString(CultureInfo.InvariantCulture);
+        var metadata = new Dictionary<string, string> { ["item-count"] = page.ItemCount.ToString(CultureInfo.InvariantCulture) };
         if (page.Problem is not null)
         {
-            request.Metadata["problem"] = Uri.EscapeDataString(page.Problem);
+            metadata["problem"] = Uri.EscapeDataString(page.Problem);
         }
 
-        var response = await s3.PutObjectAsync(request, cancellationToken);
-        await VerifyAsync(key, page.Body, response.ETag, cancellationToken);
+        var sha256 = await PutVerifiedAsync(key, page.Body, page.ContentType ?? "application/octet-stream", page.RequestUrl, page.HttpStatus, page.FetchedAt, metadata, cancellationToken);
         if (page.Problem is not null)
         {
             LogQuarantined(key, page.Problem);
@@ -91,22 +75,41 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     public async Task<StoredItemPage> WriteItemPageAsync(ItemPageToStore page, CancellationToken cancellationToken)
     {
         var key = Keys.ItemPage(page.Domain, page.Date, page.RunId, page.ItemId);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(page.Body.Span));
+        var sha256 = await PutVerifiedAsync(key, page.Body, page.ContentType ?? "text/html", page.RequestUrl, page.HttpStatus, page.FetchedAt, [], cancellationToken);
+        return new StoredItemPage(key, sha256, page.HttpStatus, page.FetchedAt);
+    }
+
+    /// <summary>
+    /// Puts a response's bytes with their lineage (SHA-256, request URL, HTTP status, fetch time, and <paramref name="metadata"/>)
+    /// and verifies what the server stored; returns the SHA-256.
+    /// </summary>
+    private async Task<string> PutVerifiedAsync(
+        string key, ReadOnlyMemory<byte> body, string contentType, string requestUrl, int httpStatus, DateTimeOffset fetchedAt,
+        Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body.Span));
         var request = new PutObjectRequest
         {
             BucketName = _options.Bucket,
             Key = key,
-            InputStream = new MemoryStream(page.Body.ToArray(), writable: false),
-            ContentType = page.ContentType ?? "text/html",
+            InputStream = new MemoryStream(body.ToArray(), writable: false),
+            ContentType = contentType,
+            // Streaming (aws-chunked) uploads are stored with their framing by some S3-compatible servers:
+            // a plain signed body is what every server stores byte for byte.
             UseChunkEncoding = false,
         };
         request.Metadata["sha256"] = sha256;
-        request.Metadata["request-url"] = Uri.EscapeDataString(page.RequestUrl);
-        request.Metadata["http-status"] = page.HttpStatus.ToString(CultureInfo.InvariantCulture);
-        request.Metadata["fetched-at"] = page.FetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        request.Metadata["request-url"] = Uri.EscapeDataString(requestUrl);
+        request.Metadata["http-status"] = httpStatus.ToString(CultureInfo.InvariantCulture);
+        request.Metadata["fetched-at"] = fetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var (name, value) in metadata)
+        {
+            request.Metadata[name] = value;
+        }
+
         var response = await s3.PutObjectAsync(request, cancellationToken);
-        await VerifyAsync(key, page.Body, response.ETag, cancellationToken);
-        return new StoredItemPage(key, sha256, page.HttpStatus, page.FetchedAt);
+        await VerifyAsync(key, body, response.ETag, cancellationToken);
+        return sha256;
     }
 
     /// <summary>The item page an earlier execution of this run stored for the listing; null when there is none (or it is unreadable).</summary>
