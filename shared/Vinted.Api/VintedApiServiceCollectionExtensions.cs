@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vinted.Api.Options;
-using Vinted.Hosting;
+using Vinted.Settings;
 
 namespace Vinted.Api;
 

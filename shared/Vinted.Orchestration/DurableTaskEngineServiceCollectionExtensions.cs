@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting;
+using Vinted.Settings;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Options;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api;
-using Vinted.Hosting;
+using Vinted.Settings;
 using Vinted.Lake;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Options;

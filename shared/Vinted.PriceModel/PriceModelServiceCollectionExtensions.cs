@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Vinted.Hosting;
-using Vinted.Hosting.Postgres;
+using Vinted.Settings;
+using Vinted.Platform.Postgres;
 using Vinted.PriceModel.Features;
 using Vinted.PriceModel.Registry;
 using Vinted.PriceModel.Scoring;

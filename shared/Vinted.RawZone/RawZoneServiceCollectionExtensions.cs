@@ -4,7 +4,7 @@ using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting;
+using Vinted.Settings;
 
 namespace Vinted.RawZone;
 

@@ -8,7 +8,7 @@ public sealed class S3Options
     public const string Section = "S3";
 
     /// <summary>An S3-compatible endpoint (MinIO, Ceph, a local server); empty for AWS itself.</summary>
-    [Vinted.Hosting.Validation.AbsoluteUrl]
+    [Vinted.Settings.Validation.AbsoluteUrl]
     public string ServiceUrl { get; set; } = "";
 
     /// <summary>The AWS region (for AWS, or the signing region of a compatible server).</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Vinted.Hosting.Postgres;
+using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
 using Vinted.RawZone;

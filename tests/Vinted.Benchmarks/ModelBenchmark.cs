@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Hosting;
 using Vinted.Orchestration.Options;
 using Vinted.PriceModel;
 using Vinted.PriceModel.Features;

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Vinted.Functions.Diagnostics;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Diagnostics;
+using Vinted.SelfHost.Hosting;
 using Vinted.Orchestration.Options;
 
 namespace Vinted.Benchmarks;

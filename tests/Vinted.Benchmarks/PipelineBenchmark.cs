@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Hosting;
 using Vinted.Orchestration.Options;
 using Vinted.Orchestration.Client;
 using Vinted.Pipeline.Models;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Vinted.Hosting.Postgres;
+using Vinted.Platform.Postgres;
 using Vinted.RawZone;
 using Vinted.Warehouse;
 using Vinted.Warehouse.Mart;

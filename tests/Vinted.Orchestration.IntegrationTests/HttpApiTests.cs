@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Hosting;
 using Vinted.Orchestration.Http;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
 

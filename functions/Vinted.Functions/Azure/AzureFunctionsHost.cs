@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
-using Vinted.Functions.Monitoring;
-using Vinted.Hosting;
+using Vinted.Monitoring;
+using Vinted.Monitoring.Runs;
+using Vinted.Settings;
 using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Timer;
 using Vinted.Pipeline;
@@ -13,7 +14,7 @@ namespace Vinted.Functions.Azure;
 /// <summary>
 /// The composition root in Azure Functions: this app as the Functions host's isolated worker. The Durable extension is
 /// the engine there; the functions of this folder hand its work to the same orchestrator and activity classes the
-/// self-host (<see cref="Hosting.FunctionApp"/>) runs.
+/// self-host (functions/Vinted.SelfHost) runs.
 /// </summary>
 internal static class AzureFunctionsHost
 {

@@ -7,7 +7,8 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Vinted.Functions.Monitoring;
+using Vinted.Monitoring;
+using Vinted.Monitoring.Runs;
 using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Http;
 using Vinted.Orchestration.Timer;
@@ -133,7 +134,8 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"'{text}' is not a number."] });
         }
 
-        return await RunsApi.ListAsync(client, time, cancellationToken, query["status"], top, query["continuationToken"]);
+        var (list, errors) = await RunListing.ListAsync(client, time.GetUtcNow(), query["status"], top, query["continuationToken"], cancellationToken);
+        return list is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Ok(list);
     }
 
     /// <summary>The slot a timer firing at <paramref name="now"/> belongs to: the schedule's latest occurrence then.</summary>
@@ -163,7 +165,7 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
             }
 
             // The same bounds as the self-host's starter: searches per run, pages per search.
-            var failures = Vinted.Hosting.ObjectValidation.Validate(input, "input");
+            var failures = Vinted.Settings.ObjectValidation.Validate(input, "input");
             error = failures.Count == 0 ? null : string.Join("; ", failures.Select(f => $"{f.Key}: {f.Message}"));
             return failures.Count == 0;
         }

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Vinted.Hosting.Validation;
+using Vinted.Settings.Validation;
 
 namespace Vinted.Api.Options;
 

@@ -52,11 +52,11 @@ public sealed class VintedDomainOptions
     public string? Tld { get; set; }
 
     /// <summary>The site: home page (session) and <c>/api/v2</c>. Default <c>https://www.vinted.{tld}</c>.</summary>
-    [Vinted.Hosting.Validation.AbsoluteUrl]
+    [Vinted.Settings.Validation.AbsoluteUrl]
     public Uri? SiteBaseUrl { get; set; }
 
     /// <summary>The svc-catalogue host. Default <c>https://api.vinted.{tld}</c>.</summary>
-    [Vinted.Hosting.Validation.AbsoluteUrl]
+    [Vinted.Settings.Validation.AbsoluteUrl]
     public Uri? ApiBaseUrl { get; set; }
 
     public CatalogEndpointEra CatalogEndpoint { get; set; } = CatalogEndpointEra.Current;

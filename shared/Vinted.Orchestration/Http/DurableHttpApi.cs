@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting;
-using Vinted.Hosting.Security;
+using Vinted.Settings;
+using Vinted.Orchestration.Http.Security;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Engine;
 

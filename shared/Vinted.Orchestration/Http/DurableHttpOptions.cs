@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
-using Vinted.Hosting;
+using Vinted.Settings;
 
 namespace Vinted.Orchestration.Http;
 

@@ -12,7 +12,7 @@ public sealed class EngineStorageOptions
     public const string Section = "";
 
     /// <summary>Checked in form when present; whether it is required depends on the backend.</summary>
-    [Vinted.Hosting.Validation.StorageConnectionString]
+    [Vinted.Settings.Validation.StorageConnectionString]
     public string? AzureWebJobsStorage { get; set; }
 
     public Dictionary<string, string> ConnectionStrings { get; set; } = [];

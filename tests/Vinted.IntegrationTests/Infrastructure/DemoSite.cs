@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api.Models;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Hosting;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Orchestrators;

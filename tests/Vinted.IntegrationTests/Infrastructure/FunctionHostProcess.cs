@@ -34,7 +34,7 @@ public sealed class FunctionHostProcess : IAsyncDisposable
     /// <summary>Starts the app; <paramref name="configure"/> edits its environment.</summary>
     public static FunctionHostProcess Start(string[] args, Action<IDictionary<string, string?>> configure)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Vinted.Functions.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Vinted.SelfHost.dll");
         var info = new ProcessStartInfo("dotnet", ["exec", dll, .. args])
         {
             RedirectStandardOutput = true,

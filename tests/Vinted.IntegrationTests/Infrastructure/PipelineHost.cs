@@ -5,7 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api;
 using Vinted.Orchestration.Client;
-using Vinted.Functions.Hosting;
+using Vinted.SelfHost.Hosting;
 using Vinted.Simulator;
 
 namespace Vinted.IntegrationTests.Infrastructure;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Vinted.Hosting.Postgres;
+using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
 using Vinted.RawZone;

@@ -6,7 +6,7 @@ using Npgsql;
 using Vinted.Api;
 using Vinted.Api.Models;
 using Vinted.Api.Options;
-using Vinted.Hosting.Postgres;
+using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.RawZone;
 using Vinted.Simulator;

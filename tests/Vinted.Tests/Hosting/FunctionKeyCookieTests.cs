@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting.Security;
+using Vinted.Orchestration.Http.Security;
 
 namespace Vinted.Tests.Hosting;
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting;
+using Vinted.Settings;
 
 namespace Vinted.Tests.Hosting;
 

@@ -1,4 +1,4 @@
-using Vinted.Functions.Insights;
+using Vinted.Monitoring.Insights;
 
 namespace Vinted.Tests.Monitoring;
 

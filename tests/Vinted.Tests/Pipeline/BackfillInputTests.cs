@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vinted.Functions.Cli;
+using Vinted.SelfHost.Cli;
 using Vinted.Orchestration.Engine;
 using Vinted.Pipeline.Models;
 

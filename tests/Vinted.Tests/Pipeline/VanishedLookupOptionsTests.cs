@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vinted.Hosting;
+using Vinted.Settings;
 using Vinted.Pipeline.Options;
 
 namespace Vinted.Tests.Pipeline;

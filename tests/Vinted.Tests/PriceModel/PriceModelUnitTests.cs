@@ -1,5 +1,5 @@
-using Vinted.Functions.Cli;
-using Vinted.Functions.PriceModel;
+using Vinted.SelfHost.Cli;
+using Vinted.SelfHost.PriceModel;
 using Vinted.PriceModel;
 using Vinted.PriceModel.Features;
 using Vinted.PriceModel.Serving;

@@ -1,0 +1,21 @@
+using Vinted.SelfHost.Insights;
+using Vinted.SelfHost.Pages;
+
+namespace Vinted.SelfHost.Monitoring;
+
+/// <summary>Maps the monitoring and insight pages, their JSON endpoints and their static files.</summary>
+public static class MonitoringRegistration
+{
+    /// <summary>
+    /// Static files (<c>wwwroot</c>: the one stylesheet, the page modules and the vendored plotly.js) are public:
+    /// they hold code, no data. Everything else needs a function key.
+    /// </summary>
+    public static WebApplication MapMonitoring(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.MapPagesApi();
+        app.MapRunsApi();
+        app.MapInsightsApi();
+        return app;
+    }
+}

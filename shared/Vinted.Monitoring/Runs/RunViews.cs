@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Activities;
+
+namespace Vinted.Monitoring.Runs;
+
+/// <summary>One run in the run list: its state, who started it, and the counts of its report.</summary>
+public sealed record RunSummary(
+    string Id,
+    OrchestrationRuntimeStatus Status,
+    string Trigger,
+    DateOnly? Date,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    double DurationSeconds,
+    RunCounts? Counts,
+    string? Error);
+
+/// <summary>The ingestion counts of a finished run's report.</summary>
+public sealed record RunCounts(int Searches, int Pages, long Items, int QuarantinedPages);
+
+/// <summary>A page of runs, newest first, and the token of the next page.</summary>
+public sealed record RunList(IReadOnlyList<RunSummary> Runs, string? ContinuationToken);
+
+/// <summary>One run in detail: stages and their steps, the report, quarantined pages and data-quality results.</summary>
+public sealed record RunDetail(
+    RunSummary Run,
+    JsonElement? CustomStatus,
+    IReadOnlyList<StageView> Stages,
+    IReadOnlyList<string> QuarantinedKeys,
+    IReadOnlyList<string> Warnings,
+    string? ManifestKey,
+    JsonElement? Report,
+    QualityView Quality,
+    RunActions Actions);
+
+/// <summary>A stage (plan, ingestion, warehouse...) and the activities that ran in it, in call order.</summary>
+public sealed record StageView(string Name, IReadOnlyList<ActivityView> Activities);
+
+/// <summary>One activity's steps: how many are in each state, attempts and retries, timings and recent errors.</summary>
+public sealed record ActivityView(
+    string Name,
+    int Steps,
+    IReadOnlyDictionary<string, int> ByStatus,
+    int Attempts,
+    int Retries,
+    double? MedianMs,
+    double? MaxMs,
+    DateTimeOffset? FirstStarted,
+    DateTimeOffset? LastCompleted,
+    IReadOnlyList<StepError> Errors);
+
+/// <summary>One failed attempt of a step.</summary>
+public sealed record StepError(int StepId, int? Attempt, string? At, string Error);
+
+/// <summary>The run's data-quality results, when the warehouse has recorded any.</summary>
+public sealed record QualityView(bool Available, IReadOnlyList<QualityCheckView> Checks);
+
+/// <summary>One row of <c>quality.check_result</c>.</summary>
+public sealed record QualityCheckView(
+    string Stage, string Name, bool Passed, decimal? Observed, decimal? Expected, bool Blocking, string? Details, DateTimeOffset CheckedAt);
+
+/// <summary>What the caller may do with the run (admin key only) and where to POST it.</summary>
+public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri, string? RestartPostUri);
+
+/// <summary>Builds the views from the status and the history of a <c>DailyPipeline</c> instance and its searches.</summary>
+public static class RunViewBuilder
+{
+    /// <summary>Which stage each activity belongs to; an activity not listed is a stage of its own.</summary>
+    private static readonly Dictionary<string, string> StageOf = new(StringComparer.Ordinal)
+    {
+        [nameof(PlanRun)] = "plan",
+        [nameof(FetchPage)] = "ingestion",
+        [nameof(WriteManifest)] = "ingestion",
+        [nameof(LoadStaging)] = "staging",
+        [nameof(Normalize)] = "normalize",
+        [nameof(BuildMart)] = "mart",
+        [nameof(PlanVanishedLookups)] = "vanished",
+        [nameof(LookUpVanished)] = "vanished",
+        [nameof(ApplyVanishedOutcomes)] = "vanished",
+        [nameof(WriteLake)] = "lake",
+        [nameof(ScorePrices)] = "prices",
+        [nameof(ReadQualityResults)] = "quality",
+    };
+
+    /// <summary>Errors kept per activity: a 10,000-page fan-out that fails everywhere must not make a 10 MB page.</summary>
+    private const int MaxErrorsPerActivity = 20;
+
+    public static RunSummary Summary(InstanceStatus status, DateTimeOffset now)
+    {
+        var input = status.Input;
+        var output = status.Output;
+        var trigger = Text(input, "trigger") ?? (Has(input, "slot") ? "timer" : "http");
+        var date = Text(output, "date") ?? Text(input, "date");
+        var end = DurableHttpApi.IsTerminal(status.RuntimeStatus) ? status.LastUpdatedTime : now;
+        RunCounts? counts = null;
+        if (output is { ValueKind: JsonValueKind.Object } report && report.TryGetProperty("ingestion", out var ingestion) && ingestion.ValueKind == JsonValueKind.Object)
+        {
+            counts = new RunCounts(Int(ingestion, "searches"), Int(ingestion, "pages"), Long(ingestion, "items"), Int(ingestion, "quarantinedPages"));
+        }
+
+        return new RunSummary(
+            status.InstanceId,
+            status.RuntimeStatus,
+            trigger,
+            date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+            status.CreatedTime,
+            status.LastUpdatedTime,
+            Math.Max(0, (end - status.CreatedTime).TotalSeconds),
+            counts,
+            status.Error);
+    }
+
+    /// <summary>The run's activities grouped by stage, in the order the stages began.</summary>
+    public static IReadOnlyList<StageView> Stages(IReadOnlyList<ActivityStep> steps) => steps
+        .Select((step, index) => (Step: step, Index: index))
+        .GroupBy(s => s.Step.Name)
+        .Select(g => (First: g.Min(s => s.Step.Scheduled), Activity: Activity(g.Key, g.ToList())))
+        .GroupBy(a => StageOf.GetValueOrDefault(a.Activity.Name, a.Activity.Name))
+        .OrderBy(g => g.Min(a => a.First))
+        .Select(g => new StageView(g.Key, g.OrderBy(a => a.First).Select(a => a.Activity).ToList()))
+        .ToList();
+
+    public static IReadOnlyList<string> Strings(JsonElement? report, string section, string property) =>
+        report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(section, out var s) && s.ValueKind == JsonValueKind.Object
+            && s.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : [];
+
+    public static string? Text(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static ActivityView Activity(string name, List<(ActivityStep Step, int Index)> steps)
+    {
+        var durations = steps.Where(s => s.Step.DurationMs is not null).Select(s => s.Step.DurationMs!.Value).Order().ToList();
+        var errors = steps
+            .SelectMany(s => s.Step.Failures.Select(f => new StepError(s.Index, f.Attempt, f.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture), f.Error)))
+            .OrderByDescending(e => e.At, StringComparer.Ordinal)
+            .Take(MaxErrorsPerActivity)
+            .ToList();
+        return new ActivityView(
+            name,
+            steps.Count,
+            steps.GroupBy(s => s.Step.Status).ToDictionary(g => g.Key, g => g.Count()),
+            steps.Sum(s => s.Step.Attempts),
+            steps.Sum(s => Math.Max(0, s.Step.Attempts - 1)),
+            durations.Count == 0 ? null : Math.Round(durations[durations.Count / 2], 1),
+            durations.Count == 0 ? null : Math.Round(durations[^1], 1),
+            steps.Min(s => s.Step.Scheduled),
+            steps.Max(s => s.Step.Completed),
+            errors);
+    }
+
+    private static bool Has(JsonElement? element, string property) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    private static int Int(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.TryGetInt32(out var n) ? n : 0;
+
+    private static long Long(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.TryGetInt64(out var n) ? n : 0;
+}
