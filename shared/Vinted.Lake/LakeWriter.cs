@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Vinted.Lake.PartFiles;
+using Vinted.Platform.Sql;
 
 namespace Vinted.Lake;
 
@@ -17,6 +18,8 @@ namespace Vinted.Lake;
 /// </summary>
 public sealed class LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOptions<LakeOptions> options, TimeProvider time, ILogger<LakeWriter> logger)
 {
+    private static readonly EmbeddedSql Sql = EmbeddedSql.Of<LakeWriter>();
+
     private readonly LakeOptions _options = options.Value;
 
     /// <summary>Replaces the partitions of <paramref name="days"/> in every fact table, then (unless told not to) the dimensions.</summary>
@@ -55,7 +58,7 @@ public sealed class LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOp
     /// <summary>The days in [<paramref name="from"/>, <paramref name="to"/>] the mart holds, for an export of the range.</summary>
     public async Task<IReadOnlyList<DateOnly>> MartDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(LakeSql.Get("mart_days"));
+        await using var command = dataSource.CreateCommand(Sql["mart_days"]);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
         var days = new List<DateOnly>();
@@ -84,7 +87,7 @@ public sealed class LakeWriter(NpgsqlDataSource dataSource, LakeStore store, IOp
             {
                 foreach (var table in tables)
                 {
-                    await using var command = new NpgsqlCommand(LakeSql.Get($"Tables.{table.Name}"), connection, transaction)
+                    await using var command = new NpgsqlCommand(Sql[$"Tables/{table.Name}"], connection, transaction)
                     {
                         CommandTimeout = (int)_options.CommandTimeout.TotalSeconds,
                     };

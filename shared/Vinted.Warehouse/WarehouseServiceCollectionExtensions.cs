@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -41,18 +40,7 @@ public static class WarehouseServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QualityRunner>(), sp.GetRequiredService<IOptions<WarehouseOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MartBuilder>>()));
         services.AddSingleton(sp => new VanishedOutcomes(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<WarehouseOptions>>()));
-        services.AddHostedService<WarehouseMigration>();
+        services.AddMigrationsOnStart(typeof(Normalizer).Assembly, "warehouse");
         return services;
     }
-}
-
-/// <summary>Applies the warehouse's migrations when the host starts (before the stages can be called).</summary>
-internal sealed class WarehouseMigration(SqlMigrator migrator) : IHostedService
-{
-    public const string Component = "warehouse";
-
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        migrator.MigrateAsync(typeof(WarehouseMigration).Assembly, Component, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

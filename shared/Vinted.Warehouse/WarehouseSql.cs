@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Vinted.Platform.Sql;
 
 namespace Vinted.Warehouse;
 
@@ -11,6 +12,9 @@ internal static class WarehouseSql
     /// doing so at once would deadlock or interleave. Staging takes a per-run lock instead (its rows are per run).
     /// </summary>
     public const string SharedLock = "warehouse:shared";
+
+    /// <summary>The warehouse's scripts: <c>Transformations/</c>, <c>Checks/</c>, <c>Vanished/</c>.</summary>
+    public static readonly EmbeddedSql Scripts = EmbeddedSql.Of<Normalized.Normalizer>();
 
     public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout) =>
         new(sql, connection, transaction) { CommandTimeout = (int)timeout.TotalSeconds };
@@ -34,7 +38,7 @@ internal static class WarehouseSql
     public static async Task<int> TransformAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string script, string runId, DateOnly date, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var command = Command(SqlScripts.Get("Transformations", script), connection, transaction, timeout);
+        await using var command = Command(WarehouseSql.Scripts[$"Transformations/{script}"], connection, transaction, timeout);
         AddRunParameters(command, runId, date);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -53,13 +57,5 @@ internal static class WarehouseSql
         return await command.ExecuteScalarAsync(cancellationToken) is DateOnly date
             ? date
             : throw new InvalidOperationException($"Run '{runId}' has not been staged: call StagingLoader.LoadAsync first.");
-    }
-
-    public static async Task<long> CountAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string runId, DateOnly date, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        AddRunParameters(command, runId, date);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

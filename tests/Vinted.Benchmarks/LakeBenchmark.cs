@@ -46,7 +46,7 @@ internal sealed class LakeBenchmark : IBenchmark
         var fill = Stopwatch.StartNew();
         foreach (var (date, n) in days.Select((d, n) => (d, n)))
         {
-            await using var command = dataSource.CreateCommand(BenchmarkSql.Get("lake_mart_day"));
+            await using var command = dataSource.CreateCommand(BenchmarkSql.Scripts["lake_mart_day"]);
             command.CommandTimeout = 3600;
             command.Parameters.AddWithValue("day", date);
             command.Parameters.AddWithValue("day_number", n);
@@ -90,7 +90,7 @@ internal sealed class LakeBenchmark : IBenchmark
         using var lake = await LakeReader.DownloadAsync(store, [LakeTable.Facts[0]]);
         Console.WriteLine($"lake downloaded from the S3 server to a local folder for DuckDB in {download.Elapsed.TotalSeconds:F1} s (not part of the query time)");
 
-        var query = BenchmarkSql.Get("lake_month_query");
+        var query = BenchmarkSql.Scripts["lake_month_query"];
         var (postgres, postgresRows) = await TimeAsync(3, async () =>
         {
             await using var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, query, "mart.fact_listing_daily", "@from", "@to"));

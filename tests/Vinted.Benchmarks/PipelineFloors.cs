@@ -111,7 +111,7 @@ internal static class PipelineFloors
 
     private static async Task<StageFloor> SqlAsync(NpgsqlDataSource dataSource, string stage, string script, DateOnly day, string what, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(BenchmarkSql.Get(script));
+        await using var command = dataSource.CreateCommand(BenchmarkSql.Scripts[script]);
         command.CommandTimeout = 3600;
         command.Parameters.AddWithValue("day", day);
         var watch = Stopwatch.StartNew();

@@ -12,19 +12,11 @@ public static class DiagnosticsRegistration
 
     public static DurableTaskEngineBuilder AddDiagnostics(this DurableTaskEngineBuilder builder)
     {
-        builder.Services.AddHostedService<DiagnosticsMigration>();
+        builder.Services.AddMigrationsOnStart(typeof(DiagnosticsRegistration).Assembly, "diagnostics");
         return builder
             .AllowHttpStart<FanOutProbe>()
             .AddOrchestrator<FanOutProbe>()
             .AddActivity<ProbeItem>()
             .AddActivity<ProbeSummary>();
-    }
-
-    private sealed class DiagnosticsMigration(SqlMigrator migrator) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            migrator.MigrateAsync(typeof(DiagnosticsMigration).Assembly, "diagnostics", cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
+using Vinted.Platform.Sql;
 
 namespace Vinted.Monitoring.Insights;
 
@@ -10,7 +10,7 @@ namespace Vinted.Monitoring.Insights;
 /// </summary>
 public sealed class InsightsStore(NpgsqlDataSource dataSource)
 {
-    private static readonly ConcurrentDictionary<string, string> Scripts = new(StringComparer.Ordinal);
+    private static readonly EmbeddedSql Sql = EmbeddedSql.Of<InsightsStore>();
 
     /// <summary>The filter's dates, defaulted: <c>to</c> is the newest snapshot, <c>from</c> 90 days before it. Null when the mart is empty.</summary>
     public async Task<(DateOnly From, DateOnly To)?> ResolveRangeAsync(InsightFilter filter, CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ public sealed class InsightsStore(NpgsqlDataSource dataSource)
 
     public async Task<InsightFilters> FiltersAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(Script("filters"));
+        await using var command = dataSource.CreateCommand(Sql["Insights/filters"]);
         command.Parameters.Add(new NpgsqlParameter<int>("brands", 300));
         command.Parameters.Add(new NpgsqlParameter<int>("catalogs", 300));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -98,7 +98,7 @@ public sealed class InsightsStore(NpgsqlDataSource dataSource)
 
     private async Task<List<T>> QueryAsync<T>(string script, InsightFilter filter, DateOnly from, DateOnly to, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(Script(script));
+        await using var command = dataSource.CreateCommand(Sql[$"Insights/{script}"]);
         var sql = command.CommandText;
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", from));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", to));
@@ -126,14 +126,6 @@ public sealed class InsightsStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
         }
     }
-
-    private static string Script(string name) => Scripts.GetOrAdd($"Vinted.Monitoring.Sql.Insights.{name}.sql", static resource =>
-    {
-        using var stream = typeof(InsightsStore).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded SQL {resource} is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 
     private static decimal? NullableDecimal(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
 

@@ -1,6 +1,9 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Vinted.Platform.Sql;
 
 namespace Vinted.Platform.Postgres;
 
@@ -8,7 +11,9 @@ namespace Vinted.Platform.Postgres;
 /// Applies forward-only SQL migrations embedded in an assembly. Scripts are the embedded resources whose
 /// names contain <c>.Sql.Migrations.</c>, applied in name order (<c>0001_x.sql</c>, <c>0002_y.sql</c>), each in
 /// its own transaction together with its row in <c>public.schema_migrations</c>: a failing script leaves the
-/// database as it was. An advisory lock serializes hosts that start at the same time.
+/// database as it was. An advisory lock serializes hosts that start at the same time. Each applied script's SHA-256
+/// (of its text with LF line endings) is kept: a script changed after it was applied stops the host with its name,
+/// since the database no longer matches what the code says it is.
 /// </summary>
 public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<SqlMigrator> logger)
 {
@@ -30,7 +35,8 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
                 component  text        not null,
                 version    text        not null,
                 applied_at timestamptz not null default now(),
-                primary key (component, version))
+                primary key (component, version));
+            alter table public.schema_migrations add column if not exists checksum text
             """, connection))
         {
             try
@@ -53,27 +59,40 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var check = new NpgsqlCommand("select 1 from public.schema_migrations where component = @component and version = @version", connection, transaction))
+            var text = await ReadAsync(assembly, resource);
+            var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+            await using (var check = new NpgsqlCommand(
+                "select checksum from public.schema_migrations where component = @component and version = @version", connection, transaction))
             {
                 check.Parameters.AddWithValue("component", component);
                 check.Parameters.AddWithValue("version", version);
-                if (await check.ExecuteScalarAsync(cancellationToken) is not null)
+                var stored = await check.ExecuteScalarAsync(cancellationToken);
+                if (stored is string known && known != checksum)
                 {
+                    throw new InvalidOperationException(
+                        $"Migration {component}/{version} was changed after it was applied (checksum {known[..12]}, now {checksum[..12]}): " +
+                        "restore the script and put the change in a new migration.");
+                }
+
+                if (stored is not null)
+                {
+                    if (stored is DBNull)
+                    {
+                        // Applied before checksums were kept: the script as it is now becomes the reference.
+                        await RecordChecksumAsync(connection, transaction, component, version, checksum, cancellationToken);
+                        await transaction.CommitAsync(cancellationToken);
+                    }
+
                     continue;
                 }
             }
 
-            await using (var script = new NpgsqlCommand(await ReadAsync(assembly, resource), connection, transaction))
+            await using (var script = new NpgsqlCommand(text, connection, transaction))
             {
                 await script.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var record = new NpgsqlCommand("insert into public.schema_migrations (component, version) values (@component, @version)", connection, transaction))
-            {
-                record.Parameters.AddWithValue("component", component);
-                record.Parameters.AddWithValue("version", version);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await RecordChecksumAsync(connection, transaction, component, version, checksum, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             LogApplied(component, version);
@@ -86,8 +105,21 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
     private static async Task<string> ReadAsync(Assembly assembly, string resource)
     {
         await using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
+        return EmbeddedSql.Normalized(stream);
+    }
+
+    private static async Task RecordChecksumAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string component, string version, string checksum, CancellationToken cancellationToken)
+    {
+        await using var record = new NpgsqlCommand(
+            """
+            insert into public.schema_migrations (component, version, checksum) values (@component, @version, @checksum)
+            on conflict (component, version) do update set checksum = excluded.checksum
+            """, connection, transaction);
+        record.Parameters.AddWithValue("component", component);
+        record.Parameters.AddWithValue("version", version);
+        record.Parameters.AddWithValue("checksum", checksum);
+        await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Applied migration {Component}/{Version}")]

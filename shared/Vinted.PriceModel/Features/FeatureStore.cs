@@ -1,16 +1,19 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
+using Vinted.Platform.Sql;
 
 namespace Vinted.PriceModel.Features;
 
 /// <summary>Reads <c>mart.listing_features</c>: what training, scoring and the tests see of the mart.</summary>
 public sealed class FeatureStore(NpgsqlDataSource dataSource)
 {
+    private static readonly EmbeddedSql Sql = EmbeddedSql.Of<FeatureStore>();
+
     /// <summary>The currencies with listings up to <paramref name="upTo"/>, each with its newest day.</summary>
     public async Task<IReadOnlyList<(string Currency, DateOnly NewestDay)>> CurrenciesAsync(DateOnly upTo, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("feature_currencies"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/feature_currencies"]);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = upTo });
         var currencies = new List<(string, DateOnly)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -25,7 +28,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
     /// <summary>The currencies with listings on <paramref name="day"/>.</summary>
     public async Task<IReadOnlyList<string>> CurrenciesOnAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("feature_currencies_of_day"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/feature_currencies_of_day"]);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("day", NpgsqlDbType.Date) { TypedValue = day });
         var currencies = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -52,7 +55,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
     /// <summary>The same rows as <see cref="ReadAsync"/>, one at a time: memory stays bounded by what the caller keeps.</summary>
     public async IAsyncEnumerable<FeatureRow> StreamAsync(string currency, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("features_window"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/features_window"]);
         command.CommandTimeout = 0;
         command.Parameters.Add(new NpgsqlParameter<string>("currency", NpgsqlDbType.Text) { TypedValue = currency });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });

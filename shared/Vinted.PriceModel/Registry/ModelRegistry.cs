@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Vinted.RawZone;
+using Vinted.Platform.Sql;
 
 namespace Vinted.PriceModel.Registry;
 
@@ -12,6 +13,8 @@ namespace Vinted.PriceModel.Registry;
 /// </summary>
 public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore store, TimeProvider time)
 {
+    private static readonly EmbeddedSql Sql = EmbeddedSql.Of<ModelRegistry>();
+
     /// <summary>The alias serving and scoring use.</summary>
     public const string Production = "production";
 
@@ -28,7 +31,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
 
     public async Task RecordRunAsync(TrainingRunRecord run, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("run_insert"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/run_insert"]);
         var result = run.Result;
         Add(command, "run_id", run.RunId);
         Add(command, "model_name", run.ModelName);
@@ -65,7 +68,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     {
         var key = store.Keys.Model(modelName, runId);
         var sha256 = await store.WriteObjectAsync(key, file, "application/zip", cancellationToken);
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("version_insert"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/version_insert"]);
         Add(command, "model_name", modelName);
         Add(command, "run_id", runId);
         Add(command, "s3_key", key);
@@ -82,7 +85,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     /// <summary>Points the production alias at <paramref name="version"/>; a version that did not beat its baseline is refused.</summary>
     public async Task PromoteAsync(string modelName, int version, string reason, CancellationToken cancellationToken)
     {
-        await using (var check = dataSource.CreateCommand(PriceModelSql.Get("version_get")))
+        await using (var check = dataSource.CreateCommand(Sql["Queries/version_get"]))
         {
             Add(check, "model_name", modelName);
             Add(check, "version", version);
@@ -104,7 +107,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     /// <summary>Moves the production alias back to the version it pointed at before; returns that version.</summary>
     public async Task<int> RollBackAsync(string modelName, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("alias_previous"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/alias_previous"]);
         Add(command, "model_name", modelName);
         Add(command, "alias", Production);
         var previous = await command.ExecuteScalarAsync(cancellationToken) as int?
@@ -116,7 +119,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     /// <summary>The version the production alias points at, or null.</summary>
     public async Task<ModelPointer?> ProductionAsync(string modelName, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("alias_get"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/alias_get"]);
         Add(command, "model_name", modelName);
         Add(command, "alias", Production);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -129,7 +132,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
 
     public async Task<IReadOnlyList<ModelVersionView>> VersionsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("versions_list"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/versions_list"]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var versions = new List<ModelVersionView>();
         while (await reader.ReadAsync(cancellationToken))
@@ -148,7 +151,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
 
     private async Task SetAliasAsync(string modelName, int version, string reason, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(PriceModelSql.Get("alias_set"));
+        await using var command = dataSource.CreateCommand(Sql["Queries/alias_set"]);
         Add(command, "model_name", modelName);
         Add(command, "alias", Production);
         Add(command, "version", version);

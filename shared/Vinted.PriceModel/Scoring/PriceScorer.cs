@@ -5,6 +5,7 @@ using Vinted.PriceModel.Features;
 using Vinted.PriceModel.Logging;
 using Vinted.PriceModel.Registry;
 using Vinted.PriceModel.Serving;
+using Vinted.Platform.Sql;
 
 namespace Vinted.PriceModel.Scoring;
 
@@ -26,6 +27,8 @@ public sealed record ScoreResult(DateOnly Date, IReadOnlyList<CurrencyScore> Cur
 /// </summary>
 public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore features, PriceEstimator estimator, TimeProvider time, ILogger<PriceScorer> logger)
 {
+    private static readonly EmbeddedSql Sql = EmbeddedSql.Of<PriceScorer>();
+
     private const int BatchRows = 16_384;
 
     public async Task<ScoreResult> ScoreAsync(DateOnly date, CancellationToken cancellationToken)
@@ -33,7 +36,7 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
         var scores = new List<CurrencyScore>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var delete = new NpgsqlCommand(PriceModelSql.Get("scores_delete"), connection, transaction))
+        await using (var delete = new NpgsqlCommand(Sql["Queries/scores_delete"], connection, transaction))
         {
             delete.Parameters.Add(new NpgsqlParameter<DateOnly>("day", NpgsqlDbType.Date) { TypedValue = date });
             await delete.ExecuteNonQueryAsync(cancellationToken);

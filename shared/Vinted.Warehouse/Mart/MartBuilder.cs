@@ -37,13 +37,9 @@ public sealed class MartBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var started = _time.GetTimestamp();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
-        await WarehouseSql.SetWorkMemAsync(connection, transaction, _options.WorkMem, cancellationToken);
-        var date = await WarehouseSql.StagedDateAsync(connection, transaction, runId, cancellationToken);
-        await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Staging, cancellationToken);
-        await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Normalize, cancellationToken);
+        await using var stage = await StageTransaction.BeginAsync(
+            _dataSource, runId, _options.WorkMem, [WarehouseStage.Staging, WarehouseStage.Normalize], cancellationToken);
+        var (connection, transaction, date) = (stage.Connection, stage.Transaction, stage.Date);
 
         // The run's day, then every day a late or repeated normalization left stale, in date order.
         var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
@@ -68,14 +64,8 @@ public sealed class MartBuilder
             QualityRunner.ThrowIfBlockingFailed(failed.RunId, WarehouseStage.Mart, failed.Results);
         }
 
-        var facts = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.fact_listing_daily where snapshot_date = @observed_date", runId, date, cancellationToken);
-        var vanished = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.fact_listing_vanished where vanished_on = @observed_date", runId, date, cancellationToken);
-        var outOfView = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.fact_listing_out_of_view where out_of_view_on = @observed_date", runId, date, cancellationToken);
-        var aggregates = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from mart.agg_daily_brand_catalog where snapshot_date = @observed_date", runId, date, cancellationToken);
+        var counts = await stage.CountsAsync("mart", runId, cancellationToken);
+        var (facts, vanished, outOfView, aggregates) = (counts[0], counts[1], counts[2], counts[3]);
         foreach (var (dayRun, results) in checks)
         {
             await _quality.RecordAsync(connection, transaction, dayRun, results, cancellationToken);

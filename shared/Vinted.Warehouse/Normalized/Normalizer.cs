@@ -43,12 +43,8 @@ public sealed class Normalizer
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var started = _time.GetTimestamp();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
-        await WarehouseSql.SetWorkMemAsync(connection, transaction, _options.WorkMem, cancellationToken);
-        var date = await WarehouseSql.StagedDateAsync(connection, transaction, runId, cancellationToken);
-        await QualityRunner.EnsurePassedAsync(connection, transaction, runId, WarehouseStage.Staging, cancellationToken);
+        await using var stage = await StageTransaction.BeginAsync(_dataSource, runId, _options.WorkMem, [WarehouseStage.Staging], cancellationToken);
+        var (connection, transaction, date) = (stage.Connection, stage.Transaction, stage.Date);
 
         var latest = await LatestDayAsync(connection, transaction, cancellationToken);
         foreach (var script in Prepare)
@@ -88,18 +84,8 @@ public sealed class Normalizer
             QualityRunner.ThrowIfBlockingFailed(runId, WarehouseStage.Normalize, checks);
         }
 
-        var listings = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from core.item_sighting where observed_date = @observed_date and run_id = @run_id", runId, date, cancellationToken);
-        var fresh = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from core.item_sighting s join core.item i using (domain, item_id) where s.observed_date = @observed_date and s.run_id = @run_id and i.first_seen = @observed_date",
-            runId, date, cancellationToken);
-        var changes = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from core.item_sighting where observed_date = @observed_date and run_id = @run_id and previous_price is distinct from price and previous_price is not null",
-            runId, date, cancellationToken);
-        var vanished = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from core.item_vanish where vanished_on = @observed_date and run_id = @run_id", runId, date, cancellationToken);
-        var outOfView = await WarehouseSql.CountAsync(connection, transaction,
-            "select count(*) from core.item_out_of_view where out_of_view_on = @observed_date and run_id = @run_id", runId, date, cancellationToken);
+        var counts = await stage.CountsAsync("normalize", runId, cancellationToken);
+        var (listings, fresh, changes, vanished, outOfView) = (counts[0], counts[1], counts[2], counts[3], counts[4]);
         await _quality.RecordAsync(connection, transaction, runId, checks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -121,7 +107,7 @@ public sealed class Normalizer
     private static async Task<List<(string RunId, DateOnly Date)>> NextDaysAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly date, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(SqlScripts.Get("Transformations", "normalize_041_next_days"), connection, transaction);
+        await using var command = new NpgsqlCommand(WarehouseSql.Scripts["Transformations/normalize_041_next_days"], connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("observed_date", NpgsqlTypes.NpgsqlDbType.Date) { TypedValue = date });
         var days = new List<(string, DateOnly)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -35,7 +35,7 @@ internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Opti
         var results = new List<CheckResult>();
         foreach (var (checkStage, name, blocking, atMost) in Checks.Where(c => c.Stage == stage))
         {
-            var sql = SqlScripts.Get("Checks", $"{checkStage}_{name}");
+            var sql = WarehouseSql.Scripts[$"Checks/{checkStage}_{name}"];
             await using var command = WarehouseSql.Command(sql, connection, transaction, options.Value.CommandTimeout);
             WarehouseSql.AddRunParameters(command, runId, date);
             if (sql.Contains("@max_reject_share", StringComparison.Ordinal))

@@ -32,7 +32,7 @@ public sealed class VanishedOutcomes
     /// <summary>Per domain, the listings that vanished on <paramref name="date"/>: all, or <paramref name="maxPerDomain"/> of them (a fixed sample).</summary>
     public async Task<IReadOnlyList<VanishedSample>> SampleAsync(DateOnly date, int maxPerDomain, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(SqlScripts.Get("Vanished", "vanished_sample"));
+        await using var command = _dataSource.CreateCommand(WarehouseSql.Scripts["Vanished/vanished_sample"]);
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("observed_date", NpgsqlDbType.Date) { TypedValue = date });
         command.Parameters.Add(new NpgsqlParameter<int>("max_per_domain", NpgsqlDbType.Integer) { TypedValue = maxPerDomain });
         var samples = new Dictionary<string, (long Total, List<long> Ids)>(StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public sealed class VanishedOutcomes
             return;
         }
 
-        await using var command = _dataSource.CreateCommand(SqlScripts.Get("Vanished", "outcome_upsert"));
+        await using var command = _dataSource.CreateCommand(WarehouseSql.Scripts["Vanished/outcome_upsert"]);
         WarehouseSql.AddRunParameters(command, runId, date);
         command.Parameters.AddWithValue("domain", domain);
         command.Parameters.AddWithValue("item_ids", outcomes.Select(o => o.ItemId).ToArray());
@@ -82,7 +82,7 @@ public sealed class VanishedOutcomes
         // The mart builder rewrites the same rows: one at a time.
         await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
         await WarehouseSql.TransformAsync(connection, transaction, "mart_040_vanished_outcome", runId, date, _options.CommandTimeout, cancellationToken);
-        await using var command = new NpgsqlCommand(SqlScripts.Get("Vanished", "vanished_split"), connection, transaction);
+        await using var command = new NpgsqlCommand(WarehouseSql.Scripts["Vanished/vanished_split"], connection, transaction);
         WarehouseSql.AddRunParameters(command, runId, date);
         VanishedSplit split;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
