@@ -1,10 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Vinted.Api.Models;
-using Vinted.SelfHost.Hosting;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Options;
 using Vinted.Pipeline.Orchestrators;
@@ -23,29 +18,22 @@ public sealed class DemoSite : IAsyncDisposable
 
     private static readonly string[] Domains = ["pt", "fr", "pl"];
 
-    private readonly WebApplication _app;
+    private readonly PipelineHost _host;
 
-    private DemoSite(WebApplication app, SimulatorHost simulator, string connectionString, string hubName)
-    {
-        _app = app;
-        HubName = hubName;
-        Simulator = simulator;
-        ConnectionString = connectionString;
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
+    private DemoSite(PipelineHost host) => _host = host;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
     /// <summary>The site's own task hub.</summary>
-    public string HubName { get; }
+    public string HubName => _host.HubName;
 
-    public SimulatorHost Simulator { get; }
+    public SimulatorHost Simulator => _host.Simulator;
 
-    public string ConnectionString { get; }
+    public string ConnectionString => _host.ConnectionString;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
-    public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
+    public DurableTaskClient Client => _host.Client;
 
     /// <summary>The completed runs, oldest first.</summary>
     public List<OrchestrationMetadata> Runs { get; } = [];
@@ -62,39 +50,13 @@ public sealed class DemoSite : IAsyncDisposable
 
     public static async Task<DemoSite> StartAsync(string name, int days)
     {
-        var stack = LocalStack.Instance;
-        var connectionString = await stack.CreateDatabaseAsync(name);
-        var hubName = LocalStack.NewHubName();
-        var simulator = await SimulatorHost.StartAsync(
-            new SimulatorOptions
-            {
-                // About 900 listings per catalog and domain on a day, a few dozen new and vanished each day.
-                Listings = 30_000,
-                Date = FirstDay,
-                MaxReachableResults = 100_000,
-            },
-            CancellationToken.None);
-        var app = FunctionApp.Build(
-            [
-                $"--ConnectionStrings:Warehouse={connectionString}",
-                $"--Functions:Keys:Default={stack.DefaultKey}",
-                $"--Functions:Keys:Admin={stack.AdminKey}",
-                $"--S3:Prefix=tests/{name.ToLowerInvariant()}-{Guid.NewGuid():N}",
-                "--Http:Urls=http://127.0.0.1:0",
-                "--Schedule:Enabled=false",
-                "--Ingestion:MaxReachableResults=100000",
-                .. TestEngine.Arguments(hubName),
-                .. Domains.SelectMany(d => new[]
-                {
-                    $"--VintedApi:Domains:{d}:SiteBaseUrl={simulator.DomainUrl(d)}",
-                    $"--VintedApi:Domains:{d}:ApiBaseUrl={simulator.DomainUrl(d)}",
-                    $"--VintedApi:Domains:{d}:RequestsPerSecond=1000",
-                    $"--VintedApi:Domains:{d}:RetryBaseDelay=00:00:00.050",
-                    $"--VintedApi:Domains:{d}:MaxRetryDelay=00:00:01",
-                }),
-            ]);
-        await app.StartAsync();
-        var site = new DemoSite(app, simulator, connectionString, hubName);
+        // About 900 listings per catalog and domain on a day, a few dozen new and vanished each day.
+        var host = await PipelineHost.StartAsync(
+            name,
+            new SimulatorOptions { Listings = 30_000, Date = FirstDay, MaxReachableResults = 100_000 },
+            Domains,
+            "--Ingestion:MaxReachableResults=100000");
+        var site = new DemoSite(host);
         for (var day = 0; day < days; day++)
         {
             site.Simulator.State.Faults = day == days - 1 ? LastDayFaults : new SimulatorFaults();
@@ -118,21 +80,7 @@ public sealed class DemoSite : IAsyncDisposable
         return status;
     }
 
-    public HttpClient CreateClient(string? key)
-    {
-        var http = new HttpClient { BaseAddress = BaseAddress };
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Add("x-functions-key", key);
-        }
+    public HttpClient CreateClient(string? key) => _host.CreateClient(key);
 
-        return http;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await Simulator.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -18,9 +18,10 @@ public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PipelineHost(WebApplication app, SimulatorHost simulator, string prefix, string hubName)
+    private PipelineHost(WebApplication app, SimulatorHost simulator, string connectionString, string prefix, string hubName)
     {
         _app = app;
+        ConnectionString = connectionString;
         Simulator = simulator;
         S3Prefix = prefix;
         HubName = hubName;
@@ -28,6 +29,9 @@ public sealed class PipelineHost : IAsyncDisposable
     }
 
     public SimulatorHost Simulator { get; }
+
+    /// <summary>The host's own test database.</summary>
+    public string ConnectionString { get; }
 
     public string S3Prefix { get; }
 
@@ -39,14 +43,18 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public DurableTaskClient Client => _app.Services.GetRequiredService<DurableTaskClient>();
 
-    public static async Task<PipelineHost> StartAsync(string testName, SimulatorOptions simulatorOptions, params string[] settings)
+    /// <summary>Starts the app with the simulator standing in for the domains pt and fr.</summary>
+    public static Task<PipelineHost> StartAsync(string testName, SimulatorOptions simulatorOptions, params string[] settings) =>
+        StartAsync(testName, simulatorOptions, ["pt", "fr"], settings);
+
+    /// <summary>Starts the app with the simulator standing in for <paramref name="domains"/>.</summary>
+    public static async Task<PipelineHost> StartAsync(string testName, SimulatorOptions simulatorOptions, IReadOnlyList<string> domains, params string[] settings)
     {
         var stack = LocalStack.Instance;
         var connectionString = await stack.CreateDatabaseAsync(testName);
         var simulator = await SimulatorHost.StartAsync(simulatorOptions, CancellationToken.None);
         var prefix = $"tests/{testName.ToLowerInvariant()}-{Guid.NewGuid():N}";
         var hubName = LocalStack.NewHubName();
-        string[] domains = ["pt", "fr"];
         var app = FunctionApp.Build(
             [
                 $"--ConnectionStrings:Warehouse={connectionString}",
@@ -68,7 +76,7 @@ public sealed class PipelineHost : IAsyncDisposable
                 .. settings,
             ]);
         await app.StartAsync();
-        return new PipelineHost(app, simulator, prefix, hubName);
+        return new PipelineHost(app, simulator, connectionString, prefix, hubName);
     }
 
     /// <summary>Starts a pipeline run and waits for it to finish.</summary>
