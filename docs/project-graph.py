@@ -33,6 +33,8 @@ def apply_incoming(graph):
         if old in node["refs"]:
             node["refs"] = (node["refs"] - {old}) | {new}
     graph.setdefault("DurableTask.PostgreSql.Tests", {"folder": "tests", "refs": {new}})
+    if "Vinted.Tests" in graph:  # the provider's unit tests move to its own test project
+        graph["Vinted.Tests"]["refs"].discard(new)
     graph.setdefault("Vinted.ObjectStore", {"folder": "shared", "refs": {"Vinted.Settings"}})
     graph["Vinted.RawZone"]["refs"] |= {"Vinted.ObjectStore"}
     for name in ("Vinted.Lake", "Vinted.PriceModel"):
@@ -66,10 +68,15 @@ def main():
     order = sorted(graph, key=lambda n: (-depth[n], graph[n]["folder"] != "functions", n))
     product = [n for n in order if graph[n]["folder"] != "tests"]
 
+    def node(name):
+        return name.replace(".", "_")
+
     print("```mermaid\ngraph TD")
     for name in product:
+        print(f"    {node(name)}[{name}]")
+    for name in product:
         for ref in sorted(graph[name]["refs"], key=lambda r: (-depth[r], r)):
-            print(f"    {name.replace('.', '_')}[{name}] --> {ref.replace('.', '_')}[{ref}]")
+            print(f"    {node(name)} --> {node(ref)}")
     print("```\n")
 
     print("```")
