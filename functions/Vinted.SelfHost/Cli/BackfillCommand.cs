@@ -28,8 +28,8 @@ public static class BackfillCommand
         foreach (var day in report.Days)
         {
             table.AddRow(
-                day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Markup.Escape(day.RunId), Number(day.Staging.Rows), Number(day.Staging.ItemProblems),
-                Number(day.Normalize.Listings), Number(day.Normalize.Vanished), Number(day.Normalize.OutOfView), Number(day.Mart.RebuiltDays.Count + 1),
+                day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Markup.Escape(day.RunId), CommandLine.Format(day.Staging.Rows), CommandLine.Format(day.Staging.ItemProblems),
+                CommandLine.Format(day.Normalize.Listings), CommandLine.Format(day.Normalize.Vanished), CommandLine.Format(day.Normalize.OutOfView), CommandLine.Format(day.Mart.RebuiltDays.Count + 1),
                 day.StageSeconds.Values.Sum().ToString("0.0", CultureInfo.InvariantCulture));
         }
 
@@ -49,24 +49,20 @@ public static class BackfillCommand
     internal static (BackfillInput Input, IReadOnlyList<string> Settings) Parse(IReadOnlyList<string> args, string usage)
     {
         DateOnly? from = null, to = null;
-        var settings = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+        var settings = CommandLine.Read(args, usage, (option, line) =>
         {
-            switch (args[i])
+            switch (option)
             {
                 case "--from":
-                    from = Date(args, ++i, "--from", usage);
-                    break;
+                    from = line.Date(option);
+                    return true;
                 case "--to":
-                    to = Date(args, ++i, "--to", usage);
-                    break;
-                case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
-                    settings.Add(setting);
-                    break;
+                    to = line.Date(option);
+                    return true;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. {usage}");
+                    return false;
             }
-        }
+        });
 
         if (from is null || to is null)
         {
@@ -75,11 +71,4 @@ public static class BackfillCommand
 
         return (new BackfillInput(from.Value, to.Value, "cli"), settings);
     }
-
-    private static DateOnly Date(IReadOnlyList<string> args, int i, string option, string usage) =>
-        i < args.Count && DateOnly.TryParseExact(args[i], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new ArgumentException($"{option} needs a date (yyyy-MM-dd). {usage}");
-
-    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -37,19 +37,17 @@ public static class ExportCommand
             bytes += result.Bytes;
             long Rows(string name) => result.Writes.Where(w => w.Table == name && w.Day == day).Sum(w => w.Rows);
             table.AddRow(
-                day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Number(Rows("fact_listing_daily")), Number(Rows("fact_listing_vanished")),
-                Number(Rows("fact_listing_out_of_view")), (result.Bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture),
+                day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CommandLine.Format(Rows("fact_listing_daily")), CommandLine.Format(Rows("fact_listing_vanished")),
+                CommandLine.Format(Rows("fact_listing_out_of_view")), (result.Bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture),
                 result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
         var dimensions = await writer.WriteAsync([], CancellationToken.None);
         bytes += dimensions.Bytes;
-        table.AddRow("dimensions", Number(dimensions.Rows), "", "", (dimensions.Bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture),
+        table.AddRow("dimensions", CommandLine.Format(dimensions.Rows), "", "", (dimensions.Bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture),
             dimensions.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{days.Count} days, {bytes / 1024.0 / 1024.0:N1} MiB in {clock.Elapsed.TotalSeconds:N1} s; manifests: s3://{store.Bucket}/{store.Keys.Root}<table>/{LakeKeys.ManifestName}");
         return 0;
     }
-
-    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

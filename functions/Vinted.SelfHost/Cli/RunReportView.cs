@@ -84,20 +84,16 @@ public static class RunReportView
 
         if (ingestion.IncompleteSearches.Count > 0)
         {
-            // Issue 22: what cut each incomplete search, with the listings it announced against those seen.
-            var cuts = new Table().Title("incomplete searches");
-            cuts.AddColumns("domain", "search", "cut", "block", "announced", "seen", "promoted", "missing pages");
-            foreach (var s in ingestion.IncompleteSearches)
-            {
-                cuts.AddRow(
-                    Markup.Escape(s.Domain), Markup.Escape(s.SearchKey), Markup.Escape(s.Cut ?? ""), Markup.Escape(s.BlockKind ?? ""),
-                    s.Announced?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?",
-                    s.Seen.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    s.Promoted.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    string.Join(", ", s.MissingPages.Take(10)));
-            }
-
-            AnsiConsole.Write(cuts);
+            // What cut each incomplete search, with the listings it announced against those seen.
+            ConsoleTables.Write(
+                "incomplete searches",
+                ["search", "domain", "cut", "block", "announced", "seen", "promoted", "missing pages"],
+                [.. ingestion.IncompleteSearches.Select(s => new[]
+                {
+                    s.SearchKey, s.Domain, s.Cut ?? "", s.BlockKind ?? "",
+                    s.Announced is { } announced ? CommandLine.Format(announced) : "?",
+                    CommandLine.Format(s.Seen), CommandLine.Format(s.Promoted), string.Join(", ", s.MissingPages.Take(10)),
+                })]);
         }
     }
 
