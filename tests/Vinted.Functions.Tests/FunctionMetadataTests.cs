@@ -3,7 +3,7 @@ using System.Text.Json;
 using Vinted.Functions.Azure;
 using Vinted.Pipeline;
 
-namespace Vinted.Tests.Functions;
+namespace Vinted.Functions.Tests;
 
 /// <summary>
 /// The Azure Functions app as the Functions host will index it: functions.metadata, which the Worker SDK writes when it

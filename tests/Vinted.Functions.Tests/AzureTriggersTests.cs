@@ -2,7 +2,7 @@ using System.Text;
 using Vinted.Functions.Azure;
 using Vinted.Orchestration.Timer;
 
-namespace Vinted.Tests.Functions;
+namespace Vinted.Functions.Tests;
 
 public sealed class AzureTriggersTests
 {
