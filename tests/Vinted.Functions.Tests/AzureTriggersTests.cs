@@ -11,13 +11,52 @@ public sealed class AzureTriggersTests
     [Theory]
     [InlineData("2026-11-30T03:00:00.0100000+00:00")] // on time (Lisbon is UTC in winter)
     [InlineData("2026-11-30T02:59:45+00:00")] // a little early
-    [InlineData("2026-11-30T09:30:00+00:00")] // past due, after a restart
-    public void SlotAt_FiringOfTheDay_IsThatDaysOccurrence(string now) =>
-        Assert.Equal(DateTimeOffset.Parse("2026-11-30T03:00:00+00:00"), Triggers.SlotAt(Daily, DateTimeOffset.Parse(now)));
+    [InlineData("2026-11-30T03:40:00+00:00")] // past due, after a restart within the catch-up window
+    public void DueSlot_FiringAtTheSlot_IsThatDaysOccurrence(string now) =>
+        Assert.Equal(DateTimeOffset.Parse("2026-11-30T03:00:00+00:00"), Triggers.DueSlot(Daily, DateTimeOffset.Parse(now)));
 
     [Fact]
-    public void SlotAt_SummerTime_IsTheOccurrenceInTheScheduleZone() =>
-        Assert.Equal(DateTimeOffset.Parse("2026-07-01T02:00:00+00:00"), Triggers.SlotAt(Daily, DateTimeOffset.Parse("2026-07-01T03:00:00+00:00")));
+    public void DueSlot_SummerTime_IsTheLocalSlotAtTwoUtc()
+    {
+        // 03:00 in Lisbon is 02:00 UTC in summer: the hourly UTC firing at 02:00 starts it, the one at 03:00 does not.
+        Assert.Equal(DateTimeOffset.Parse("2026-07-01T02:00:00+00:00"), Triggers.DueSlot(Daily, DateTimeOffset.Parse("2026-07-01T02:00:00.2+00:00")));
+        Assert.Null(Triggers.DueSlot(Daily, DateTimeOffset.Parse("2026-07-01T03:00:00.2+00:00")));
+    }
+
+    [Theory]
+    [InlineData("2026-11-30T02:00:00+00:00")] // the hour before
+    [InlineData("2026-11-30T04:00:00.0100000+00:00")] // the hour after: the 03:00 firing had it
+    [InlineData("2026-11-30T09:30:00+00:00")] // past the catch-up window
+    public void DueSlot_HourWithoutASlot_IsNull(string now) =>
+        Assert.Null(Triggers.DueSlot(Daily, DateTimeOffset.Parse(now)));
+
+    [Fact]
+    public void DueSlot_LongerCatchUpWindow_StartsALateSlot() =>
+        Assert.Equal(
+            DateTimeOffset.Parse("2026-11-30T03:00:00+00:00"),
+            Triggers.DueSlot(new ScheduleOptions { Cron = "0 3 * * *", TimeZone = "Europe/Lisbon", CatchUpWindow = TimeSpan.FromHours(8) }, DateTimeOffset.Parse("2026-11-30T09:30:00+00:00")));
+
+    [Fact]
+    public void DueSlot_EveryHourOfAYear_StartsEachDailySlotOnce()
+    {
+        // The host's timer in UTC, every hour through both clock changes: each local day gets its slot exactly once.
+        var firings = Enumerable.Range(0, 366 * 24).Select(h => DateTimeOffset.Parse("2026-01-01T00:00:00.05+00:00").AddHours(h));
+        var slots = firings.Select(now => Triggers.DueSlot(Daily, now)).OfType<DateTimeOffset>().ToList();
+
+        Assert.Equal(slots.Count, slots.Distinct().Count());
+        Assert.Equal(366, slots.Count);
+        Assert.All(slots, s => Assert.Equal(3, TimeZoneInfo.ConvertTime(s, TimeZoneInfo.FindSystemTimeZoneById("Europe/Lisbon")).Hour));
+    }
+
+    [Fact]
+    public void HourlyCron_IsSixFieldsOnTheHour()
+    {
+        var cron = Cronos.CronExpression.Parse(Triggers.HourlyCron, Cronos.CronFormat.IncludeSeconds);
+        var from = DateTimeOffset.Parse("2026-11-30T03:00:00+00:00");
+
+        Assert.Equal(6, Triggers.HourlyCron.Split(' ').Length);
+        Assert.Equal(from + Triggers.TimerPeriod, cron.GetNextOccurrence(from, TimeZoneInfo.Utc));
+    }
 
     [Theory]
     [InlineData("")]
