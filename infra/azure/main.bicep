@@ -21,9 +21,11 @@ param location string
 @description('Object id of the person running azd (azd sets AZURE_PRINCIPAL_ID): may read the Key Vault secrets and the raw zone. Empty for none.')
 param principalId string = ''
 
-@description('''The most instances the function app may run. The Vinted API rate limits (VintedApi:Domains:*:RequestsPerSecond)
-are enforced by a limiter inside each worker process, so every extra instance would multiply the request rate towards
-Vinted. The bound is 1 until the limiter is shared between processes; a deployment asking for more fails validation.''')
+@description('''The most instances of each function group (Flex Consumption scales the HTTP functions, the Durable functions
+and each timer as separate groups). The Vinted API rate limits (VintedApi:Domains:*:RequestsPerSecond) are enforced by
+a limiter inside each worker process, and every Vinted call is a Durable activity: a second instance of the Durable
+group would multiply the request rate. The bound is 1 until the limiter is shared between processes; a deployment
+asking for more fails validation.''')
 @minValue(1)
 @maxValue(1)
 param maximumInstanceCount int = 1
@@ -42,7 +44,10 @@ param postgresAdminPassword string
 @description('Lets every Azure service (0.0.0.0 rule) reach PostgreSQL: a Flex Consumption app without a virtual network has no fixed outbound addresses.')
 param postgresAllowAzureServices bool = true
 
-@description('More PostgreSQL firewall ranges, for example your own address for psql: [{ "name": "home", "start": "203.0.113.7", "end": "203.0.113.7" }].')
+@description('One more address PostgreSQL accepts, for example your own for psql (azd env set POSTGRES_CLIENT_IP ...); empty for none.')
+param postgresClientIp string = ''
+
+@description('More PostgreSQL firewall ranges: [{ "name": "office", "start": "203.0.113.0", "end": "203.0.113.255" }].')
 param postgresFirewallRules array = []
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -105,7 +110,13 @@ module postgres 'app/postgres.bicep' = {
     tags: tags
     administratorPassword: postgresAdminPassword
     allowAzureServices: postgresAllowAzureServices
-    firewallRules: postgresFirewallRules
+    firewallRules: concat(postgresFirewallRules, empty(postgresClientIp) ? [] : [
+      {
+        name: 'client'
+        start: postgresClientIp
+        end: postgresClientIp
+      }
+    ])
   }
 }
 
