@@ -60,7 +60,7 @@ var functionAppName = 'func-vinted-${resourceToken}'
 // Flex Consumption deploys from a blob container of its own (azd uploads the package there).
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags

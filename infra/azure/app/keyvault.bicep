@@ -9,7 +9,7 @@ param postgresAdministratorLogin string
 @secure()
 param postgresAdminPassword string
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -27,7 +27,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 // Read back by azd on the next `azd up` (secretOrRandomPassword), so a new deployment keeps the password.
-resource adminPassword 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource adminPassword 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'postgres-admin-password'
   properties: {
@@ -35,7 +35,9 @@ resource adminPassword 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource warehouseConnectionString 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// azd's generated password is 15 letters and digits, so it needs no quoting here; a password chosen by hand must not
+// hold ';' (the connection string's separator).
+resource warehouseConnectionString 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   parent: vault
   name: 'warehouse-connection-string'
   properties: {
