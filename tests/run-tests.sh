@@ -13,6 +13,8 @@ dotnet build Vinted.sln -c Release -nologo -v quiet --tl:off || { echo "build fa
 # tests check the metadata of the build's output.
 dotnet publish functions/Vinted.Functions -c Release --no-build -nologo -v quiet --tl:off -o "$RESULTS/functions-app" \
   && [[ -s $RESULTS/functions-app/functions.metadata ]] || { echo "publish of the function app failed"; exit 1; }
+# Vinted.Functions.Tests check that folder (PublishOutputTests) instead of publishing again.
+export VINTED_FUNCTIONS_PUBLISH_DIR=$RESULTS/functions-app
 
 # The browser tests need Debian's chromium; installed here when missing.
 infra/local/chromium.sh || { echo "chromium install failed"; exit 1; }
@@ -40,6 +42,21 @@ if [[ $# -eq 0 ]]; then
   echo "== the whole pipeline at ~100,000 listings"
   dotnet run --project tests/Vinted.Benchmarks -c Release --no-build -- pipeline --listings 71000 \
     || { status=1; failed_projects+=("pipeline at 100,000 listings"); }
+fi
+
+# What the Azure tests found, printed for the record: the compiled Bicep template's resources, the app settings each
+# worker setting is required by, the extensions serving each binding (the tests' own output, kept in their trx).
+if [[ -f $RESULTS/Vinted.Functions.Tests.trx ]] && command -v python3 >/dev/null; then
+  echo "== Azure: what Vinted.Functions.Tests checked"
+  python3 - "$RESULTS/Vinted.Functions.Tests.trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    out = result.find("t:Output/t:StdOut", ns)
+    if out is not None and out.text and any(k in result.get("testName") for k in ("BicepTests", "AppSettingsTests", "PublishOutputTests")):
+        print(f"-- {result.get('testName').rsplit('.', 1)[-1]} ({result.get('outcome')})")
+        print(out.text.rstrip())
+PY
 fi
 
 passed=0 failed=0 skipped=0 total=0

@@ -18,7 +18,14 @@ namespace Vinted.Functions.Azure;
 /// </summary>
 internal static class AzureFunctionsHost
 {
-    public static IHost Build() =>
+    public static IHost Build() => CreateBuilder().Build();
+
+    /// <summary>
+    /// The worker's host builder. <paramref name="appSettings"/> replaces the process environment and command line,
+    /// where the Functions host puts the app settings: the tests start the worker with the settings the Bicep template
+    /// deploys and nothing else.
+    /// </summary>
+    internal static IHostBuilder CreateBuilder(IEnumerable<KeyValuePair<string, string?>>? appSettings = null) =>
         new HostBuilder()
             .ConfigureFunctionsWebApplication()
             .ConfigureAppConfiguration(config =>
@@ -28,6 +35,12 @@ internal static class AzureFunctionsHost
                 var worker = config.Sources.ToList();
                 config.Sources.Clear();
                 config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "host.json"), optional: false);
+                if (appSettings is not null)
+                {
+                    config.AddInMemoryCollection(appSettings);
+                    return;
+                }
+
                 foreach (var source in worker)
                 {
                     config.Add(source);
@@ -46,6 +59,5 @@ internal static class AzureFunctionsHost
                 services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
                 services.AddMonitoring();
                 services.AddPipeline();
-            })
-            .Build();
+            });
 }

@@ -28,21 +28,33 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
     internal static readonly TimeSpan EarlyFire = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The daily run. The schedule is the app setting <c>Schedule__Cron</c> (the host resolves <c>%Schedule:Cron%</c> from
-    /// app settings, not from host.json). The instance id comes from the slot, as the self-host's timer makes it, and
-    /// every status is a dedupe status, so a slot fired twice (a past-due catch-up, a second instance) starts one run.
+    /// The host's schedule of <see cref="DailyTimerAsync"/>: the top of every hour, in the Functions host's six-field
+    /// NCRONTAB (seconds first). Flex Consumption has no <c>WEBSITE_TIME_ZONE</c>, so the host's timers run in UTC; a
+    /// daily cron there would start "03:00 Europe/Lisbon" at 03:00 UTC, an hour late all summer. The hourly firing
+    /// instead asks <see cref="DueSlot"/> whether a slot of the app's schedule (<c>Schedule:Cron</c> in
+    /// <c>Schedule:TimeZone</c>, the same settings the self-host reads) has come.
+    /// </summary>
+    internal const string HourlyCron = "0 0 * * * *";
+
+    /// <summary>How often the host fires <see cref="DailyTimerAsync"/>: what <see cref="HourlyCron"/> says.</summary>
+    internal static readonly TimeSpan TimerPeriod = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The daily run. Each hourly firing starts the schedule's slot if one has come since the previous firing (or
+    /// within <c>Schedule:CatchUpWindow</c>, after the app was down). The instance id comes from the slot, as the
+    /// self-host's timer makes it, and every status is a dedupe status, so a slot seen by two firings (an early wake,
+    /// a past-due catch-up) starts one run.
     /// </summary>
     [Function("DailyTimer")]
     public async Task DailyTimerAsync(
-        [TimerTrigger("%Schedule:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+        [TimerTrigger(HourlyCron)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         var options = schedule.Value;
-        if (!options.Enabled)
+        if (!options.Enabled || DueSlot(options, time.GetUtcNow()) is not { } slot)
         {
             return;
         }
 
-        var slot = SlotAt(options, time.GetUtcNow());
         var instanceId = TimerTrigger.InstanceIdFor(options.Name, slot);
         var started = await StartOnceAsync(client, instanceId, new PipelineInput { Slot = slot, Trigger = "timer" }, cancellationToken);
         LogTimerSlot(options.Name, slot, started ? "started" : "already taken", instanceId, timer.IsPastDue);
@@ -138,13 +150,17 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
         return list is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Ok(list);
     }
 
-    /// <summary>The slot a timer firing at <paramref name="now"/> belongs to: the schedule's latest occurrence then.</summary>
-    internal static DateTimeOffset SlotAt(ScheduleOptions options, DateTimeOffset now)
+    /// <summary>
+    /// The slot an hourly firing at <paramref name="now"/> starts: the schedule's latest occurrence (in its time zone)
+    /// no older than one timer period or the catch-up window, whichever is longer; <c>null</c> when none is due.
+    /// </summary>
+    internal static DateTimeOffset? DueSlot(ScheduleOptions options, DateTimeOffset now)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         var cron = CronExpression.Parse(options.Cron);
-        var slot = cron.GetOccurrences(now - TimeSpan.FromDays(366), now + EarlyFire, zone, fromInclusive: true, toInclusive: true).LastOrDefault();
-        return slot == default ? now : slot;
+        var lookBack = options.CatchUpWindow > TimerPeriod ? options.CatchUpWindow : TimerPeriod;
+        var slot = cron.GetOccurrences(now - lookBack, now + EarlyFire, zone, fromInclusive: false, toInclusive: true).LastOrDefault();
+        return slot == default ? null : slot;
     }
 
     /// <summary>Reads a start request's body: empty or <c>null</c> is the default input; the trigger defaults to <c>http</c>.</summary>
