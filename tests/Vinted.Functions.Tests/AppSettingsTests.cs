@@ -45,7 +45,7 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
     {
         using var worker = new WorkerHost(Dummies(await TemplateSettingsAsync()));
 
-        Assert.Contains(typeof(Vinted.Hosting.Postgres.PostgresOptions), worker.OptionsTypes);
+        Assert.Contains(typeof(Vinted.Platform.Postgres.PostgresOptions), worker.OptionsTypes);
         foreach (var type in worker.OptionsTypes.Except(PendingOptions))
         {
             worker.Resolve(type);
