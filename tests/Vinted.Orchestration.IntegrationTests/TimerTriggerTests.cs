@@ -50,7 +50,7 @@ public sealed class TimerTriggerTests : IAsyncLifetime
     {
         var fires = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? _first : _second).Get<TimerTrigger>().FireAsync(Slot, CancellationToken.None)));
 
-        var slotId = TimerTrigger.InstanceIdFor("nightly", Slot);
+        var slotId = SlotStarter.InstanceIdFor("nightly", Slot);
         Assert.All(fires, f => Assert.Equal(slotId, f.InstanceId));
         Assert.Single(fires, f => f.Outcome == SlotOutcome.Started);
         Assert.Equal(5, fires.Count(f => f.Outcome == SlotOutcome.AlreadyTaken));

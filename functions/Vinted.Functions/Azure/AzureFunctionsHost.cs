@@ -6,6 +6,7 @@ using Vinted.Monitoring;
 using Vinted.Monitoring.Runs;
 using Vinted.Settings;
 using Vinted.Orchestration.Engine;
+using Vinted.Orchestration.Http;
 using Vinted.Orchestration.Timer;
 using Vinted.Pipeline;
 
@@ -57,6 +58,7 @@ internal static class AzureFunctionsHost
                 // HTTP answers with enum names (runtimeStatus "Running"), as the self-host gives them.
                 services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
                 services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
+                services.AddSettings<DurableHttpOptions>(DurableHttpOptions.Section);
                 services.AddMonitoring();
                 services.AddPipeline();
             });

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Vinted.Lake;
+using Vinted.Orchestration.Timer;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
@@ -40,6 +41,11 @@ public static class OrchestrationFunctions
     [Function(nameof(TrainModel))]
     public static Task<IReadOnlyList<TrainOutcome>> TrainModelOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new TrainModel().RunAsync(context, context.GetInput<TrainRequest>());
+
+    /// <summary>The record of a timer slot that found the previous run still going (see <see cref="SlotStarter"/>).</summary>
+    [Function(nameof(SkippedSlot))]
+    public static Task<string> SkippedSlotOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new SkippedSlot().RunAsync(context, context.GetInput<SkippedSlotInput>()!);
 
     // instanceId is the orchestration's id, from the activity trigger's binding data.
     [Function(nameof(PlanRun))]

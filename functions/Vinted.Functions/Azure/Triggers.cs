@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Cronos;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -22,7 +21,7 @@ namespace Vinted.Functions.Azure;
 /// monitoring run list. Routes are under <c>api/</c> as in the self-host (host.json's <c>routePrefix</c> is empty);
 /// the host checks the function keys. The Durable extension's own management API serves terminate, rewind and purge.
 /// </summary>
-public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimeProvider time, ILogger<Triggers> logger)
+public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, IOptions<DurableHttpOptions> http, TimeProvider time, ILogger<Triggers> logger)
 {
     /// <summary>A timer firing this much before its slot still belongs to it (timers can wake a little early).</summary>
     internal static readonly TimeSpan EarlyFire = TimeSpan.FromSeconds(30);
@@ -55,9 +54,8 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
             return;
         }
 
-        var instanceId = TimerTrigger.InstanceIdFor(options.Name, slot);
-        var started = await StartOnceAsync(client, instanceId, new PipelineInput { Slot = slot, Trigger = "timer" }, cancellationToken);
-        LogTimerSlot(options.Name, slot, started ? "started" : "already taken", instanceId, timer.IsPastDue);
+        var (instanceId, outcome) = await SlotStarter.StartAsync(client, options, slot, cancellationToken);
+        LogTimerSlot(options.Name, slot, outcome.ToString(), instanceId, timer.IsPastDue);
     }
 
     /// <summary>
@@ -65,12 +63,12 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
     /// payload (202, with the management links).
     /// </summary>
     [Function("StartRun")]
-    public static async Task<HttpResponseData> StartRunAsync(
+    public async Task<HttpResponseData> StartRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/runs")] HttpRequestData request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var body = await DurableHttpApi.ReadBoundedAsync(request.Body, new DurableHttpOptions().MaxBodyBytes, cancellationToken);
+        var body = await DurableHttpApi.ReadBoundedAsync(request.Body, http.Value.MaxBodyBytes, cancellationToken);
         PipelineInput input = new();
         string? error = "The input is too large.";
         if (body is null || !TryReadInput(body, out input, out error))
@@ -154,43 +152,15 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
     /// The slot an hourly firing at <paramref name="now"/> starts: the schedule's latest occurrence (in its time zone)
     /// no older than one timer period or the catch-up window, whichever is longer; <c>null</c> when none is due.
     /// </summary>
-    internal static DateTimeOffset? DueSlot(ScheduleOptions options, DateTimeOffset now)
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        var cron = CronExpression.Parse(options.Cron);
-        var lookBack = options.CatchUpWindow > TimerPeriod ? options.CatchUpWindow : TimerPeriod;
-        var slot = cron.GetOccurrences(now - lookBack, now + EarlyFire, zone, fromInclusive: false, toInclusive: true).LastOrDefault();
-        return slot == default ? null : slot;
-    }
+    internal static DateTimeOffset? DueSlot(ScheduleOptions options, DateTimeOffset now) => options.DueSlot(now, TimerPeriod, EarlyFire);
 
     /// <summary>Reads a start request's body: empty or <c>null</c> is the default input; the trigger defaults to <c>http</c>.</summary>
     internal static bool TryReadInput(byte[] body, out PipelineInput input, out string? error)
     {
-        input = new PipelineInput { Trigger = "http" };
-        error = null;
-        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-        {
-            return true;
-        }
-
-        try
-        {
-            if (JsonSerializer.Deserialize<PipelineInput>(body, DurableHttpApi.StrictJson) is { } read)
-            {
-                input = read with { Trigger = read.Trigger ?? "http" };
-            }
-
-            // The same bounds as the self-host's starter: searches per run, pages per search.
-            var failures = Vinted.Settings.ObjectValidation.Validate(input, "input");
-            error = failures.Count == 0 ? null : string.Join("; ", failures.Select(f => $"{f.Key}: {f.Message}"));
-            return failures.Count == 0;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            // A value the input's own type refuses (a search's PerPage of 500) throws while it is read, as bad JSON does.
-            error = e.Message;
-            return false;
-        }
+        var refusal = StartInput.ReadOrDefault(body, new PipelineInput(), out input);
+        input = input with { Trigger = input.Trigger ?? "http" };
+        error = refusal?.Detail;
+        return refusal is null;
     }
 
     private static async Task<HttpResponseData> BadRequestAsync(HttpRequestData request, string title, string? detail, CancellationToken cancellationToken)
@@ -199,28 +169,6 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, TimePro
         problem.Headers.Add("Content-Type", "application/problem+json");
         await problem.WriteStringAsync(JsonSerializer.Serialize(new ProblemDetails { Status = 400, Title = title, Detail = detail }, EngineJson.Options), cancellationToken);
         return problem;
-    }
-
-    /// <summary>Starts the slot's run unless its instance id was ever used; returns whether this call started it.</summary>
-    private static async Task<bool> StartOnceAsync(DurableTaskClient client, string instanceId, PipelineInput input, CancellationToken cancellationToken)
-    {
-        // The look-up first: a backend that ignores dedupe statuses would otherwise restart a finished slot.
-        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null)
-        {
-            return false;
-        }
-
-        try
-        {
-            var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses(Enum.GetValues<OrchestrationRuntimeStatus>());
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), input, options, cancellationToken);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // Taken between the look-up and the start (OrchestrationAlreadyExistsException).
-            return false;
-        }
     }
 
     [LoggerMessage(700, LogLevel.Information, "Timer {Schedule} slot {Slot}: {Outcome} {InstanceId} (past due: {PastDue})")]

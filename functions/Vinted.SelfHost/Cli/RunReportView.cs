@@ -33,20 +33,20 @@ public static class RunReportView
         table.AddRow(
             "ingestion",
             Markup.Escape($"{ingestion.Searches} searches, {ingestion.Pages} pages, {ingestion.Items:N0} items, {ingestion.QuarantinedPages} quarantined, {ingestion.PagesReused} reused from an earlier execution"),
-            Seconds(report, "ingestion"));
+            Seconds(report, PipelineStages.Ingestion));
         if (report.Staging is { } staged)
         {
-            table.AddRow("staging", $"{staged.Rows:N0} rows from {staged.Pages} pages ({staged.Rows / Math.Max(staged.Elapsed.TotalSeconds, 0.001):N0} rows/s)", Seconds(report, "staging"));
+            table.AddRow("staging", $"{staged.Rows:N0} rows from {staged.Pages} pages ({staged.Rows / Math.Max(staged.Elapsed.TotalSeconds, 0.001):N0} rows/s)", Seconds(report, PipelineStages.Staging));
         }
 
         if (report.Normalize is { } normalized)
         {
-            table.AddRow("normalize", $"{normalized.Listings:N0} listings: {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished, {normalized.OutOfView:N0} out of view", Seconds(report, "normalize"));
+            table.AddRow("normalize", $"{normalized.Listings:N0} listings: {normalized.NewListings:N0} new, {normalized.PriceChanges:N0} price changes, {normalized.Vanished:N0} vanished, {normalized.OutOfView:N0} out of view", Seconds(report, PipelineStages.Normalize));
         }
 
         if (report.Mart is { } mart)
         {
-            table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.OutOfViewRows:N0} out of view, {mart.AggregateRows:N0} aggregates{(mart.RebuiltDays.Count > 0 ? $" ({mart.RebuiltDays.Count} later days rebuilt)" : "")}", Seconds(report, "mart"));
+            table.AddRow("mart", $"{mart.FactRows:N0} daily facts, {mart.VanishedRows:N0} vanished, {mart.OutOfViewRows:N0} out of view, {mart.AggregateRows:N0} aggregates{(mart.RebuiltDays.Count > 0 ? $" ({mart.RebuiltDays.Count} later days rebuilt)" : "")}", Seconds(report, PipelineStages.Mart));
         }
 
         if (report.Vanished is { } vanished)
@@ -55,12 +55,12 @@ public static class RunReportView
                 "vanished",
                 Markup.Escape($"{vanished.Vanished:N0} vanished: {vanished.Sold:N0} sold, {vanished.Withdrawn:N0} withdrawn, {vanished.Unknown:N0} unknown; " +
                     $"{vanished.LookedUp:N0} item pages looked up, {vanished.Reused:N0} reused, {vanished.Failed:N0} failed, {vanished.NotSampled:N0} above the sample"),
-                Seconds(report, "vanished"));
+                Seconds(report, PipelineStages.Vanished));
         }
 
         if (report.Lake is { } lake)
         {
-            table.AddRow("lake", $"{lake.Days.Count} day{(lake.Days.Count == 1 ? "" : "s")} and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0:N0} KiB", Seconds(report, "lake"));
+            table.AddRow("lake", $"{lake.Days.Count} day{(lake.Days.Count == 1 ? "" : "s")} and the dimensions as Parquet: {lake.Writes.Count} partitions, {lake.Rows:N0} rows, {lake.Bytes / 1024.0:N0} KiB", Seconds(report, PipelineStages.Lake));
         }
 
         var failedChecks = report.Quality.Where(q => !q.Passed).ToList();

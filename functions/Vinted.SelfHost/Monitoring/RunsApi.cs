@@ -1,10 +1,10 @@
 using Vinted.Monitoring.Runs;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Vinted.Orchestration.Http.Security;
 using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Http;
+using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
 
 namespace Vinted.SelfHost.Monitoring;
@@ -43,13 +43,14 @@ public static class RunsApi
         var links = DurableHttpApi.CheckStatusFor(context.Request, id);
         var admin = FunctionKeys.LevelOf(context) == KeyLevel.Admin;
         var report = status.Output;
+        var ingestion = RunViewBuilder.Read<RunReport>(report)?.Ingestion;
         return TypedResults.Ok(new RunDetail(
             RunViewBuilder.Summary(status, time.GetUtcNow()),
             status.CustomStatus,
             RunViewBuilder.Stages(await history.ReadTreeAsync(id, cancellationToken)),
-            RunViewBuilder.Strings(report, "ingestion", "quarantinedKeys"),
-            RunViewBuilder.Strings(report, "ingestion", "warnings"),
-            report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("ingestion", out var ingestion) ? RunViewBuilder.Text(ingestion, "manifestKey") : null,
+            ingestion?.QuarantinedKeys ?? [],
+            ingestion?.Warnings ?? [],
+            ingestion?.ManifestKey,
             report,
             await quality.ReadAsync(id, cancellationToken),
             new RunActions(admin, admin ? Strip(links.TerminatePostUri) : null, admin ? Strip(links.RewindPostUri) : null, admin ? Strip(links.RestartPostUri) : null)));

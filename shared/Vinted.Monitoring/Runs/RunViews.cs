@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Http;
-using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Models;
 
 namespace Vinted.Monitoring.Runs;
 
@@ -68,44 +69,26 @@ public sealed record RunActions(bool CanManage, string? TerminatePostUri, string
 /// <summary>Builds the views from the status and the history of a <c>DailyPipeline</c> instance and its searches.</summary>
 public static class RunViewBuilder
 {
-    /// <summary>Which stage each activity belongs to; an activity not listed is a stage of its own.</summary>
-    private static readonly Dictionary<string, string> StageOf = new(StringComparer.Ordinal)
-    {
-        [nameof(PlanRun)] = "plan",
-        [nameof(FetchPage)] = "ingestion",
-        [nameof(WriteManifest)] = "ingestion",
-        [nameof(LoadStaging)] = "staging",
-        [nameof(Normalize)] = "normalize",
-        [nameof(BuildMart)] = "mart",
-        [nameof(PlanVanishedLookups)] = "vanished",
-        [nameof(LookUpVanished)] = "vanished",
-        [nameof(ApplyVanishedOutcomes)] = "vanished",
-        [nameof(WriteLake)] = "lake",
-        [nameof(ScorePrices)] = "prices",
-        [nameof(ReadQualityResults)] = "quality",
-    };
-
     /// <summary>Errors kept per activity: a 10,000-page fan-out that fails everywhere must not make a 10 MB page.</summary>
     private const int MaxErrorsPerActivity = 20;
 
     public static RunSummary Summary(InstanceStatus status, DateTimeOffset now)
     {
-        var input = status.Input;
-        var output = status.Output;
-        var trigger = Text(input, "trigger") ?? (Has(input, "slot") ? "timer" : "http");
-        var date = Text(output, "date") ?? Text(input, "date");
+        var input = Read<PipelineInput>(status.Input);
+        var report = Read<RunReport>(status.Output);
+        // Every starter names itself; a timer run of before timers did sent its slot alone.
+        var trigger = input?.Trigger ?? (input?.Slot is not null ? "timer" : "http");
+        var date = report?.Date ?? input?.Date;
         var end = DurableHttpApi.IsTerminal(status.RuntimeStatus) ? status.LastUpdatedTime : now;
-        RunCounts? counts = null;
-        if (output is { ValueKind: JsonValueKind.Object } report && report.TryGetProperty("ingestion", out var ingestion) && ingestion.ValueKind == JsonValueKind.Object)
-        {
-            counts = new RunCounts(Int(ingestion, "searches"), Int(ingestion, "pages"), Long(ingestion, "items"), Int(ingestion, "quarantinedPages"));
-        }
+        var counts = report?.Ingestion is { } ingestion
+            ? new RunCounts(ingestion.Searches, ingestion.Pages, ingestion.Items, ingestion.QuarantinedPages)
+            : null;
 
         return new RunSummary(
             status.InstanceId,
             status.RuntimeStatus,
             trigger,
-            date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+            date,
             status.CreatedTime,
             status.LastUpdatedTime,
             Math.Max(0, (end - status.CreatedTime).TotalSeconds),
@@ -113,26 +96,37 @@ public static class RunViewBuilder
             status.Error);
     }
 
+    /// <summary>
+    /// A stored payload as <typeparamref name="T"/>; null when there is none or it is of another shape (a failed run's
+    /// output is its error, a run of an old version may lack fields): the pages show what they can.
+    /// </summary>
+    public static T? Read<T>(JsonElement? payload)
+        where T : class
+    {
+        if (payload is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize<T>(EngineJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The run's activities grouped by stage, in the order the stages began.</summary>
     public static IReadOnlyList<StageView> Stages(IReadOnlyList<ActivityStep> steps) => steps
         .Select((step, index) => (Step: step, Index: index))
         .GroupBy(s => s.Step.Name)
         .Select(g => (First: g.Min(s => s.Step.Scheduled), Activity: Activity(g.Key, g.ToList())))
-        .GroupBy(a => StageOf.GetValueOrDefault(a.Activity.Name, a.Activity.Name))
+        .GroupBy(a => PipelineStages.Of(a.Activity.Name))
         .OrderBy(g => g.Min(a => a.First))
         .Select(g => new StageView(g.Key, g.OrderBy(a => a.First).Select(a => a.Activity).ToList()))
         .ToList();
-
-    public static IReadOnlyList<string> Strings(JsonElement? report, string section, string property) =>
-        report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(section, out var s) && s.ValueKind == JsonValueKind.Object
-            && s.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
-            : [];
-
-    public static string? Text(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     private static ActivityView Activity(string name, List<(ActivityStep Step, int Index)> steps)
     {
@@ -154,13 +148,4 @@ public static class RunViewBuilder
             steps.Max(s => s.Step.Completed),
             errors);
     }
-
-    private static bool Has(JsonElement? element, string property) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null;
-
-    private static int Int(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.TryGetInt32(out var n) ? n : 0;
-
-    private static long Long(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.TryGetInt64(out var n) ? n : 0;
 }

@@ -192,30 +192,12 @@ public static class DurableHttpApi
     /// Reads a start body as <paramref name="inputType"/>: strict JSON (no member the type lacks), then the type's bounds
     /// (searches per run, pages per search, probe size). Null when it fits, else the 400 problem naming the fields.
     /// </summary>
-    public static IResult? ReadInput(byte[] body, Type inputType, out object? input)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        try
-        {
-            // Read as the orchestrator's own input type, so an input it cannot read is refused now, not in the run.
-            input = JsonSerializer.Deserialize(body, inputType, StrictJson);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
-        {
-            // An ArgumentException is an input type refusing a value (VintedSearch.PerPage = 500), not a server fault.
-            input = null;
-            return Problem(StatusCodes.Status400BadRequest, "The input does not fit the orchestrator", e.Message);
-        }
-
-        if (input is not null && ObjectValidation.Validate(input, "input") is { Count: > 0 } failures)
-        {
-            return TypedResults.ValidationProblem(
-                failures.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Select(f => f.Message ?? "invalid").ToArray()),
-                title: "The input is out of bounds");
-        }
-
-        return null;
-    }
+    public static IResult? ReadInput(byte[] body, Type inputType, out object? input) =>
+        StartInput.Read(body, inputType, out input) is { } refusal
+            ? refusal.Errors is { } errors
+                ? TypedResults.ValidationProblem(errors, title: refusal.Title)
+                : Problem(StatusCodes.Status400BadRequest, refusal.Title, refusal.Detail)
+            : null;
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/> (a chunked body announces no length).</summary>
     public static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellationToken)

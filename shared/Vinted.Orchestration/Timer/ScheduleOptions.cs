@@ -32,9 +32,23 @@ public sealed class ScheduleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(1);
 
-    internal CronExpression Expression => CronExpression.Parse(Cron);
+    /// <summary><see cref="Cron"/>, parsed.</summary>
+    public CronExpression Expression => CronExpression.Parse(Cron);
 
-    internal TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    /// <summary><see cref="TimeZone"/>, found.</summary>
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>
+    /// The slot a timer that fires every <paramref name="period"/> starts at <paramref name="now"/>: the schedule's
+    /// latest occurrence no older than the period or the catch-up window, whichever is longer, allowing a firing
+    /// <paramref name="early"/> of its time; null when none is due.
+    /// </summary>
+    public DateTimeOffset? DueSlot(DateTimeOffset now, TimeSpan period, TimeSpan early)
+    {
+        var lookBack = CatchUpWindow > period ? CatchUpWindow : period;
+        var slot = Expression.GetOccurrences(now - lookBack, now + early, Zone, fromInclusive: false, toInclusive: true).LastOrDefault();
+        return slot == default ? null : slot;
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

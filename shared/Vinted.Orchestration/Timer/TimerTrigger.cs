@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,41 +7,17 @@ using Vinted.Orchestration.Logging;
 namespace Vinted.Orchestration.Timer;
 
 /// <summary>
-/// Starts the scheduled orchestrator once per cron slot. Every host runs this timer; the instance id derived from
-/// the slot, started with every status as a dedupe status, lets exactly one start per slot through, whichever host
-/// gets there first, and makes a start repeated after a crash a no-op. A slot that finds an earlier run still going
-/// starts a <see cref="SkippedSlot"/> instance under the slot's id instead, so the skip is recorded where runs are.
+/// The self-host's timer: sleeps until each cron slot of its schedule and starts it through <see cref="SlotStarter"/>
+/// (the Azure app's hourly timer starts its slots through the same code). Every host runs this timer; one start per
+/// slot gets through, whichever host gets there first.
 /// </summary>
 public sealed class TimerTrigger(IOptions<ScheduleOptions> options, DurableTaskClient client, TimeProvider time, ILogger<TimerTrigger> logger) : BackgroundService
 {
-    /// <summary>Every status: a slot's id is used once, whatever became of its run.</summary>
-    private static readonly string[] AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
-
-    /// <summary>The instance id of a slot.</summary>
-    public static string InstanceIdFor(string schedule, DateTimeOffset slot) =>
-        $"{schedule}-{slot.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture)}";
-
     /// <summary>Starts (or skips) the run of <paramref name="slot"/>; returns the slot's instance id and what this call did.</summary>
     public async Task<(string InstanceId, SlotOutcome Outcome)> FireAsync(DateTimeOffset slot, CancellationToken cancellationToken)
     {
-        var schedule = options.Value;
-        var instanceId = InstanceIdFor(schedule.Name, slot);
-        var running = await FindActiveRunAsync(schedule.Orchestrator, instanceId, cancellationToken);
-        var (name, input, outcome) = running is null
-            ? (schedule.Orchestrator, (object)new TimerInput(slot), SlotOutcome.Started)
-            : (nameof(SkippedSlot), new SkippedSlotInput(slot, running), SlotOutcome.Skipped);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyStatus }, cancellationToken);
-        }
-        catch (InvalidOperationException)
-        {
-            // Another host, or this one before a restart, has taken the slot already.
-            outcome = SlotOutcome.AlreadyTaken;
-        }
-
-        logger.TimerSlot(schedule.Name, slot, outcome.ToString(), instanceId);
+        var (instanceId, outcome) = await SlotStarter.StartAsync(client, options.Value, slot, cancellationToken);
+        logger.TimerSlot(options.Value.Name, slot, outcome.ToString(), instanceId);
         return (instanceId, outcome);
     }
 
@@ -81,23 +55,6 @@ public sealed class TimerTrigger(IOptions<ScheduleOptions> options, DurableTaskC
         }
     }
 
-    private async Task<string?> FindActiveRunAsync(string orchestrator, string slotInstanceId, CancellationToken cancellationToken)
-    {
-        var query = new OrchestrationQuery
-        {
-            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-        };
-        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
-        {
-            if (instance.Name == orchestrator && instance.InstanceId != slotInstanceId)
-            {
-                return instance.InstanceId;
-            }
-        }
-
-        return null;
-    }
-
     private async Task FireSafelyAsync(DateTimeOffset slot, CancellationToken cancellationToken)
     {
         try
@@ -112,8 +69,11 @@ public sealed class TimerTrigger(IOptions<ScheduleOptions> options, DurableTaskC
     }
 }
 
-/// <summary>What a timer-started instance receives: its slot.</summary>
-public sealed record TimerInput(DateTimeOffset Slot);
+/// <summary>What a timer-started instance receives: its slot, and that a timer started it.</summary>
+public sealed record TimerInput(DateTimeOffset Slot)
+{
+    public string Trigger => "timer";
+}
 
 /// <summary>What one call of <see cref="TimerTrigger.FireAsync"/> did.</summary>
 public enum SlotOutcome

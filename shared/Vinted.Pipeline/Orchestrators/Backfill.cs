@@ -15,7 +15,7 @@ public sealed class Backfill : TaskOrchestrator<BackfillInput, BackfillReport>
 {
     public override async Task<BackfillReport> RunAsync(TaskOrchestrationContext context, BackfillInput input)
     {
-        var plan = await context.CallActivityAsync<BackfillPlan>(nameof(PlanBackfill), input, ActivityRetry.Options(ActivityRetry.Defaults, "plan"));
+        var plan = await context.CallActivityAsync<BackfillPlan>(nameof(PlanBackfill), input, ActivityRetry.Options(ActivityRetry.Defaults, PipelineStages.Plan));
         var execution = context.NewGuid();
         var reports = new List<DigestReport>();
         foreach (var day in plan.Days.OrderBy(d => d.Date))

@@ -23,10 +23,10 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
     {
         var stages = new Dictionary<string, double>();
         var started = context.CurrentUtcDateTime;
-        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRun), input, ActivityRetry.Options(ActivityRetry.Defaults, "plan"));
+        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRun), input, ActivityRetry.Options(ActivityRetry.Defaults, PipelineStages.Plan));
 
         // Ingestion: a sub-orchestration per search keeps each history to one search's pages.
-        context.SetCustomStatus(new RunProgress("ingestion", plan.Searches.Count));
+        context.SetCustomStatus(new RunProgress(PipelineStages.Ingestion, plan.Searches.Count));
         var execution = context.NewGuid();
         var searches = await Task.WhenAll(plan.Searches.Select((search, i) => context.CallSubOrchestratorAsync<SearchResult>(
             nameof(SearchIngestion),
@@ -38,7 +38,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             nameof(WriteManifest),
             new ManifestInput(plan.RunId, plan.Date, pages.Where(p => p.Stored is not null).Select(p => p.Stored!).ToList()) { Searches = scopes },
             ActivityRetry.Options(plan.Retry, "manifest"));
-        stages["ingestion"] = (context.CurrentUtcDateTime - started).TotalSeconds;
+        stages[PipelineStages.Ingestion] = (context.CurrentUtcDateTime - started).TotalSeconds;
 
         // Digestion and serving: each stage checks its data before the next one reads it.
         var run = new WarehouseInput(plan.RunId, plan.Date);
@@ -55,9 +55,9 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
         }
 
         // Serving: the day's listings scored by the production price model (a currency without one is skipped with a note).
-        var prices = await Digestion.StageAsync<ScoreResult>(context, stages, "prices", nameof(ScorePrices), run, plan.Retry, OnStage);
+        var prices = await Digestion.StageAsync<ScoreResult>(context, stages, PipelineStages.Prices, nameof(ScorePrices), run, plan.Retry, OnStage);
 
-        var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, "quality"));
+        var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, PipelineStages.Quality));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
         return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, scopes, manifest))

@@ -31,12 +31,12 @@ internal static class Digestion
         TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null, bool lookUpVanished = false)
     {
         var stages = new Dictionary<string, double>();
-        var staged = await StageAsync<StageResult>(context, stages, "staging", nameof(LoadStaging), run, retry, onStage);
-        var normalized = await StageAsync<NormalizeResult>(context, stages, "normalize", nameof(Normalize), run, retry, onStage);
-        var mart = await StageAsync<MartResult>(context, stages, "mart", nameof(BuildMart), run, retry, onStage);
+        var staged = await StageAsync<StageResult>(context, stages, PipelineStages.Staging, nameof(LoadStaging), run, retry, onStage);
+        var normalized = await StageAsync<NormalizeResult>(context, stages, PipelineStages.Normalize, nameof(Normalize), run, retry, onStage);
+        var mart = await StageAsync<MartResult>(context, stages, PipelineStages.Mart, nameof(BuildMart), run, retry, onStage);
         // Before the lake: it then holds the day's split of vanished listings into sold, withdrawn and unknown.
         var vanished = lookUpVanished ? await VanishedLookup.RunAsync(context, stages, run, retry, onStage) : null;
-        var lake = await StageAsync<LakeResult>(context, stages, "lake", nameof(WriteLake), new LakeInput(run.RunId, [mart.Date, .. mart.RebuiltDays]), retry, onStage);
+        var lake = await StageAsync<LakeResult>(context, stages, PipelineStages.Lake, nameof(WriteLake), new LakeInput(run.RunId, [mart.Date, .. mart.RebuiltDays]), retry, onStage);
         return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake, Vanished = vanished };
     }
 

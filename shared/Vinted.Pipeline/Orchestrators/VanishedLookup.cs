@@ -14,7 +14,7 @@ namespace Vinted.Pipeline.Orchestrators;
 /// </summary>
 internal static class VanishedLookup
 {
-    public const string Stage = "vanished";
+    public const string Stage = PipelineStages.Vanished;
 
     public static async Task<VanishedReport> RunAsync(
         TaskOrchestrationContext context, Dictionary<string, double> stages, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage)
