@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Npgsql;
+using Vinted.ObjectStore;
 
 namespace Vinted.IntegrationTests.Infrastructure;
 
@@ -58,6 +59,39 @@ public sealed class LocalStack
 
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
     }
+
+    /// <summary>The stack's S3 bucket as the product's object store, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions S3Store(string prefix) => new()
+    {
+        Provider = ObjectStoreProvider.S3,
+        ServiceUrl = S3ServiceUrl,
+        Bucket = Bucket,
+        AccessKey = _settings["S3__AccessKey"],
+        SecretKey = _settings["S3__SecretKey"],
+        Prefix = prefix,
+    };
+
+    /// <summary>A container of Azurite's blob service (the engine's storage account) as the product's object store, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions BlobStore(string prefix) => new()
+    {
+        Provider = ObjectStoreProvider.AzureBlob,
+        ConnectionString = AzureWebJobsStorage,
+        Bucket = Bucket,
+        Prefix = prefix,
+    };
+
+    /// <summary>The stack's store of <paramref name="provider"/>, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions Store(ObjectStoreProvider provider, string prefix) => provider == ObjectStoreProvider.S3 ? S3Store(prefix) : BlobStore(prefix);
+
+    /// <summary>
+    /// The host settings that put the product's objects in the stack's store of <paramref name="provider"/> (the S3
+    /// settings come from the environment, so S3 needs none).
+    /// </summary>
+    public string[] StoreArguments(ObjectStoreProvider provider) =>
+        provider == ObjectStoreProvider.S3 ? [] : ["--ObjectStore:Provider=AzureBlob", $"--ObjectStore:ConnectionString={AzureWebJobsStorage}"];
+
+    /// <summary>The object store <paramref name="options"/> describe; the caller disposes it.</summary>
+    public static IObjectStore CreateStore(ObjectStoreOptions options) => ObjectStoreServiceCollectionExtensions.CreateObjectStore(options);
 
     /// <summary>An S3 client configured as the raw zone configures it (see FACTS: chunked uploads corrupt objects on s3rver).</summary>
     public AmazonS3Client CreateS3Client() =>
