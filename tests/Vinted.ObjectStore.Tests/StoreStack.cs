@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using Vinted.ObjectStore;
+using Vinted.IntegrationTests.Infrastructure;
 
 namespace Vinted.ObjectStore.Tests;
 
-/// <summary>
-/// The local stack's S3 server and Azurite, from the environment (`./vinted test`, `source .local/stack.env`) or, run from
-/// an IDE, from the stack this test starts with infra/local/stack.sh.
-/// </summary>
+/// <summary>The local stack's S3 server and Azurite as object stores (settings: see <see cref="StackSettings"/>).</summary>
 public static class StoreStack
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Settings = new(Load);
@@ -31,35 +27,6 @@ public static class StoreStack
         Prefix = prefix,
     };
 
-    private static Dictionary<string, string> Load()
-    {
-        string[] keys = ["S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "AzureWebJobsStorage"];
-        if (keys.All(k => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(k))))
-        {
-            return keys.ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k)!);
-        }
-
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vinted.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var repo = root?.FullName ?? throw new InvalidOperationException("Vinted.sln not found above the test assembly.");
-        using (var up = Process.Start(new ProcessStartInfo("bash", [Path.Combine(repo, "infra", "local", "stack.sh"), "up"]) { RedirectStandardError = true })!)
-        {
-            var log = up.StandardError.ReadToEnd();
-            up.WaitForExit();
-            if (up.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"infra/local/stack.sh up failed:\n{log}");
-            }
-        }
-
-        var state = Environment.GetEnvironmentVariable("VINTED_STATE_DIR") ?? Path.Combine(repo, ".local");
-        return File.ReadAllLines(Path.Combine(state, "stack.env"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1].Trim('\''));
-    }
+    private static Dictionary<string, string> Load() =>
+        StackSettings.Load(["S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "AzureWebJobsStorage"]);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Npgsql;
@@ -21,7 +20,7 @@ public sealed class LocalStack
     public static LocalStack Instance => Shared.Value;
 
     /// <summary>The repository root (where Vinted.sln is).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => StackSettings.RepoRoot;
 
     public string ConnectionString => _settings["ConnectionStrings__Warehouse"];
 
@@ -106,42 +105,6 @@ public sealed class LocalStack
                 ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             });
 
-    private static Dictionary<string, string> LoadSettings()
-    {
-        string[] keys = ["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin", "AzureWebJobsStorage"];
-        if (keys.All(k => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(k))))
-        {
-            return keys.ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k)!);
-        }
-
-        var script = Path.Combine(RepoRoot, "infra", "local", "stack.sh");
-        using (var up = Process.Start(new ProcessStartInfo("bash", [script, "up"]) { RedirectStandardError = true })!)
-        {
-            var log = up.StandardError.ReadToEnd();
-            up.WaitForExit();
-            if (up.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"infra/local/stack.sh up failed:\n{log}");
-            }
-        }
-
-        var stateDir = Environment.GetEnvironmentVariable("VINTED_STATE_DIR") ?? Path.Combine(RepoRoot, ".local");
-        return File.ReadAllLines(Path.Combine(stateDir, "stack.env"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1].Trim('\''));
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Vinted.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Vinted.sln not found above the test assembly.");
-    }
+    private static Dictionary<string, string> LoadSettings() =>
+        StackSettings.Load(["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin", "AzureWebJobsStorage"]);
 }
