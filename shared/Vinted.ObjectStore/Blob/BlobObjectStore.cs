@@ -20,7 +20,7 @@ public sealed partial class BlobObjectStore(BlobContainerClient container, Objec
     /// </summary>
     private static readonly StorageTransferOptions SingleShot = new() { InitialTransferSize = 256L << 20, MaximumTransferSize = 64L << 20 };
 
-    public override string Location(string key) => container.GetBlobClient(key).Uri.AbsoluteUri;
+    public override string Location(string key) => $"{container.Uri.AbsoluteUri.TrimEnd('/')}/{key}";
 
     /// <summary>
     /// The container client: with <see cref="ObjectStoreOptions.ConnectionString"/> (Azurite, an account key), else
