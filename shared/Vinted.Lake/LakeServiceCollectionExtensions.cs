@@ -1,19 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vinted.Settings;
+using Vinted.ObjectStore;
 using Vinted.Platform.Postgres;
-using Vinted.RawZone;
 
 namespace Vinted.Lake;
 
 /// <summary>Registers the lake.</summary>
 public static class LakeServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="LakeWriter"/> and <see cref="LakeStore"/> (singletons), the <c>Lake</c> settings, and the PostgreSQL data source and raw zone when not already added.</summary>
+    /// <summary>Adds <see cref="LakeWriter"/> and <see cref="LakeStore"/> (singletons), the <c>Lake</c> settings, and the PostgreSQL data source and object store when not already added.</summary>
     public static IServiceCollection AddLake(this IServiceCollection services)
     {
         services.AddPostgres();
-        services.AddRawZone();
+        services.AddObjectStore();
         services.AddSettings<LakeOptions>(LakeOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LakeStore>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vinted.ObjectStore;
 using Vinted.Settings;
 using Vinted.Platform.Postgres;
 using Vinted.PriceModel.Features;
@@ -7,7 +8,6 @@ using Vinted.PriceModel.Registry;
 using Vinted.PriceModel.Scoring;
 using Vinted.PriceModel.Serving;
 using Vinted.PriceModel.Training;
-using Vinted.RawZone;
 using Vinted.Warehouse;
 using Vinted.Warehouse.Mart;
 
@@ -36,7 +36,7 @@ public static class PriceModelServiceCollectionExtensions
             services.AddWarehouse();
         }
 
-        services.AddRawZone();
+        services.AddObjectStore();
         services.AddSettings<PriceModelOptions>(PriceModelOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FeatureStore>();

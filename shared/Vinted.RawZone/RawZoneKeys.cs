@@ -28,9 +28,6 @@ public sealed class RawZoneKeys(string prefix)
 
     public string RunPrefix(string domain, string endpoint, DateOnly date, string runId) => $"{prefix}/raw/{domain}/{endpoint}/dt={Day(date)}/run={runId}/";
 
-    /// <summary>A model file: <c>{prefix}/models/{model}/{runId}.zip</c> (issue 14's registry; the version lives in PostgreSQL).</summary>
-    public string Model(string model, string runId) => $"{prefix}/models/{model}/{runId}.zip";
-
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 

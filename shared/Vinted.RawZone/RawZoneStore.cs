@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Vinted.ObjectStore;
 
 namespace Vinted.RawZone;
 
@@ -13,14 +10,14 @@ namespace Vinted.RawZone;
 /// Reads and writes the raw zone. Writes are idempotent (a retried page rewrites the same key) and verified;
 /// bodies are stored exactly as received, never re-serialized.
 /// </summary>
-public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> options, TimeProvider time, ILogger<RawZoneStore> logger)
+public sealed partial class RawZoneStore(IObjectStore store, TimeProvider time, ILogger<RawZoneStore> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
-    private readonly S3Options _options = options.Value;
 
-    public RawZoneKeys Keys { get; } = new(options.Value.Prefix);
+    public RawZoneKeys Keys { get; } = new(store.Prefix);
 
-    public string Bucket => _options.Bucket;
+    /// <summary>The bucket or container.</summary>
+    public string Bucket => store.Container;
 
     /// <summary>Stores a page (under the quarantine prefix when it has a problem) and verifies what the server stored.</summary>
     public async Task<StoredPage> WritePageAsync(PageToStore page, CancellationToken cancellationToken)
@@ -48,17 +45,12 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     public async Task<StoredPage?> FindPageAsync(PageAddress address, CancellationToken cancellationToken)
     {
         var key = Keys.Page(address, quarantined: false);
-        GetObjectMetadataResponse response;
-        try
-        {
-            response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        if (await store.HeadAsync(key, cancellationToken) is not { } head)
         {
             return null;
         }
 
-        string? Meta(string name) => response.Metadata[name] is { Length: > 0 } value ? Uri.UnescapeDataString(value) : null;
+        string? Meta(string name) => head.Metadata.TryGetValue(name, out var value) && value.Length > 0 ? Uri.UnescapeDataString(value) : null;
         if (Meta("sha256") is not { } sha256
             || !int.TryParse(Meta("item-count"), CultureInfo.InvariantCulture, out var items)
             || !int.TryParse(Meta("http-status"), CultureInfo.InvariantCulture, out var status)
@@ -68,7 +60,7 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
             return null;
         }
 
-        return new StoredPage(key, address, sha256, response.ContentLength, items, status, Meta("request-url") ?? "", fetchedAt, null);
+        return new StoredPage(key, address, sha256, head.Length, items, status, Meta("request-url") ?? "", fetchedAt, null);
     }
 
     /// <summary>Stores an item page (a 200 or a 404 body, exactly as received) under <see cref="RawZoneKeys.ItemPage"/>, verified as pages are.</summary>
@@ -88,27 +80,11 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
         Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(body.Span));
-        var request = new PutObjectRequest
-        {
-            BucketName = _options.Bucket,
-            Key = key,
-            InputStream = new MemoryStream(body.ToArray(), writable: false),
-            ContentType = contentType,
-            // Streaming (aws-chunked) uploads are stored with their framing by some S3-compatible servers:
-            // a plain signed body is what every server stores byte for byte.
-            UseChunkEncoding = false,
-        };
-        request.Metadata["sha256"] = sha256;
-        request.Metadata["request-url"] = Uri.EscapeDataString(requestUrl);
-        request.Metadata["http-status"] = httpStatus.ToString(CultureInfo.InvariantCulture);
-        request.Metadata["fetched-at"] = fetchedAt.ToString("O", CultureInfo.InvariantCulture);
-        foreach (var (name, value) in metadata)
-        {
-            request.Metadata[name] = value;
-        }
-
-        var response = await s3.PutObjectAsync(request, cancellationToken);
-        await VerifyAsync(key, body, response.ETag, cancellationToken);
+        metadata["sha256"] = sha256;
+        metadata["request-url"] = Uri.EscapeDataString(requestUrl);
+        metadata["http-status"] = httpStatus.ToString(CultureInfo.InvariantCulture);
+        metadata["fetched-at"] = fetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        await store.PutAsync(key, body, contentType, cancellationToken, metadata);
         return sha256;
     }
 
@@ -116,17 +92,12 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     public async Task<StoredItemPage?> FindItemPageAsync(string domain, DateOnly date, string runId, long itemId, CancellationToken cancellationToken)
     {
         var key = Keys.ItemPage(domain, date, runId, itemId);
-        GetObjectMetadataResponse response;
-        try
-        {
-            response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        if (await store.HeadAsync(key, cancellationToken) is not { } head)
         {
             return null;
         }
 
-        string? Meta(string name) => response.Metadata[name] is { Length: > 0 } value ? Uri.UnescapeDataString(value) : null;
+        string? Meta(string name) => head.Metadata.TryGetValue(name, out var value) && value.Length > 0 ? Uri.UnescapeDataString(value) : null;
         return Meta("sha256") is { } sha256
             && int.TryParse(Meta("http-status"), CultureInfo.InvariantCulture, out var status)
             && DateTimeOffset.TryParse(Meta("fetched-at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var fetchedAt)
@@ -142,34 +113,16 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
         {
             Searches = searches ?? [],
         };
-        var body = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
         var key = Keys.Manifest(date, runId);
-        var response = await s3.PutObjectAsync(
-            new PutObjectRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                InputStream = new MemoryStream(body, writable: false),
-                ContentType = "application/json",
-                UseChunkEncoding = false,
-            },
-            cancellationToken);
-        await VerifyAsync(key, body, response.ETag, cancellationToken);
+        await store.PutAsync(key, JsonSerializer.SerializeToUtf8Bytes(manifest, Json), "application/json", cancellationToken);
         return key;
     }
 
     /// <summary>Reads a run's manifest; null when the run wrote none.</summary>
     public async Task<RunManifest?> ReadManifestAsync(string runId, DateOnly date, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var response = await s3.GetObjectAsync(_options.Bucket, Keys.Manifest(date, runId), cancellationToken);
-            return await JsonSerializer.DeserializeAsync<RunManifest>(response.ResponseStream, Json, cancellationToken);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        await using var content = await store.GetAsync(Keys.Manifest(date, runId), cancellationToken);
+        return content is null ? null : await JsonSerializer.DeserializeAsync<RunManifest>(content.Content, Json, cancellationToken);
     }
 
     /// <summary>The run ids with a manifest for <paramref name="date"/>, the most recently written manifest last.</summary>
@@ -177,101 +130,37 @@ public sealed partial class RawZoneStore(IAmazonS3 s3, IOptions<S3Options> optio
     {
         var prefix = Keys.ManifestPrefix(date);
         var runs = new List<(string RunId, DateTimeOffset WrittenAt)>();
-        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix };
-        ListObjectsV2Response response;
-        do
+        await foreach (var entry in store.ListAsync(prefix, directOnly: false, cancellationToken))
         {
-            response = await s3.ListObjectsV2Async(request, cancellationToken);
-            foreach (var entry in response.S3Objects ?? [])
+            var name = entry.Key[prefix.Length..];
+            if (name.StartsWith("run=", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal)
+                && await ReadManifestAsync(name[4..^5], date, cancellationToken) is { } manifest)
             {
-                var name = entry.Key[prefix.Length..];
-                if (name.StartsWith("run=", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal)
-                    && await ReadManifestAsync(name[4..^5], date, cancellationToken) is { } manifest)
-                {
-                    runs.Add((manifest.RunId, manifest.WrittenAt));
-                }
+                runs.Add((manifest.RunId, manifest.WrittenAt));
             }
-
-            request.ContinuationToken = response.NextContinuationToken;
         }
-        while (response.IsTruncated == true);
 
         return [.. runs.OrderBy(r => r.WrittenAt).ThenBy(r => r.RunId, StringComparer.Ordinal).Select(r => r.RunId)];
     }
 
     /// <summary>Reads a stored page and checks it against the manifest's checksum.</summary>
-    public async Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken)
-    {
-        return await ReadVerifiedAsync(page.Key, page.Sha256, cancellationToken);
-    }
+    /// <exception cref="ObjectIntegrityException">The page no longer has the manifest's SHA-256.</exception>
+    public Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken) =>
+        ReadVerifiedAsync(page.Key, page.Sha256, cancellationToken);
 
-    /// <summary>
-    /// Stores an object that is not a page (a model file) with its SHA-256 in the metadata, verified as pages are;
-    /// returns the SHA-256. <see cref="ReadVerifiedAsync"/> reads it back checked against it.
-    /// </summary>
-    public async Task<string> WriteObjectAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
-    {
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        var request = new PutObjectRequest
-        {
-            BucketName = _options.Bucket,
-            Key = key,
-            InputStream = new MemoryStream(body, writable: false),
-            ContentType = contentType,
-            UseChunkEncoding = false,
-        };
-        request.Metadata["sha256"] = sha256;
-        var response = await s3.PutObjectAsync(request, cancellationToken);
-        await VerifyAsync(key, body, response.ETag, cancellationToken);
-        return sha256;
-    }
-
-    /// <summary>An object's bytes, checked against the SHA-256 its writer recorded elsewhere (a registry, a manifest).</summary>
-    public async Task<byte[]> ReadVerifiedAsync(string key, string expectedSha256, CancellationToken cancellationToken)
-    {
-        var body = await ReadAsync(key, cancellationToken);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        return sha256 == expectedSha256
-            ? body
-            : throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key} has SHA-256 {sha256}, expected {expectedSha256}");
-    }
+    /// <summary>An object's bytes, checked against the SHA-256 its writer recorded elsewhere (a manifest, the vanished-item record).</summary>
+    /// <exception cref="ObjectIntegrityException">The bytes have another SHA-256.</exception>
+    public Task<byte[]> ReadVerifiedAsync(string key, string expectedSha256, CancellationToken cancellationToken) =>
+        store.ReadVerifiedAsync(key, expectedSha256, cancellationToken);
 
     /// <summary>An object's bytes.</summary>
-    public async Task<byte[]> ReadAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await s3.GetObjectAsync(_options.Bucket, key, cancellationToken);
-        using var buffer = new MemoryStream(response.ContentLength > 0 ? (int)response.ContentLength : 0);
-        await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
-    }
+    public Task<byte[]> ReadAsync(string key, CancellationToken cancellationToken) => store.ReadAllBytesAsync(key, cancellationToken);
 
-    /// <summary>An object's user metadata (without the <c>x-amz-meta-</c> prefix).</summary>
+    /// <summary>An object's user metadata, values unescaped.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ReadMetadataAsync(string key, CancellationToken cancellationToken)
     {
-        var response = await s3.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
-        return response.Metadata.Keys.ToDictionary(
-            k => k.Replace("x-amz-meta-", "", StringComparison.OrdinalIgnoreCase),
-            k => Uri.UnescapeDataString(response.Metadata[k]));
-    }
-
-    private async Task VerifyAsync(string key, ReadOnlyMemory<byte> body, string? etag, CancellationToken cancellationToken)
-    {
-        if (_options.Verify == VerifyMode.ReadBack)
-        {
-            var stored = await ReadAsync(key, cancellationToken);
-            if (!stored.AsSpan().SequenceEqual(body.Span))
-            {
-                throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key}: read back {stored.Length} bytes that differ from the {body.Length} written");
-            }
-
-            return;
-        }
-
-        var expected = Convert.ToHexStringLower(MD5.HashData(body.Span));
-        if (!string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RawZoneIntegrityException($"s3://{_options.Bucket}/{key}: the server's ETag {etag} is not the MD5 {expected} of the {body.Length} bytes written");
-        }
+        var head = await store.HeadAsync(key, cancellationToken) ?? throw new FileNotFoundException($"{store.Location(key)} does not exist", key);
+        return head.Metadata.ToDictionary(m => m.Key, m => Uri.UnescapeDataString(m.Value));
     }
 
     [LoggerMessage(300, LogLevel.Warning, "Quarantined {S3Key}: {Problem}")]

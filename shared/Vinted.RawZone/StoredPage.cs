@@ -57,24 +57,6 @@ public sealed record RunManifest(string RunId, DateOnly Date, DateTimeOffset Wri
     public long ItemCount => Pages.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount);
 }
 
-/// <summary>The object read back does not match what was written: the store corrupted it or lost it.</summary>
-public sealed class RawZoneIntegrityException : Exception
-{
-    public RawZoneIntegrityException(string message)
-        : base(message)
-    {
-    }
-
-    public RawZoneIntegrityException()
-    {
-    }
-
-    public RawZoneIntegrityException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>
 /// Whether a search of a run was fetched completely. An incomplete search (a block, a soft-blocked empty page, the API's
 /// reach or the page cap ending it before total_entries, an order that reshuffles between calls) must not be read as a

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Vinted.Settings;
@@ -8,13 +9,25 @@ namespace Vinted.Settings;
 /// Validates an options object with data annotations, recursing into nested option objects and
 /// collections, and reports each failure by configuration key so that an operator knows what to set.
 /// </summary>
-internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
+internal sealed class SettingsValidator<T>(string section, string? legacySection = null, IConfiguration? configuration = null) : IValidateOptions<T>
     where T : class
 {
     public ValidateOptionsResult Validate(string? name, T options)
     {
-        var failures = ObjectValidation.Validate(options, section).Select(f => Describe(f.Key, f.Message)).ToList();
+        var failures = ObjectValidation.Validate(options, section).Select(f => Describe(SourceKey(f.Key), f.Message)).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The legacy key when the value came from there (set under the legacy section, not under the current one).</summary>
+    private string SourceKey(string key)
+    {
+        if (legacySection is null || configuration is null || !key.StartsWith(section + ":", StringComparison.Ordinal))
+        {
+            return key;
+        }
+
+        var legacy = legacySection + key[section.Length..];
+        return configuration[key] is null && configuration[legacy] is not null ? legacy : key;
     }
 
     private static string Describe(string key, string? message) =>

@@ -1,5 +1,5 @@
 using Npgsql;
-using Vinted.RawZone;
+using Vinted.ObjectStore;
 
 namespace Vinted.Benchmarks;
 
@@ -22,9 +22,9 @@ internal static class BenchmarkDatabase
     }
 
     /// <summary>The local stack's S3 server (S3__*, set by ./vinted bench) with a prefix of the benchmark's own.</summary>
-    public static S3Options S3(string prefix) => new()
+    public static ObjectStoreOptions S3(string prefix) => new()
     {
-        ServiceUrl = Setting("S3__ServiceUrl"), Bucket = Setting("S3__Bucket"), AccessKey = Setting("S3__AccessKey"),
+        Provider = ObjectStoreProvider.S3, ServiceUrl = Setting("S3__ServiceUrl"), Bucket = Setting("S3__Bucket"), AccessKey = Setting("S3__AccessKey"),
         SecretKey = Setting("S3__SecretKey"), Prefix = prefix,
     };
 

@@ -6,7 +6,7 @@ using Npgsql;
 using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
-using Vinted.RawZone;
+using Vinted.ObjectStore;
 using Vinted.Warehouse;
 
 namespace Vinted.Benchmarks;
@@ -36,8 +36,8 @@ internal sealed class LakeBenchmark : IBenchmark
         await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_lake"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
         var s3Options = BenchmarkDatabase.S3($"bench/lake/{Guid.NewGuid():N}");
-        using var s3 = RawZoneServiceCollectionExtensions.CreateClient(s3Options);
-        var store = new LakeStore(s3, Options.Create(s3Options));
+        using var objects = ObjectStoreServiceCollectionExtensions.CreateObjectStore(s3Options);
+        var store = new LakeStore(objects);
         var writer = new LakeWriter(dataSource, store, Options.Create(new LakeOptions { RowGroupRows = rowGroup, CompressionLevel = level }), TimeProvider.System, NullLogger<LakeWriter>.Instance);
         Console.WriteLine(
             $"lake benchmark: {listings:N0} listings a day, {dayCount} days, row groups of {rowGroup:N0} rows, zstd ({level}); {Environment.ProcessorCount} cores; " +

@@ -1,3 +1,4 @@
+using Vinted.ObjectStore;
 using Vinted.Monitoring.Runs;
 using System.Diagnostics;
 using System.Globalization;
@@ -25,8 +26,9 @@ public static class ExportCommand
         await using var app = FunctionApp.Build([.. RunCommand.InProcessSettings, .. settings]);
         var writer = app.Services.GetRequiredService<LakeWriter>();
         var store = app.Services.GetRequiredService<LakeStore>();
+        var objects = app.Services.GetRequiredService<IObjectStore>();
         var days = await writer.MartDaysAsync(range.From, range.To, CancellationToken.None);
-        AnsiConsole.MarkupLineInterpolated($"Exporting {days.Count} mart days of {range.From:yyyy-MM-dd}..{range.To:yyyy-MM-dd} to s3://{store.Bucket}/{store.Keys.Root}");
+        AnsiConsole.MarkupLineInterpolated($"Exporting {days.Count} mart days of {range.From:yyyy-MM-dd}..{range.To:yyyy-MM-dd} to {objects.Location(store.Keys.Root)}");
         var table = new Table().AddColumns("day", "listings", "vanished", "out of view", "MiB", "seconds");
         var clock = Stopwatch.StartNew();
         long bytes = 0;
@@ -47,7 +49,7 @@ public static class ExportCommand
         table.AddRow("dimensions", CommandLine.Format(dimensions.Rows), "", "", (dimensions.Bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture),
             dimensions.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{days.Count} days, {bytes / 1024.0 / 1024.0:N1} MiB in {clock.Elapsed.TotalSeconds:N1} s; manifests: s3://{store.Bucket}/{store.Keys.Root}<table>/{LakeKeys.ManifestName}");
+        AnsiConsole.MarkupLineInterpolated($"{days.Count} days, {bytes / 1024.0 / 1024.0:N1} MiB in {clock.Elapsed.TotalSeconds:N1} s; manifests: {objects.Location(store.Keys.Root)}<table>/{LakeKeys.ManifestName}");
         return 0;
     }
 }

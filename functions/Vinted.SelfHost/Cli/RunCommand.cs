@@ -1,3 +1,4 @@
+using Vinted.ObjectStore;
 using Vinted.Monitoring.Runs;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,7 @@ public static class RunCommand
 
         var status = await WatchAsync(client, app.Services.GetRequiredService<InstanceHistory>(), id);
         await app.StopAsync();
-        RunReportView.Write(status);
+        RunReportView.Write(status, app.Services.GetRequiredService<IObjectStore>());
         return status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? 0 : 1;
     }
 

@@ -1,3 +1,4 @@
+using Vinted.ObjectStore;
 using Vinted.Monitoring.Runs;
 using Spectre.Console;
 using System.Text.Json;
@@ -11,7 +12,7 @@ namespace Vinted.SelfHost.Cli;
 /// <summary>Prints a finished run: its state, and the report's figures per stage.</summary>
 public static class RunReportView
 {
-    public static void Write(InstanceStatus status)
+    public static void Write(InstanceStatus status, IObjectStore store)
     {
         var color = status.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? "green" : "red";
         AnsiConsole.MarkupLineInterpolated($"Run [bold]{status.InstanceId}[/]: [{color}]{status.RuntimeStatus}[/] in {(status.LastUpdatedTime - status.CreatedTime).TotalSeconds:F1} s");
@@ -71,10 +72,10 @@ public static class RunReportView
             AnsiConsole.MarkupLineInterpolated($"[red]check failed[/] {check.Stage}/{check.Name}: observed {check.Observed}, expected {check.Expected}");
         }
 
-        AnsiConsole.MarkupLineInterpolated($"Raw data: s3://{ingestion.Bucket}/{ingestion.ManifestKey}");
+        AnsiConsole.MarkupLineInterpolated($"Raw data: {store.Location(ingestion.ManifestKey)}");
         foreach (var key in ingestion.QuarantinedKeys)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]quarantined[/] s3://{ingestion.Bucket}/{key}");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]quarantined[/] {store.Location(key)}");
         }
 
         foreach (var warning in ingestion.Warnings.Concat(report.Vanished?.Warnings ?? []))

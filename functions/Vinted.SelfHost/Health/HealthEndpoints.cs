@@ -1,18 +1,15 @@
-using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Vinted.Api;
 using Vinted.Api.Http;
-using Vinted.RawZone;
+using Vinted.ObjectStore;
 
 namespace Vinted.SelfHost.Health;
 
 /// <summary>
-/// Liveness (<c>GET /health/live</c>: the process answers) and readiness (<c>GET /health/ready</c>: PostgreSQL, the S3
-/// raw zone and the engine's store answer, each within <see cref="CheckTimeout"/>). No key: probes carry none, and the
+/// Liveness (<c>GET /health/live</c>: the process answers) and readiness (<c>GET /health/ready</c>: PostgreSQL, the object
+/// store (S3 or Azure Blob) and the engine's store answer, each within <see cref="CheckTimeout"/>). No key: probes carry none, and the
 /// answers say only each dependency's state and how long it took, never an error text, host or setting; readiness also
 /// lists the health of every route to Vinted used so far (proxy by scheme, host and port: requests, blocks, failures, cool-down).
 /// </summary>
@@ -25,7 +22,7 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<PostgresCheck>("postgresql", tags: ["ready"], timeout: CheckTimeout)
-            .AddCheck<S3Check>("s3", tags: ["ready"], timeout: CheckTimeout)
+            .AddCheck<ObjectStoreCheck>("object-store", tags: ["ready"], timeout: CheckTimeout)
             .AddCheck<EngineStoreCheck>("engine-store", tags: ["ready"], timeout: CheckTimeout);
         return services;
     }
@@ -57,12 +54,12 @@ public static class HealthEndpoints
         }
     }
 
-    private sealed class S3Check(IAmazonS3 s3, IOptions<S3Options> options) : IHealthCheck
+    /// <summary>The bucket or container exists and the configured credentials reach it.</summary>
+    private sealed class ObjectStoreCheck(IObjectStore store) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
-            // A one-key listing under the product's prefix: the bucket exists and the credentials may read it.
-            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Value.Bucket, Prefix = options.Value.Prefix + "/", MaxKeys = 1 }, cancellationToken);
+            await store.CheckAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
     }

@@ -1,17 +1,18 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.RawZone;
+using Vinted.ObjectStore;
 using Vinted.Platform.Sql;
 
 namespace Vinted.PriceModel.Registry;
 
 /// <summary>
 /// The model registry: training runs, versions and aliases in PostgreSQL (<c>model_registry</c>), model files in the
-/// raw zone's bucket under <c>models/</c> with their SHA-256, checked on every load.
+/// product's object store under <see cref="FileKey"/> with their SHA-256, checked on every load.
 /// </summary>
-public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore store, TimeProvider time)
+public sealed class ModelRegistry(NpgsqlDataSource dataSource, IObjectStore store, TimeProvider time)
 {
     private static readonly EmbeddedSql Sql = EmbeddedSql.Of<ModelRegistry>();
 
@@ -28,6 +29,9 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
 
     /// <summary>Whether <paramref name="name"/> is a model's name as <see cref="ModelName"/> makes them.</summary>
     public static bool IsModelName(string name) => name.Length == 9 && name.StartsWith("price-", StringComparison.Ordinal) && name[6..].All(char.IsAsciiLetterLower);
+
+    /// <summary>A model file's key: <c>{prefix}/models/{model}/{runId}.zip</c> (the version lives in PostgreSQL).</summary>
+    public string FileKey(string modelName, string runId) => $"{store.Prefix}/models/{modelName}/{runId}.zip";
 
     public async Task RecordRunAsync(TrainingRunRecord run, CancellationToken cancellationToken)
     {
@@ -63,11 +67,12 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Stores the model file in S3 and registers it as the model's next version; returns the version.</summary>
+    /// <summary>Stores the model file (verified, with its SHA-256 in its metadata) and registers it as the model's next version; returns the version.</summary>
     public async Task<int> RegisterAsync(string modelName, string runId, byte[] file, bool beatsBaseline, CancellationToken cancellationToken)
     {
-        var key = store.Keys.Model(modelName, runId);
-        var sha256 = await store.WriteObjectAsync(key, file, "application/zip", cancellationToken);
+        var key = FileKey(modelName, runId);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(file));
+        await store.PutAsync(key, file, "application/zip", cancellationToken, new Dictionary<string, string> { ["sha256"] = sha256 });
         await using var command = dataSource.CreateCommand(Sql["Queries/version_insert"]);
         Add(command, "model_name", modelName);
         Add(command, "run_id", runId);
@@ -127,6 +132,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, RawZoneStore stor
     }
 
     /// <summary>A version's model file, checked against its registered SHA-256.</summary>
+    /// <exception cref="ObjectIntegrityException">The stored file has another SHA-256.</exception>
     public Task<byte[]> ReadFileAsync(ModelPointer pointer, CancellationToken cancellationToken) =>
         store.ReadVerifiedAsync(pointer.S3Key, pointer.Sha256, cancellationToken);
 

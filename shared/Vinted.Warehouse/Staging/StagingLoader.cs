@@ -36,7 +36,7 @@ public sealed class StagingLoader
 
     /// <summary>Loads the run, then runs the staging checks; their results are kept with the rows.</summary>
     /// <exception cref="DataQualityException">A blocking staging check failed (the rows stay for diagnosis; the next stages refuse the run).</exception>
-    /// <exception cref="RawZoneIntegrityException">A page no longer matches its manifest checksum.</exception>
+    /// <exception cref="Vinted.ObjectStore.ObjectIntegrityException">A page no longer matches its manifest checksum.</exception>
     public async Task<StageResult> LoadAsync(string runId, DateOnly date, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,6 +9,7 @@ using Npgsql;
 using Vinted.Api.Models;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Orchestration.Client;
+using Vinted.ObjectStore;
 using Vinted.RawZone;
 using Vinted.Simulator;
 using Vinted.Simulator.Market;
@@ -25,7 +25,7 @@ public sealed class EndToEndRig : IAsyncDisposable
 {
     public static readonly DateOnly Day = new(2026, 10, 1);
     private readonly List<FunctionHostProcess> _hosts = [];
-    private readonly AmazonS3Client _s3;
+    private readonly IObjectStore _store;
     private readonly ServiceProvider _engine;
 
     private EndToEndRig(SimulatorHost simulator, string connectionString, string prefix, int port)
@@ -38,8 +38,8 @@ public sealed class EndToEndRig : IAsyncDisposable
         Port = port;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Add("x-functions-key", LocalStack.Instance.AdminKey);
-        _s3 = LocalStack.Instance.CreateS3Client();
-        RawZone = new RawZoneStore(_s3, Options.Create(new S3Options { Bucket = LocalStack.Instance.Bucket, Prefix = prefix }), TimeProvider.System, NullLogger<RawZoneStore>.Instance);
+        _store = LocalStack.CreateStore(LocalStack.Instance.S3Store(prefix));
+        RawZone = new RawZoneStore(_store, TimeProvider.System, NullLogger<RawZoneStore>.Instance);
     }
 
     public SimulatorHost Simulator { get; }
@@ -251,7 +251,7 @@ public sealed class EndToEndRig : IAsyncDisposable
         }
 
         Http.Dispose();
-        _s3.Dispose();
+        _store.Dispose();
         await Simulator.DisposeAsync();
         await _engine.DisposeAsync();
     }

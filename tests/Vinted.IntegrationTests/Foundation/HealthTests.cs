@@ -22,11 +22,11 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var checks = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(new Dictionary<string, string?> { ["engine-store"] = "Healthy", ["postgresql"] = "Healthy", ["s3"] = "Healthy" }, checks);
+        Assert.Equal(new Dictionary<string, string?> { ["engine-store"] = "Healthy", ["postgresql"] = "Healthy", ["object-store"] = "Healthy" }, checks);
     }
 
     [Fact]
-    public async Task Ready_S3Unreachable_Is503NamingTheCheckOnlyWhileLiveStays200()
+    public async Task Ready_ObjectStoreUnreachable_Is503NamingTheCheckOnlyWhileLiveStays200()
     {
         await using var host = await PipelineHost.StartAsync(nameof(HealthTests) + "Down", new SimulatorOptions { Listings = 100 }, "--S3:ServiceUrl=http://127.0.0.1:1");
         using var http = host.CreateClient(key: null);
@@ -39,7 +39,7 @@ public sealed class HealthTests
         var text = await ready.Content.ReadAsStringAsync();
         var checks = JsonDocument.Parse(text).RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(("Unhealthy", "Healthy", "Healthy"), (checks["s3"], checks["postgresql"], checks["engine-store"]));
+        Assert.Equal(("Unhealthy", "Healthy", "Healthy"), (checks["object-store"], checks["postgresql"], checks["engine-store"]));
         Assert.DoesNotContain("127.0.0.1:1", text, StringComparison.Ordinal); // no address, no error text
     }
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Npgsql;
+using Vinted.ObjectStore;
 
 namespace Vinted.IntegrationTests.Infrastructure;
 
@@ -20,7 +20,7 @@ public sealed class LocalStack
     public static LocalStack Instance => Shared.Value;
 
     /// <summary>The repository root (where Vinted.sln is).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => StackSettings.RepoRoot;
 
     public string ConnectionString => _settings["ConnectionStrings__Warehouse"];
 
@@ -59,6 +59,39 @@ public sealed class LocalStack
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
     }
 
+    /// <summary>The stack's S3 bucket as the product's object store, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions S3Store(string prefix) => new()
+    {
+        Provider = ObjectStoreProvider.S3,
+        ServiceUrl = S3ServiceUrl,
+        Bucket = Bucket,
+        AccessKey = _settings["S3__AccessKey"],
+        SecretKey = _settings["S3__SecretKey"],
+        Prefix = prefix,
+    };
+
+    /// <summary>A container of Azurite's blob service (the engine's storage account) as the product's object store, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions BlobStore(string prefix) => new()
+    {
+        Provider = ObjectStoreProvider.AzureBlob,
+        ConnectionString = AzureWebJobsStorage,
+        Bucket = Bucket,
+        Prefix = prefix,
+    };
+
+    /// <summary>The stack's store of <paramref name="provider"/>, under <paramref name="prefix"/>.</summary>
+    public ObjectStoreOptions Store(ObjectStoreProvider provider, string prefix) => provider == ObjectStoreProvider.S3 ? S3Store(prefix) : BlobStore(prefix);
+
+    /// <summary>
+    /// The host settings that put the product's objects in the stack's store of <paramref name="provider"/> (the S3
+    /// settings come from the environment, so S3 needs none).
+    /// </summary>
+    public string[] StoreArguments(ObjectStoreProvider provider) =>
+        provider == ObjectStoreProvider.S3 ? [] : ["--ObjectStore:Provider=AzureBlob", $"--ObjectStore:ConnectionString={AzureWebJobsStorage}"];
+
+    /// <summary>The object store <paramref name="options"/> describe; the caller disposes it.</summary>
+    public static IObjectStore CreateStore(ObjectStoreOptions options) => ObjectStoreServiceCollectionExtensions.CreateObjectStore(options);
+
     /// <summary>An S3 client configured as the raw zone configures it (see FACTS: chunked uploads corrupt objects on s3rver).</summary>
     public AmazonS3Client CreateS3Client() =>
         new(
@@ -72,42 +105,6 @@ public sealed class LocalStack
                 ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             });
 
-    private static Dictionary<string, string> LoadSettings()
-    {
-        string[] keys = ["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin", "AzureWebJobsStorage"];
-        if (keys.All(k => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(k))))
-        {
-            return keys.ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k)!);
-        }
-
-        var script = Path.Combine(RepoRoot, "infra", "local", "stack.sh");
-        using (var up = Process.Start(new ProcessStartInfo("bash", [script, "up"]) { RedirectStandardError = true })!)
-        {
-            var log = up.StandardError.ReadToEnd();
-            up.WaitForExit();
-            if (up.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"infra/local/stack.sh up failed:\n{log}");
-            }
-        }
-
-        var stateDir = Environment.GetEnvironmentVariable("VINTED_STATE_DIR") ?? Path.Combine(RepoRoot, ".local");
-        return File.ReadAllLines(Path.Combine(stateDir, "stack.env"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1].Trim('\''));
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Vinted.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Vinted.sln not found above the test assembly.");
-    }
+    private static Dictionary<string, string> LoadSettings() =>
+        StackSettings.Load(["ConnectionStrings__Warehouse", "S3__ServiceUrl", "S3__Bucket", "S3__AccessKey", "S3__SecretKey", "Functions__Keys__Default", "Functions__Keys__Admin", "AzureWebJobsStorage"]);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
+using Vinted.ObjectStore;
 using Vinted.Pipeline.Models;
 using Vinted.Simulator;
 using static Vinted.IntegrationTests.Warehouse.WarehouseTestBed;
@@ -34,10 +35,14 @@ public sealed class LakeTests
         """,
     ];
 
-    [Fact]
-    public async Task Lake_DailyRunsALateDayAndABackfill_DuckDbReadsEveryRowAndAggregateThatPostgreSqlHolds()
+    /// <summary>On each store: on Blob, the whole pipeline (raw zone, staging, lake, registry) runs on Azurite.</summary>
+    [Theory]
+    [InlineData(ObjectStoreProvider.S3)]
+    [InlineData(ObjectStoreProvider.AzureBlob)]
+    public async Task Lake_DailyRunsALateDayAndABackfill_DuckDbReadsEveryRowAndAggregateThatPostgreSqlHolds(ObjectStoreProvider provider)
     {
-        await using var host = await PipelineHost.StartAsync(nameof(LakeTests), new SimulatorOptions { Listings = 20_000, Date = Day1, MaxReachableResults = 2_000 });
+        await using var host = await PipelineHost.StartAsync(
+            $"{nameof(LakeTests)}_{provider}", new SimulatorOptions { Listings = 20_000, Date = Day1, MaxReachableResults = 2_000 }, LocalStack.Instance.StoreArguments(provider));
         // Day 2 comes late: its mart build rebuilds day 3, and the lake write rewrites both.
         foreach (var day in new[] { Day1, Day3, Day2 })
         {

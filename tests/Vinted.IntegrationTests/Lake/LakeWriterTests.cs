@@ -4,22 +4,29 @@ using Npgsql;
 using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
 using Vinted.Lake;
-using Vinted.RawZone;
+using Vinted.ObjectStore;
 using Vinted.Warehouse;
 
 namespace Vinted.IntegrationTests.Lake;
 
-/// <summary>The lake writer against a migrated database and the S3 server: rewrites of a day, and a value it cannot hold.</summary>
+/// <summary>
+/// The lake writer against a migrated database and each object store (the S3 server, Azurite's blob service): rewrites of a
+/// day, and a value it cannot hold.
+/// </summary>
 public sealed class LakeWriterTests
 {
     private static readonly DateOnly Day = new(2026, 10, 1);
     private static readonly LakeTable Daily = LakeTable.Facts[0];
 
-    [Fact]
-    public async Task SameDayWrittenTwice_OnePartUnderANewNameWithTheSameBytes_SupersededPartDeleted()
+    public static TheoryData<ObjectStoreProvider> Stores => [ObjectStoreProvider.S3, ObjectStoreProvider.AzureBlob];
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task SameDayWrittenTwice_OnePartUnderANewNameWithTheSameBytes_SupersededPartDeleted(ObjectStoreProvider provider)
     {
-        var (dataSource, store, writer) = await CreateAsync("rewrite");
+        var (dataSource, objects, store, writer) = await CreateAsync("rewrite", provider);
         await using var _ = dataSource;
+        using var __ = objects;
         await InsertFactsAsync(dataSource, 12.5m, 7m, 1999.99m);
 
         var first = await writer.WriteAsync([Day], CancellationToken.None);
@@ -39,11 +46,13 @@ public sealed class LakeWriterTests
         Assert.All(LakeTable.Dimensions, d => Assert.Contains(second.Writes, w => w.Table == d.Name && w.Day is null));
     }
 
-    [Fact]
-    public async Task PriceWithMoreDecimalsThanTheFileHolds_RefusedNamingTheColumn_LakeLeftAsItWas()
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task PriceWithMoreDecimalsThanTheFileHolds_RefusedNamingTheColumn_LakeLeftAsItWas(ObjectStoreProvider provider)
     {
-        var (dataSource, store, writer) = await CreateAsync("decimals");
+        var (dataSource, objects, store, writer) = await CreateAsync("decimals", provider);
         await using var _ = dataSource;
+        using var __ = objects;
         await InsertFactsAsync(dataSource, 12.5m);
         await writer.WriteAsync([Day], CancellationToken.None);
         var before = await store.ReadManifestAsync(Daily, CancellationToken.None);
@@ -58,19 +67,15 @@ public sealed class LakeWriterTests
         Assert.Equal([before.Partitions.Single().Files.Single().Key], await store.ListPartsAsync(store.Keys.Partition(Daily, Day), CancellationToken.None));
     }
 
-    private static async Task<(NpgsqlDataSource, LakeStore, LakeWriter)> CreateAsync(string name)
+    private static async Task<(NpgsqlDataSource, IObjectStore, LakeStore, LakeWriter)> CreateAsync(string name, ObjectStoreProvider provider)
     {
         var stack = LocalStack.Instance;
-        var dataSource = NpgsqlDataSource.Create(await stack.CreateDatabaseAsync($"{nameof(LakeWriterTests)}_{name}"));
+        var dataSource = NpgsqlDataSource.Create(await stack.CreateDatabaseAsync($"{nameof(LakeWriterTests)}_{name}_{provider}"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse");
-        var s3Options = Options.Create(new S3Options
-        {
-            ServiceUrl = stack.S3ServiceUrl, Bucket = stack.Bucket, AccessKey = stack.Settings["S3__AccessKey"], SecretKey = stack.Settings["S3__SecretKey"],
-            Prefix = $"tests/lake-writer-{name}-{Guid.NewGuid():N}",
-        });
-        var store = new LakeStore(stack.CreateS3Client(), s3Options);
+        var objects = LocalStack.CreateStore(stack.Store(provider, $"tests/lake-writer-{name}-{Guid.NewGuid():N}"));
+        var store = new LakeStore(objects);
         var writer = new LakeWriter(dataSource, store, Options.Create(new LakeOptions { RowGroupRows = 1_000 }), TimeProvider.System, NullLogger<LakeWriter>.Instance);
-        return (dataSource, store, writer);
+        return (dataSource, objects, store, writer);
     }
 
     /// <summary>Replaces the day's facts with one listing per price.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Vinted.IntegrationTests.Infrastructure;
+using Vinted.ObjectStore;
 using Vinted.RawZone;
 
 namespace Vinted.IntegrationTests.RawZone;
@@ -16,16 +17,21 @@ public sealed class RawZoneStoreTests : IDisposable
     private readonly LocalStack _stack = LocalStack.Instance;
     private readonly string _prefix = $"tests/{Guid.NewGuid():N}";
     private readonly Amazon.S3.AmazonS3Client _s3;
+    private readonly IObjectStore _objects;
     private readonly RawZoneStore _store;
 
     public RawZoneStoreTests()
     {
         _s3 = _stack.CreateS3Client();
-        var options = new S3Options { Bucket = _stack.Bucket, Prefix = _prefix, AccessKey = "S3RVER", SecretKey = "S3RVER" };
-        _store = new RawZoneStore(_s3, Options.Create(options), new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero)), NullLogger<RawZoneStore>.Instance);
+        _objects = LocalStack.CreateStore(_stack.S3Store(_prefix));
+        _store = new RawZoneStore(_objects, new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero)), NullLogger<RawZoneStore>.Instance);
     }
 
-    public void Dispose() => _s3.Dispose();
+    public void Dispose()
+    {
+        _objects.Dispose();
+        _s3.Dispose();
+    }
 
     [Fact]
     public async Task WritePage_GoodPage_StoredByteForByteUnderDocumentedKeyWithMetadata()
@@ -77,7 +83,7 @@ public sealed class RawZoneStoreTests : IDisposable
         var stored = await _store.WritePageAsync(Page(4, "{\"items\":[]}"u8.ToArray(), null), CancellationToken.None);
         await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _stack.Bucket, Key = stored.Key, ContentBody = "{\"items\":[1]}", UseChunkEncoding = false });
 
-        var error = await Assert.ThrowsAsync<RawZoneIntegrityException>(() => _store.ReadPageAsync(stored, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ObjectIntegrityException>(() => _store.ReadPageAsync(stored, CancellationToken.None));
 
         Assert.Contains(stored.Sha256, error.Message, StringComparison.Ordinal);
     }

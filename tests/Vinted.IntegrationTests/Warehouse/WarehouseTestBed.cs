@@ -8,6 +8,7 @@ using Vinted.Api.Models;
 using Vinted.Api.Options;
 using Vinted.Platform.Postgres;
 using Vinted.IntegrationTests.Infrastructure;
+using Vinted.ObjectStore;
 using Vinted.RawZone;
 using Vinted.Simulator;
 using Vinted.Simulator.Market;
@@ -31,7 +32,7 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     public static readonly DateOnly Day1 = new(2026, 10, 1);
     public static readonly DateOnly Day2 = new(2026, 10, 2);
 
-    private readonly Amazon.S3.AmazonS3Client _s3;
+    private readonly IObjectStore _store;
     private readonly HttpClient _http;
 
     private WarehouseTestBed(string connectionString, SimulatorHost simulator, WarehouseOptions warehouse)
@@ -40,10 +41,9 @@ public sealed class WarehouseTestBed : IAsyncDisposable
         DataSource = NpgsqlDataSource.Create(connectionString);
         Simulator = simulator;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 3, 4, 0, 0, TimeSpan.Zero));
-        _s3 = stack.CreateS3Client();
         Prefix = $"tests/warehouse/{Guid.NewGuid():N}";
-        var s3Options = new S3Options { Bucket = stack.Bucket, Prefix = Prefix, AccessKey = "S3RVER", SecretKey = "S3RVER" };
-        RawZone = new RawZoneStore(_s3, Options.Create(s3Options), Time, NullLogger<RawZoneStore>.Instance);
+        _store = LocalStack.CreateStore(stack.S3Store(Prefix));
+        RawZone = new RawZoneStore(_store, Time, NullLogger<RawZoneStore>.Instance);
         var warehouseOptions = Options.Create(warehouse);
         var quality = new QualityRunner(Time, warehouseOptions);
         Loader = new StagingLoader(DataSource, RawZone, quality, warehouseOptions, Time, NullLogger<StagingLoader>.Instance);
@@ -182,7 +182,7 @@ public sealed class WarehouseTestBed : IAsyncDisposable
     {
         Client.Dispose();
         _http.Dispose();
-        _s3.Dispose();
+        _store.Dispose();
         await Simulator.DisposeAsync();
         await DataSource.DisposeAsync();
     }
