@@ -67,7 +67,8 @@ public sealed partial class ObjectStoreOptions : IValidatableObject
             {
                 if (string.IsNullOrEmpty(value))
                 {
-                    yield return new ValidationResult($"is required with {nameof(Provider)}=S3", [name]);
+                    // The key that chose S3 is named too: on Azure, a missing Provider is the mistake, not a missing key.
+                    yield return new ValidationResult($"is required with {Section}:{nameof(Provider)}=S3 (environment variable {Section}__{nameof(Provider)}; AzureBlob for Blob Storage)", [name]);
                 }
             }
 

@@ -29,16 +29,10 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
     };
 
     /// <summary>
-    /// The object store (issue 24 part 2, shared/Vinted.ObjectStore, built beside this) is not merged yet: until it is,
-    /// nothing reads ObjectStore:* and the worker still binds <see cref="S3Options"/>, which the template does not set.
-    /// When it lands, empty both lists: the tests below then hold the store's settings to the same rule.
+    /// Keys a developer sets only in local.settings.json: what `func start` needs where no platform sets it, and the
+    /// object store reached with Azurite's connection string where Azure uses the identity.
     /// </summary>
-    private static readonly string[] PendingObjectStoreSettings = ["ObjectStore__Provider", "ObjectStore__Bucket", "ObjectStore__BlobServiceUri", "ObjectStore__ConnectionString"];
-
-    private static readonly Type[] PendingOptions = [typeof(S3Options)];
-
-    /// <summary>Keys a developer sets only in local.settings.json: what `func start` needs where no platform sets it.</summary>
-    private static readonly string[] LocalOnlySettings = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
+    private static readonly string[] LocalOnlySettings = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "ObjectStore__ConnectionString"];
 
     [Fact]
     public async Task Worker_WithOnlyTheTemplatesSettings_ResolvesEveryOptionsClass()
@@ -46,7 +40,7 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
         using var worker = new WorkerHost(Dummies(await TemplateSettingsAsync()));
 
         Assert.Contains(typeof(Vinted.Platform.Postgres.PostgresOptions), worker.OptionsTypes);
-        foreach (var type in worker.OptionsTypes.Except(PendingOptions))
+        foreach (var type in worker.OptionsTypes)
         {
             worker.Resolve(type);
             output.WriteLine($"resolved {type.FullName}");
@@ -58,13 +52,13 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
     {
         var settings = await TemplateSettingsAsync();
         Assert.Subset(settings.Keys.ToHashSet(), HostSettings.Keys.ToHashSet());
-        var workerKeys = settings.Keys.Except(HostSettings.Keys).Except(PendingObjectStoreSettings).ToList();
+        var workerKeys = settings.Keys.Except(HostSettings.Keys).ToList();
         Assert.NotEmpty(workerKeys);
 
         foreach (var key in workerKeys)
         {
             using var worker = new WorkerHost(Dummies(settings.Where(s => s.Key != key).ToDictionary()));
-            var failures = worker.OptionsTypes.Except(PendingOptions).Select(type => Failure(worker, type)).OfType<string>().ToList();
+            var failures = worker.OptionsTypes.Select(type => Failure(worker, type)).OfType<string>().ToList();
 
             Assert.True(failures.Exists(f => f.Contains(key, StringComparison.Ordinal)), $"Nothing needs the app setting {key}: the worker starts without it.");
             output.WriteLine($"{key}: required ({failures.First(f => f.Contains(key, StringComparison.Ordinal))})");
@@ -78,9 +72,9 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
         var template = await TemplateSettingsAsync();
 
-        Assert.Empty(sample.Keys.Except(template.Keys).Except(LocalOnlySettings).Except(PendingObjectStoreSettings));
+        Assert.Empty(sample.Keys.Except(template.Keys).Except(LocalOnlySettings));
         using var worker = new WorkerHost(sample);
-        foreach (var type in worker.OptionsTypes.Except(PendingOptions))
+        foreach (var type in worker.OptionsTypes)
         {
             worker.Resolve(type);
         }
