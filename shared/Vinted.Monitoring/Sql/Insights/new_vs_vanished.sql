@@ -1,16 +1,10 @@
 -- Per day: listings seen, listings seen for the first time, listings that vanished (left a complete search: sold or
 -- withdrawn) with what their item pages said (sold, withdrawn, unknown: the three add up to vanished) and listings out of
 -- view (left a truncated search: maybe sold, maybe only pushed down by newer ones).
--- The first day of the data counts every listing as new.
+-- The first day of the data counts every listing as new. The filter is the mart's (mart.filtered_*, migration 0015).
 with seen as (
     select f.snapshot_date as day, count(*) as listings, count(*) filter (where f.is_new) as new_listings
-    from mart.fact_listing_daily f
-    join mart.dim_brand b on b.brand_key = f.brand_key
-    where f.snapshot_date between @from and @to
-      and (@currency::text is null or f.currency = @currency)
-      and (@domain::text is null or f.domain = @domain)
-      and (@brand::text is null or b.title = @brand)
-      and (@catalog::bigint is null or f.catalog_key = @catalog)
+    from mart.filtered_listing_daily(@from, @to, @currency::text, @domain::text, @brand::text, @catalog::bigint) f
     group by f.snapshot_date
 ),
 gone as (
@@ -18,24 +12,12 @@ gone as (
            count(*) filter (where v.outcome = 'sold') as sold,
            count(*) filter (where v.outcome = 'withdrawn') as withdrawn,
            count(*) filter (where v.outcome = 'unknown') as unknown
-    from mart.fact_listing_vanished v
-    join mart.dim_brand b on b.brand_key = v.brand_key
-    where v.vanished_on between @from and @to
-      and (@currency::text is null or v.currency = @currency)
-      and (@domain::text is null or v.domain = @domain)
-      and (@brand::text is null or b.title = @brand)
-      and (@catalog::bigint is null or v.catalog_key = @catalog)
+    from mart.filtered_listing_vanished(@from, @to, @currency::text, @domain::text, @brand::text, @catalog::bigint) v
     group by v.vanished_on
 ),
 unseen as (
     select o.out_of_view_on as day, count(*) as out_of_view
-    from mart.fact_listing_out_of_view o
-    join mart.dim_brand b on b.brand_key = o.brand_key
-    where o.out_of_view_on between @from and @to
-      and (@currency::text is null or o.currency = @currency)
-      and (@domain::text is null or o.domain = @domain)
-      and (@brand::text is null or b.title = @brand)
-      and (@catalog::bigint is null or o.catalog_key = @catalog)
+    from mart.filtered_listing_out_of_view(@from, @to, @currency::text, @domain::text, @brand::text, @catalog::bigint) o
     group by o.out_of_view_on
 )
 select coalesce(s.day, g.day, u.day) as day, coalesce(s.listings, 0), coalesce(s.new_listings, 0), coalesce(g.vanished, 0), coalesce(u.out_of_view, 0),

@@ -2,13 +2,7 @@
 -- equal widths from the lowest price to the 99th percentile; the last bin also holds the long tail above it.
 with listing as (
     select distinct on (f.domain, f.item_id) f.price::float8 as price
-    from mart.fact_listing_daily f
-    join mart.dim_brand b on b.brand_key = f.brand_key
-    where f.snapshot_date between @from and @to
-      and f.currency = @currency
-      and (@domain::text is null or f.domain = @domain)
-      and (@brand::text is null or b.title = @brand)
-      and (@catalog::bigint is null or f.catalog_key = @catalog)
+    from mart.filtered_listing_daily(@from, @to, @currency::text, @domain::text, @brand::text, @catalog::bigint) f
     order by f.domain, f.item_id, f.snapshot_date desc
 ),
 bounds as (

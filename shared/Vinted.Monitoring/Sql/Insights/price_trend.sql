@@ -7,12 +7,6 @@ select f.snapshot_date,
        round(percentile_cont(0.25) within group (order by f.price)::numeric, 2) as p25,
        round(percentile_cont(0.50) within group (order by f.price)::numeric, 2) as median,
        round(percentile_cont(0.75) within group (order by f.price)::numeric, 2) as p75
-from mart.fact_listing_daily f
-join mart.dim_brand b on b.brand_key = f.brand_key
-where f.snapshot_date between @from and @to
-  and f.currency = @currency
-  and (@domain::text is null or f.domain = @domain)
-  and (@brand::text is null or b.title = @brand)
-  and (@catalog::bigint is null or f.catalog_key = @catalog)
+from mart.filtered_listing_daily(@from, @to, @currency::text, @domain::text, @brand::text, @catalog::bigint) f
 group by f.snapshot_date
 order by f.snapshot_date;

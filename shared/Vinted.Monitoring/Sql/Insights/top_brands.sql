@@ -3,13 +3,9 @@
 select b.title,
        count(distinct (f.domain, f.item_id)) as listings,
        round(percentile_cont(0.50) within group (order by f.price)::numeric, 2) as median_price
-from mart.fact_listing_daily f
+from mart.filtered_listing_daily(@from, @to, @currency::text, @domain::text, null, @catalog::bigint) f
 join mart.dim_brand b on b.brand_key = f.brand_key
-where f.snapshot_date between @from and @to
-  and f.currency = @currency
-  and f.brand_key <> -1
-  and (@domain::text is null or f.domain = @domain)
-  and (@catalog::bigint is null or f.catalog_key = @catalog)
+where f.brand_key <> -1
 group by b.title
 order by listings desc, b.title
 limit @top;
