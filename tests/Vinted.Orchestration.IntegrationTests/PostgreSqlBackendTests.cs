@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using DurableTask.Core;
 using DurableTask.Core.History;
+using DurableTask.PostgreSql;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
 using Vinted.Orchestration.Options;
 using CoreStatus = DurableTask.Core.OrchestrationStatus;

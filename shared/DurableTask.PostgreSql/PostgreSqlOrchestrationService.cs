@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.DurableTask.PostgreSql.Storage;
+using DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 /// <summary>
 /// A DurableTask.Core backend on PostgreSQL: the worker side (<see cref="IOrchestrationService"/>), the client
@@ -32,7 +32,7 @@ public sealed partial class PostgreSqlOrchestrationService :
     {
         settings.Validate();
         _settings = settings;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Vinted.DurableTask.PostgreSql");
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("DurableTask.PostgreSql");
 
         // Every statement names tables unqualified; the search path puts them in the hub's schema.
         var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.SchemaName };

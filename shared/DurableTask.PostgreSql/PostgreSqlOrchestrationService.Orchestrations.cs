@@ -2,10 +2,10 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.DurableTask.PostgreSql.Logging;
-using Vinted.DurableTask.PostgreSql.Storage;
+using DurableTask.PostgreSql.Logging;
+using DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // The orchestration side: an instance with visible messages is leased whole (one worker replays it at a time), its
 // messages and history are read, and the checkpoint writes the new history, the outgoing messages and the new status in

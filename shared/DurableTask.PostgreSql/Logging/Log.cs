@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Vinted.DurableTask.PostgreSql.Logging;
+namespace DurableTask.PostgreSql.Logging;
 
 internal static partial class Log
 {

@@ -5,9 +5,9 @@ using DurableTask.Core.History;
 using DurableTask.Core.Query;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.DurableTask.PostgreSql.Storage;
+using DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // The client side: starting instances, sending them messages, reading their state and history, queries and purge.
 public sealed partial class PostgreSqlOrchestrationService

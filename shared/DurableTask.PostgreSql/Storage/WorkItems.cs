@@ -1,6 +1,6 @@
 using DurableTask.Core;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>An orchestration work item with what its checkpoint needs: the lease token and the messages it consumes.</summary>
 internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkItem

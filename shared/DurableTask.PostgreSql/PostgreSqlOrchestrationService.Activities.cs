@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Storage;
+using DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // The activity side: calls are taken in batches into a small local buffer (one statement for many calls), handed to
 // the dispatcher one by one, renewed while they run, and completed through the batching writer.

@@ -1,9 +1,9 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Storage;
+using DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // Extended sessions: after a checkpoint the worker keeps the instance's lease and its replayed state, and waits here
 // for the instance's next messages; DurableTask.Core then resumes the orchestration instead of replaying its history.

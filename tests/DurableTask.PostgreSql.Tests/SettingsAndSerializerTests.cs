@@ -1,12 +1,11 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
+using DurableTask.PostgreSql.Storage;
 using Newtonsoft.Json;
-using Vinted.DurableTask.PostgreSql;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.Tests.DurableTask;
+namespace DurableTask.PostgreSql.Tests;
 
-public sealed class PostgreSqlBackendUnitTests
+public sealed class SettingsAndSerializerTests
 {
     [Theory]
     [InlineData("SchemaName", "Bad-Name")]

@@ -2,9 +2,9 @@ using System.Threading.Channels;
 using DurableTask.Core;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Logging;
+using DurableTask.PostgreSql.Logging;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// Writes activity results in batches: each completion waits for the transaction that holds it, and the results that

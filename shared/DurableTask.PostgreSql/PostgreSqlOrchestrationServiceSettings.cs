@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 /// <summary>Settings of <see cref="PostgreSqlOrchestrationService"/>; <see cref="Validate"/> names the setting at fault.</summary>
 public sealed partial record PostgreSqlOrchestrationServiceSettings

@@ -2,7 +2,7 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using Npgsql;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>The statements that queue work: activity calls, instance starts and messages for orchestrations, each set in one statement.</summary>
 internal static class Outbox
