@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
-using Npgsql;
 using DurableTask.PostgreSql.Storage;
+using Npgsql;
 
 namespace DurableTask.PostgreSql;
 

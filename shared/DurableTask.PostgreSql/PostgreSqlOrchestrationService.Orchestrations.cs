@@ -1,9 +1,9 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
-using Npgsql;
-using NpgsqlTypes;
 using DurableTask.PostgreSql.Logging;
 using DurableTask.PostgreSql.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace DurableTask.PostgreSql;
 
@@ -50,6 +50,8 @@ public sealed partial class PostgreSqlOrchestrationService
                       from orchestration_messages m
                       join instances i2 on i2.instance_id = m.instance_id
                       where m.visible_at <= now() and (i2.locked_until is null or i2.locked_until < now())
+                        -- An instance whose start is scheduled for later takes nothing before it starts but a terminate.
+                        and (i2.history_count > 0 or i2.scheduled_start_at is null or i2.scheduled_start_at <= now() or m.event_type = @terminate)
                       order by m.visible_at, m.id
                       limit 1
                       for update of i2 skip locked) next
@@ -59,6 +61,7 @@ public sealed partial class PostgreSqlOrchestrationService
             {
                 command.Parameters.Add(P("owner", _settings.WorkerId));
                 command.Parameters.Add(Interval("lease", Lease));
+                command.Parameters.Add(P("terminate", (short)EventType.ExecutionTerminated));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
@@ -112,6 +115,12 @@ public sealed partial class PostgreSqlOrchestrationService
                 continue;
             }
 
+            if (history.Count == 0 && !messages.Any(m => m.Event is ExecutionStartedEvent))
+            {
+                await HandleNotStartedAsync(connection, instanceId, token, messages, cancellationToken);
+                continue;
+            }
+
             if (messages.Any(m => m.Event is ExecutionRewoundEvent))
             {
                 GiveTraceContext(history);
@@ -130,6 +139,48 @@ public sealed partial class PostgreSqlOrchestrationService
             workItem.Session = _settings.ExtendedSessions ? new Session(this, workItem) : null;
             return workItem;
         }
+    }
+
+    /// <summary>
+    /// Messages for an instance that has not started (its start is scheduled for later, or missing) are never handed
+    /// to DurableTask.Core, which would checkpoint them without a start and make the instance invalid for good. A
+    /// terminate ends the instance here (as mssql does for a Pending instance); anything else waits for the start.
+    /// </summary>
+    private async Task HandleNotStartedAsync(NpgsqlConnection connection, string instanceId, long token, List<TaskMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Select(m => m.Event).OfType<ExecutionTerminatedEvent>().FirstOrDefault() is { } terminate)
+        {
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(
+                        """
+                        update instances set status = @status, output = @reason, updated_at = now(), completed_at = now(),
+                            lock_owner = null, lock_token = null, locked_until = null
+                        where instance_id = @id and lock_token = @token
+                        """)
+                    {
+                        Parameters =
+                        {
+                            P("status", (short)OrchestrationStatus.Terminated), P("reason", EventSerializer.ToBytes(terminate.Input), NpgsqlDbType.Bytea),
+                            P("id", instanceId), P("token", token),
+                        },
+                    },
+                    new NpgsqlBatchCommand("delete from orchestration_messages where instance_id = @id") { Parameters = { P("id", instanceId) } },
+                },
+            };
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            batch.Transaction = transaction;
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _logger.TerminatedBeforeStart(instanceId);
+            return;
+        }
+
+        // Only reached when the start is missing or beyond the batch: held back so that the poller does not spin on it.
+        _logger.MessagesBeforeStart(messages.Count, instanceId);
+        await ReleaseAsync(connection, instanceId, token, _settings.AbandonDelay, cancellationToken);
     }
 
     /// <summary>
@@ -273,12 +324,21 @@ public sealed partial class PostgreSqlOrchestrationService
             }
         }
 
+        // Sub-orchestrations' rows first: they must exist, and a replaced one's leftovers be gone, before their messages
+        // are queued.
+        var outgoing = orchestratorMessages.Concat(timerMessages).ToList();
+        var starts = orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
+        if (starts.Count > 0)
+        {
+            await Outbox.StartInstancesAsync(connection, transaction, starts, replaceable: null, CancellationToken.None);
+            outgoing = FailDuplicateStarts(item.InstanceId, outgoing);
+        }
+
         await using var batch = new NpgsqlBatch(connection, transaction);
         checkpoint.WriteHistory(batch);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from orchestration_messages where id = any(@ids)") { Parameters = { P("ids", item.MessageIds) } });
         var activities = Outbox.AddActivityTasks(batch, outboundMessages);
-        var started = Outbox.AddInstanceStarts(batch, orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList());
-        var sent = Outbox.AddOrchestrationMessages(batch, orchestratorMessages.Concat(timerMessages).ToList());
+        var sent = Outbox.AddOrchestrationMessages(batch, outgoing);
         if (checkpoint.IsTerminal)
         {
             // Calls not yet taken by a worker will never be wanted: a terminated run stops queuing work.
@@ -293,7 +353,7 @@ public sealed partial class PostgreSqlOrchestrationService
             batch.BatchCommands.Add(Notify(_notifications.ActivityChannel));
         }
 
-        if (sent > 0 || started > 0)
+        if (sent > 0)
         {
             batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
         }
@@ -324,6 +384,40 @@ public sealed partial class PostgreSqlOrchestrationService
         {
             _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events);
         }
+    }
+
+    /// <summary>
+    /// Two sub-orchestrations with one instance id in one turn: the first starts, the second fails back into its parent
+    /// (a <see cref="SubOrchestrationInstanceFailedEvent"/>, so the orchestrator's own error handling or retry policy
+    /// decides). DurableTask.Core would drop the second start as a duplicate and leave that call waiting for ever.
+    /// </summary>
+    private List<TaskMessage> FailDuplicateStarts(string parentId, List<TaskMessage> outgoing)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<TaskMessage>(outgoing.Count);
+        foreach (var message in outgoing)
+        {
+            if (message.Event is not ExecutionStartedEvent start || seen.Add(start.OrchestrationInstance.InstanceId))
+            {
+                result.Add(message);
+                continue;
+            }
+
+            var childId = start.OrchestrationInstance.InstanceId;
+            _logger.DuplicateSubOrchestrationStart(parentId, childId);
+            if (start.ParentInstance?.OrchestrationInstance is { } parent)
+            {
+                var reason = $"Sub-orchestration '{childId}' was scheduled twice in one turn of '{parentId}'; only the first call runs.";
+                result.Add(new TaskMessage
+                {
+                    OrchestrationInstance = parent,
+                    Event = new SubOrchestrationInstanceFailedEvent(
+                        -1, start.ParentInstance.TaskScheduleId, reason, details: null, new FailureDetails("DuplicateSubOrchestration", reason, null, null, true)),
+                });
+            }
+        }
+
+        return result;
     }
 
     private static NpgsqlBatchCommand Notify(string channel) => new("select pg_notify(@channel, '')") { Parameters = { P("channel", channel) } };

@@ -1,7 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
-using Npgsql;
 using DurableTask.PostgreSql.Storage;
+using Npgsql;
 
 namespace DurableTask.PostgreSql;
 

@@ -1,10 +1,10 @@
 using DurableTask.Core;
 using DurableTask.Core.Query;
+using DurableTask.PostgreSql.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
-using DurableTask.PostgreSql.Storage;
 
 namespace DurableTask.PostgreSql;
 

@@ -18,4 +18,13 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Writing {Count} activity result(s) failed; their calls return to the queue when their leases expire")]
     public static partial void CompletionBatchFailed(this ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Orchestration {InstanceId} scheduled sub-orchestration {ChildInstanceId} twice in one turn; the second call fails")]
+    public static partial void DuplicateSubOrchestrationStart(this ILogger logger, string instanceId, string childInstanceId);
+
+    [LoggerMessage(7, LogLevel.Information, "Terminated {InstanceId} before its scheduled start")]
+    public static partial void TerminatedBeforeStart(this ILogger logger, string instanceId);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Count} message(s) for {InstanceId}, which has not started and has no start due; held back")]
+    public static partial void MessagesBeforeStart(this ILogger logger, int count, string instanceId);
 }

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using DurableTask.Core;
+using DurableTask.PostgreSql.Logging;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using DurableTask.PostgreSql.Logging;
 
 namespace DurableTask.PostgreSql.Storage;
 

@@ -1,6 +1,6 @@
+using DurableTask.PostgreSql.Logging;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using DurableTask.PostgreSql.Logging;
 
 namespace DurableTask.PostgreSql.Storage;
 

@@ -8,8 +8,12 @@ namespace DurableTask.PostgreSql.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestHub : IAsyncDisposable
 {
-    private TestHub(PostgreSqlOrchestrationService service, TaskHubWorker worker, CapturingLoggerFactory logs)
+    private readonly bool _workerStarted;
+    private bool _disposed;
+
+    private TestHub(PostgreSqlOrchestrationService service, TaskHubWorker worker, CapturingLoggerFactory logs, bool workerStarted)
     {
+        _workerStarted = workerStarted;
         Service = service;
         Worker = worker;
         Client = new TaskHubClient(service);
@@ -32,7 +36,8 @@ internal sealed class TestHub : IAsyncDisposable
         Type[] orchestrations,
         Type[]? activities = null,
         Func<PostgreSqlOrchestrationServiceSettings, PostgreSqlOrchestrationServiceSettings>? configure = null,
-        bool recreate = true)
+        bool recreate = true,
+        bool startWorker = true)
     {
         var settings = new PostgreSqlOrchestrationServiceSettings { ConnectionString = TestDatabase.ConnectionString, SchemaName = schema.Name };
         settings = configure?.Invoke(settings) ?? settings;
@@ -42,8 +47,12 @@ internal sealed class TestHub : IAsyncDisposable
         var worker = new TaskHubWorker(service, logs);
         worker.AddTaskOrchestrations(orchestrations);
         worker.AddTaskActivities(activities ?? []);
-        await worker.StartAsync();
-        return new TestHub(service, worker, logs);
+        if (startWorker)
+        {
+            await worker.StartAsync();
+        }
+
+        return new TestHub(service, worker, logs, startWorker);
     }
 
     /// <summary>Waits for the instance to finish; fails the test with its last state when it does not.</summary>
@@ -61,7 +70,17 @@ internal sealed class TestHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Worker.StopAsync(isForced: true);
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_workerStarted)
+        {
+            await Worker.StopAsync(isForced: true);
+        }
+
         await Service.DisposeAsync();
     }
 }
