@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
+using DurableTask.PostgreSql.Logging;
 using DurableTask.PostgreSql.Storage;
 using Npgsql;
 
@@ -76,31 +77,69 @@ public sealed partial class PostgreSqlOrchestrationService
                   limit @limit
                   for update skip locked) next
             where t.id = next.id
-            returning t.id, t.lock_token, t.locked_until, t.message
+            returning t.id, t.lock_token, t.locked_until, t.message, t.dequeue_count, t.instance_id, t.execution_id
             """);
         command.Parameters.Add(P("owner", _settings.WorkerId));
         command.Parameters.Add(Interval("lease", Lease));
         command.Parameters.Add(P("limit", Math.Min(_settings.ActivityBatchSize, _settings.MaxConcurrentActivities)));
         var taken = new List<PostgreSqlActivityWorkItem>();
+        var poisoned = new List<(PoisonRow Row, TaskMessage? Failure)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var message = EventSerializer.DeserializeMessage(reader.GetString(3));
+                var (rowId, json, deliveries) = (reader.GetInt64(0), reader.GetString(3), reader.GetInt32(4));
+                var instance = new OrchestrationInstance { InstanceId = reader.GetString(5), ExecutionId = reader.GetString(6) };
+                var message = Poison.TryRead(json, out var unreadable);
+                if (message is null || deliveries > _settings.MaxDeliveryCount)
+                {
+                    // One bad row must not hold the batch: it is set aside now, the others run.
+                    var error = message is null
+                        ? $"The activity call's stored message cannot be read: {unreadable}"
+                        : $"The activity call was delivered {deliveries} times without completing (MaxDeliveryCount {_settings.MaxDeliveryCount}): the process running it may crash or its lease keep expiring.";
+                    var scheduledId = message?.Event.EventId ?? Poison.TaskScheduledId(json);
+                    poisoned.Add((new PoisonRow(rowId, instance.InstanceId, error), scheduledId is { } id ? Poison.FailedCall(instance, id, error) : null));
+                    continue;
+                }
+
                 taken.Add(new PostgreSqlActivityWorkItem
                 {
-                    RowId = reader.GetInt64(0),
+                    RowId = rowId,
                     LeaseToken = reader.GetInt64(1),
                     LockedUntilUtc = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                    Id = $"{message.OrchestrationInstance.InstanceId}:{reader.GetInt64(0)}",
+                    Id = $"{message.OrchestrationInstance.InstanceId}:{rowId}",
                     TaskMessage = message,
                 });
             }
         }
 
+        if (poisoned.Count > 0)
+        {
+            await SetAsideActivitiesAsync(poisoned, cancellationToken);
+        }
+
         foreach (var item in taken.OrderBy(t => t.RowId))
         {
             _taken.Enqueue(item);
+        }
+    }
+
+    /// <summary>Moves activity calls to <c>poison_messages</c> and fails each into its orchestrator, in one transaction.</summary>
+    private async Task SetAsideActivitiesAsync(List<(PoisonRow Row, TaskMessage? Failure)> poisoned, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Poison.SetAside(Poison.Activity, [.. poisoned.Select(p => p.Row)]) } };
+        if (Outbox.AddOrchestrationMessages(batch, [.. poisoned.Select(p => p.Failure).OfType<TaskMessage>()]) > 0)
+        {
+            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var (row, _) in poisoned)
+        {
+            _logger.PoisonActivity(row.Id, row.InstanceId, row.Error);
         }
     }
 

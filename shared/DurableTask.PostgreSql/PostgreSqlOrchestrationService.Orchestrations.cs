@@ -73,8 +73,21 @@ public sealed partial class PostgreSqlOrchestrationService
             }
 
             var cached = _histories.TryGet(instanceId, executionId, historyCount);
-            var (messageIds, messages, history) = await ReadWorkAsync(connection, instanceId, readHistory: cached is null, cancellationToken);
+            var (inbox, history, historyError) = await ReadWorkAsync(connection, instanceId, readHistory: cached is null, cancellationToken);
+            var (messageIds, messages) = (inbox.Ids, inbox.Messages);
             history = cached ?? history;
+            if (inbox.Unreadable.Count > 0)
+            {
+                await SetAsideUnreadableAsync(connection, inbox.Unreadable, cancellationToken);
+            }
+
+            if (!Statuses.IsTerminal(status) && (historyError is not null || inbox.MaxDeliveries > _settings.MaxDeliveryCount))
+            {
+                var reason = historyError ?? $"The instance's work item was delivered {inbox.MaxDeliveries} times without a checkpoint (MaxDeliveryCount {_settings.MaxDeliveryCount}): its orchestrator or its checkpoint fails every time.";
+                await FailPoisonedInstanceAsync(connection, instanceId, token, messageIds, history, reason, cancellationToken);
+                continue;
+            }
+
             if (Statuses.IsTerminal(status))
             {
                 // A finished instance takes only a rewind (when it failed); everything else for it is late and dropped.
@@ -196,18 +209,24 @@ public sealed partial class PostgreSqlOrchestrationService
         }
     }
 
-    private async Task<(long[] Ids, List<TaskMessage> Messages, List<HistoryEvent> History)> ReadWorkAsync(
+    /// <summary>
+    /// Takes the instance's due messages (oldest first, at most a batch) and counts the delivery on each, so work that
+    /// fails on every delivery is recognised; reads <c>id, message, dequeue_count</c>.
+    /// </summary>
+    private const string TakeMessagesSql =
+        """
+        update orchestration_messages m set dequeue_count = m.dequeue_count + 1
+        from (select id from orchestration_messages where instance_id = @id and visible_at <= now() order by id limit @limit) next
+        where m.id = next.id
+        returning m.id, m.message, m.dequeue_count
+        """;
+
+    private async Task<(Inbox Inbox, List<HistoryEvent> History, string? HistoryError)> ReadWorkAsync(
         NpgsqlConnection connection, string instanceId, bool readHistory, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("select id, message from orchestration_messages where instance_id = @id and visible_at <= now() order by id limit @limit")
-                {
-                    Parameters = { P("id", instanceId), P("limit", _settings.OrchestrationBatchSize) },
-                },
-            },
+            BatchCommands = { new NpgsqlBatchCommand(TakeMessagesSql) { Parameters = { P("id", instanceId), P("limit", _settings.OrchestrationBatchSize) } } },
         };
         if (readHistory)
         {
@@ -215,26 +234,111 @@ public sealed partial class PostgreSqlOrchestrationService
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<long>();
-        var messages = new List<TaskMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt64(0));
-            messages.Add(EventSerializer.DeserializeMessage(reader.GetString(1)));
-        }
-
+        var inbox = await Inbox.ReadAsync(reader, instanceId, cancellationToken);
         var history = new List<HistoryEvent>();
         if (readHistory && !await reader.NextResultAsync(cancellationToken))
         {
             throw new InvalidOperationException("The history query returned no result set.");
         }
 
+        string? historyError = null;
         while (readHistory && await reader.ReadAsync(cancellationToken))
         {
-            history.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
+            try
+            {
+                history.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
+            }
+            catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidDataException)
+            {
+                historyError ??= $"The stored history cannot be read: {e.GetType().Name}: {e.Message}";
+            }
         }
 
-        return (ids.ToArray(), messages, history);
+        return (inbox, history, historyError);
+    }
+
+    /// <summary>The messages of one round: the readable ones, in order, and those that cannot be read.</summary>
+    private sealed record Inbox(long[] Ids, List<TaskMessage> Messages, int MaxDeliveries, List<PoisonRow> Unreadable)
+    {
+        public static async Task<Inbox> ReadAsync(NpgsqlDataReader reader, string instanceId, CancellationToken cancellationToken)
+        {
+            var rows = new List<(long Id, TaskMessage Message)>();
+            var (unreadable, maxDeliveries) = (new List<PoisonRow>(), 0);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                maxDeliveries = Math.Max(maxDeliveries, reader.GetInt32(2));
+                if (Poison.TryRead(reader.GetString(1), out var error) is { } message)
+                {
+                    rows.Add((id, message));
+                }
+                else
+                {
+                    unreadable.Add(new PoisonRow(id, instanceId, $"The message cannot be read: {error}"));
+                }
+            }
+
+            rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return new Inbox([.. rows.Select(r => r.Id)], [.. rows.Select(r => r.Message)], maxDeliveries, unreadable);
+        }
+    }
+
+    /// <summary>Moves unreadable messages to <c>poison_messages</c>: the instance goes on with the others.</summary>
+    private async Task SetAsideUnreadableAsync(NpgsqlConnection connection, List<PoisonRow> unreadable, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { Poison.SetAside(Poison.Orchestration, unreadable) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var row in unreadable)
+        {
+            _logger.UnreadableMessage(row.Id, row.InstanceId, row.Error);
+        }
+    }
+
+    /// <summary>
+    /// Ends an instance whose work cannot succeed (delivered too often without a checkpoint, or an unreadable history):
+    /// its messages go to <c>poison_messages</c>, it is Failed with the reason, and a parent hears of it as a failed
+    /// sub-orchestration instead of waiting for ever.
+    /// </summary>
+    private async Task FailPoisonedInstanceAsync(
+        NpgsqlConnection connection, string instanceId, long token, long[] messageIds, List<HistoryEvent> history, string reason, CancellationToken cancellationToken)
+    {
+        var failure = new FailureDetails("PoisonMessage", reason, null, null, true);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Poison.SetAside(Poison.Orchestration, [.. messageIds.Select(id => new PoisonRow(id, instanceId, reason))]),
+                new NpgsqlBatchCommand(
+                    """
+                    update instances set status = @status, output = @output, failure_details = @failure, updated_at = now(), completed_at = now(),
+                        lock_owner = null, lock_token = null, locked_until = null
+                    where instance_id = @id and lock_token = @token
+                    """)
+                {
+                    Parameters =
+                    {
+                        P("status", (short)OrchestrationStatus.Failed), P("output", EventSerializer.ToBytes(reason), NpgsqlDbType.Bytea),
+                        P("failure", EventSerializer.SerializeFailure(failure), NpgsqlDbType.Text), P("id", instanceId), P("token", token),
+                    },
+                },
+                new NpgsqlBatchCommand("delete from activity_tasks where instance_id = @id and lock_token is null") { Parameters = { P("id", instanceId) } },
+            },
+        };
+        if (history.OfType<ExecutionStartedEvent>().FirstOrDefault()?.ParentInstance is { OrchestrationInstance: { } parent } parentInstance)
+        {
+            Outbox.AddOrchestrationMessages(batch, [new TaskMessage
+            {
+                OrchestrationInstance = parent,
+                Event = new SubOrchestrationInstanceFailedEvent(-1, parentInstance.TaskScheduleId, reason, details: null, failure),
+            }]);
+            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        _histories.Remove(instanceId);
+        _logger.PoisonOrchestration(instanceId, messageIds.Length, reason);
     }
 
     private async Task DiscardAsync(NpgsqlConnection connection, string instanceId, long token, long[] messageIds, bool release, CancellationToken cancellationToken)

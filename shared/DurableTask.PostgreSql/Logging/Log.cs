@@ -27,4 +27,13 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "{Count} message(s) for {InstanceId}, which has not started and has no start due; held back")]
     public static partial void MessagesBeforeStart(this ILogger logger, int count, string instanceId);
+
+    [LoggerMessage(9, LogLevel.Error, "Set aside activity call {RowId} of {InstanceId} in poison_messages; the call fails into its orchestrator: {Error}")]
+    public static partial void PoisonActivity(this ILogger logger, long rowId, string instanceId, string error);
+
+    [LoggerMessage(10, LogLevel.Error, "Failed orchestration {InstanceId} and set aside {Count} message(s) in poison_messages: {Error}")]
+    public static partial void PoisonOrchestration(this ILogger logger, string instanceId, int count, string error);
+
+    [LoggerMessage(11, LogLevel.Error, "Set aside unreadable message {MessageId} for {InstanceId} in poison_messages: {Error}")]
+    public static partial void UnreadableMessage(this ILogger logger, long messageId, string instanceId, string error);
 }

@@ -37,7 +37,8 @@ internal sealed class TestHub : IAsyncDisposable
         Type[]? activities = null,
         Func<PostgreSqlOrchestrationServiceSettings, PostgreSqlOrchestrationServiceSettings>? configure = null,
         bool recreate = true,
-        bool startWorker = true)
+        bool startWorker = true,
+        ObjectCreator<TaskActivity>[]? activityCreators = null)
     {
         var settings = new PostgreSqlOrchestrationServiceSettings { ConnectionString = TestDatabase.ConnectionString, SchemaName = schema.Name };
         settings = configure?.Invoke(settings) ?? settings;
@@ -47,6 +48,7 @@ internal sealed class TestHub : IAsyncDisposable
         var worker = new TaskHubWorker(service, logs);
         worker.AddTaskOrchestrations(orchestrations);
         worker.AddTaskActivities(activities ?? []);
+        worker.AddTaskActivities(activityCreators ?? []);
         if (startWorker)
         {
             await worker.StartAsync();
