@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using DurableTask.Core.Exceptions;
 using DurableTask.PostgreSql.Tests.Infrastructure;
 using Npgsql;
 
@@ -51,8 +52,9 @@ public sealed class PoisonTests(HubSchema schema) : IClassFixture<HubSchema>
             Assert.Equal($"\"CALL {i}\"", state.Output);
         }
 
-        var error = await schema.ScalarAsync<string>("select error from poison_messages where queue = 'activity' and instance_id = 'foreign'");
-        Assert.Contains("System.IO.FileInfo", error, StringComparison.Ordinal);
+        var poison = Assert.Single(await hub.Service.GetPoisonMessagesAsync("foreign"));
+        Assert.Equal("activity", poison.Queue);
+        Assert.Contains("System.IO.FileInfo", poison.Error, StringComparison.Ordinal);
         Assert.Contains(hub.Logs.Entries, e => e.Id.Id == 9 && e.Message.Contains("foreign", StringComparison.Ordinal));
     }
 
@@ -67,8 +69,52 @@ public sealed class PoisonTests(HubSchema schema) : IClassFixture<HubSchema>
 
         Assert.Equal(OrchestrationStatus.Failed, state.OrchestrationStatus);
         Assert.Contains("delivered 4 times", state.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
-        Assert.Equal(1L, await schema.ScalarAsync<long>("select count(*) from poison_messages where queue = 'orchestration' and instance_id = 'always-throws'"));
+        Assert.Equal("orchestration", Assert.Single(await hub.Service.GetPoisonMessagesAsync(instance.InstanceId)).Queue);
         Assert.Contains(hub.Logs.Entries, e => e.Id.Id == 10 && e.Message.Contains("always-throws", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ActivityCall_DeliveredMoreThanMaxDeliveryCount_FailsIntoTheOrchestrator()
+    {
+        // A host takes the call and hangs in it (short lease); then, as if two more hosts had died running it, the row
+        // counts three deliveries.
+        var hanging = new NameValueObjectCreator<TaskActivity>(NameVersionHelper.GetDefaultName(typeof(Upper)), "", new Hangs());
+        await using (var first = await TestHub.StartAsync(
+            schema, [typeof(CallUpperOrReport)], configure: s => s with { LeaseDuration = TimeSpan.FromSeconds(10) }, activityCreators: [hanging]))
+        {
+            await first.Client.CreateOrchestrationInstanceAsync(typeof(CallUpperOrReport), "crashing-call", "x");
+            var deadline = DateTime.UtcNow + TestHub.Patience;
+            while (await schema.ScalarAsync<long>("select count(*) from activity_tasks where dequeue_count = 1") == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the call was not taken in time");
+                await Task.Delay(200);
+            }
+        }
+
+        await schema.ExecuteAsync("update activity_tasks set dequeue_count = 3");
+        await using var hub = await TestHub.StartAsync(
+            schema, [typeof(CallUpperOrReport)], [typeof(Upper)], configure: s => s with { MaxDeliveryCount = 3 }, recreate: false);
+        var state = await hub.WaitAsync(new OrchestrationInstance { InstanceId = "crashing-call" });
+
+        Assert.Equal(OrchestrationStatus.Completed, state.OrchestrationStatus);
+        Assert.Contains("failed: ", state.Output, StringComparison.Ordinal);
+        Assert.Contains("delivered 4 times", state.Output, StringComparison.Ordinal);
+        Assert.Equal("activity", Assert.Single(await hub.Service.GetPoisonMessagesAsync("crashing-call")).Queue);
+    }
+
+    internal sealed class CallUpperOrReport : TaskOrchestration<string, string>
+    {
+        public override async Task<string> RunTask(OrchestrationContext context, string input)
+        {
+            try
+            {
+                return await context.ScheduleTask<string>(typeof(Upper), input);
+            }
+            catch (TaskFailedException e)
+            {
+                return $"failed: {e.Message}";
+            }
+        }
     }
 
     internal sealed class CallUpper : TaskOrchestration<string, string>
