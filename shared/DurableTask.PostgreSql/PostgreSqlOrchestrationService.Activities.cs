@@ -27,7 +27,9 @@ public sealed partial class PostgreSqlOrchestrationService
                     return buffered;
                 }
 
-                await TakeActivitiesAsync(linked.Token);
+                // A claim that committed before its connection broke leaves calls leased to a token nobody knows: they
+                // return when the lease expires, never run twice.
+                await Transient.RetryAsync(_ => TakeActivitiesAsync(linked.Token), _dataSource, _logger, "activity claim", linked.Token);
                 if (await NextTakenAsync(linked.Token) is { } taken)
                 {
                     return taken;
@@ -143,12 +145,28 @@ public sealed partial class PostgreSqlOrchestrationService
         }
     }
 
+    /// <summary>
+    /// Renews the call's lease. A transient database error is retried and, if it persists, reported without throwing:
+    /// DurableTask.Core stops renewing after an exception, and the call would then run twice once the lease expired.
+    /// Only a lease taken by another worker throws.
+    /// </summary>
     public async Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
     {
         var item = (PostgreSqlActivityWorkItem)workItem;
-        return await TryRenewAsync(item, CancellationToken.None)
-            ? item
-            : throw new InvalidOperationException($"The lease on activity call {item.Id} was lost: another worker holds it.");
+        try
+        {
+            if (await Transient.RetryAsync(_ => TryRenewAsync(item, CancellationToken.None), _dataSource, _logger, "activity lease renewal"))
+            {
+                return item;
+            }
+        }
+        catch (Exception e) when (Transient.IsTransient(e))
+        {
+            _logger.RenewalFailed(item.Id, e);
+            return item;
+        }
+
+        throw new InvalidOperationException($"The lease on activity call {item.Id} was lost: another worker holds it.");
     }
 
     private async Task<bool> TryRenewAsync(PostgreSqlActivityWorkItem item, CancellationToken cancellationToken)
@@ -174,10 +192,17 @@ public sealed partial class PostgreSqlOrchestrationService
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         var item = (PostgreSqlActivityWorkItem)workItem;
-        await using var command = _dataSource.CreateCommand(
-            "update activity_tasks set lock_owner = null, lock_token = null, locked_until = null where id = @id and lock_token = @token");
-        command.Parameters.Add(P("id", item.RowId));
-        command.Parameters.Add(P("token", item.LeaseToken));
-        await command.ExecuteNonQueryAsync();
+        await Transient.RetryAsync(
+            async _ =>
+            {
+                await using var command = _dataSource.CreateCommand(
+                    "update activity_tasks set lock_owner = null, lock_token = null, locked_until = null where id = @id and lock_token = @token");
+                command.Parameters.Add(P("id", item.RowId));
+                command.Parameters.Add(P("token", item.LeaseToken));
+                await command.ExecuteNonQueryAsync();
+            },
+            _dataSource,
+            _logger,
+            "activity abandon");
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class PostgreSqlOrchestrationService
         var deadline = Time.GetUtcNow() + receiveTimeout;
         do
         {
-            var workItem = await TryLockOrchestrationAsync(linked.Token);
+            var workItem = await Transient.RetryAsync(_ => TryLockOrchestrationAsync(linked.Token), _dataSource, _logger, "orchestration claim", linked.Token);
             if (workItem is not null)
             {
                 return workItem;
@@ -144,6 +144,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 InstanceId = instanceId,
                 LeaseToken = token,
                 StoredExecutionId = executionId,
+                StoredHistoryCount = historyCount,
                 MessageIds = messageIds,
                 NewMessages = messages,
                 OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
@@ -368,24 +369,41 @@ public sealed partial class PostgreSqlOrchestrationService
         Parameters = { P("id", instanceId), P("token", token), Interval("delay", delay) },
     };
 
+    /// <summary>Renews the instance's lease; a persistent transient error is logged, not thrown (see the activity side).</summary>
     public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
     {
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
-        await using var command = _dataSource.CreateCommand(
-            "update instances set locked_until = now() + @lease where instance_id = @id and lock_token = @token returning locked_until");
-        command.Parameters.Add(Interval("lease", Lease));
-        command.Parameters.Add(P("id", item.InstanceId));
-        command.Parameters.Add(P("token", item.LeaseToken));
-        var until = await command.ExecuteScalarAsync() as DateTime?
-            ?? throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost: another worker holds it.");
-        item.LockedUntilUtc = DateTime.SpecifyKind(until, DateTimeKind.Utc);
+        DateTime? until;
+        try
+        {
+            until = await Transient.RetryAsync(
+                async _ =>
+                {
+                    await using var command = _dataSource.CreateCommand(
+                        "update instances set locked_until = now() + @lease where instance_id = @id and lock_token = @token returning locked_until");
+                    command.Parameters.Add(Interval("lease", Lease));
+                    command.Parameters.Add(P("id", item.InstanceId));
+                    command.Parameters.Add(P("token", item.LeaseToken));
+                    return await command.ExecuteScalarAsync() as DateTime?;
+                },
+                _dataSource,
+                _logger,
+                "orchestration lease renewal");
+        }
+        catch (Exception e) when (Transient.IsTransient(e))
+        {
+            _logger.RenewalFailed(item.InstanceId, e);
+            return;
+        }
+
+        item.LockedUntilUtc = DateTime.SpecifyKind(
+            until ?? throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost: another worker holds it."), DateTimeKind.Utc);
     }
 
     public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, _settings.AbandonDelay, CancellationToken.None);
+        await ReleaseWithRetryAsync(item, _settings.AbandonDelay);
         item.Released = true;
     }
 
@@ -394,12 +412,22 @@ public sealed partial class PostgreSqlOrchestrationService
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
         if (!item.Released)
         {
-            await using var connection = await _dataSource.OpenConnectionAsync();
-            await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, TimeSpan.Zero, CancellationToken.None);
+            await ReleaseWithRetryAsync(item, TimeSpan.Zero);
             item.Released = true;
             _notifications.Orchestrations.Set();
         }
     }
+
+    /// <summary>Releases the lease; fenced by the token, so running it twice is harmless.</summary>
+    private Task ReleaseWithRetryAsync(PostgreSqlOrchestrationWorkItem item, TimeSpan delay) => Transient.RetryAsync(
+        async _ =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await ReleaseAsync(connection, item.InstanceId, item.LeaseToken, delay, CancellationToken.None);
+        },
+        _dataSource,
+        _logger,
+        "orchestration release");
 
     public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
@@ -411,18 +439,60 @@ public sealed partial class PostgreSqlOrchestrationService
         OrchestrationState orchestrationState)
     {
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
 
         // A session keeps the lease for its next round; otherwise the checkpoint releases the instance.
         var keepLease = item.Session is not null && !(orchestrationState is not null && Statuses.IsTerminal(orchestrationState.OrchestrationStatus));
         var checkpoint = new Checkpoint(item, newOrchestrationRuntimeState, orchestrationState, keepLease, Lease);
+
+        // Fenced by the lease token, so a transient error is retried inside the backend: DurableTask.Core would otherwise
+        // abandon the work item and run the turn (and its activity calls) again.
+        await Transient.RetryAsync(
+            attempt => WriteCheckpointAsync(item, checkpoint, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, attempt),
+            _dataSource,
+            _logger,
+            "checkpoint");
+        item.Released = !keepLease;
+        item.StoredExecutionId = checkpoint.ExecutionId;
+        item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;
+        item.MessageIds = [];
+
+        // Results that arrived while the instance was leased woke this host's poller, which found the instance taken
+        // and went back to sleep: it looks again now that the lease is gone.
+        _notifications.Orchestrations.Set();
+        if (checkpoint.IsTerminal)
+        {
+            _histories.Remove(item.InstanceId);
+        }
+        else
+        {
+            _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events);
+        }
+    }
+
+    private async Task WriteCheckpointAsync(
+        PostgreSqlOrchestrationWorkItem item,
+        Checkpoint checkpoint,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        int attempt)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await using (var fence = checkpoint.UpdateInstance(connection, transaction))
         {
             if (await fence.ExecuteNonQueryAsync() == 0)
             {
-                // The lease expired and another worker took the instance: what this one computed must not count.
                 await transaction.RollbackAsync();
+                if (attempt > 1 && await checkpoint.IsAlreadyWrittenAsync(connection))
+                {
+                    // The previous attempt committed and only its answer was lost.
+                    _logger.CheckpointAlreadyCommitted(item.InstanceId);
+                    return;
+                }
+
+                // The lease expired and another worker took the instance: what this one computed must not count.
                 _logger.StaleCheckpoint(item.InstanceId);
                 throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
             }
@@ -473,21 +543,6 @@ public sealed partial class PostgreSqlOrchestrationService
 
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        item.Released = !keepLease;
-        item.StoredExecutionId = checkpoint.ExecutionId;
-        item.MessageIds = [];
-
-        // Results that arrived while the instance was leased woke this host's poller, which found the instance taken
-        // and went back to sleep: it looks again now that the lease is gone.
-        _notifications.Orchestrations.Set();
-        if (checkpoint.IsTerminal)
-        {
-            _histories.Remove(item.InstanceId);
-        }
-        else
-        {
-            _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events);
-        }
     }
 
     /// <summary>
@@ -555,8 +610,9 @@ public sealed partial class PostgreSqlOrchestrationService
                     lock_owner      = case when @keep_lease then lock_owner end,
                     lock_token      = case when @keep_lease then lock_token end,
                     locked_until    = case when @keep_lease then now() + @lease end
-                where instance_id = @id and lock_token = @token
+                where instance_id = @id and lock_token = @token and history_count = @stored_count
                 """, connection, transaction);
+            command.Parameters.Add(P("stored_count", item.StoredHistoryCount));
             command.Parameters.Add(P("id", item.InstanceId));
             command.Parameters.Add(P("token", item.LeaseToken));
             command.Parameters.Add(P("execution_id", _executionId));
@@ -572,6 +628,22 @@ public sealed partial class PostgreSqlOrchestrationService
             command.Parameters.Add(P("keep_lease", keepLease));
             command.Parameters.Add(Interval("lease", lease));
             return command;
+        }
+
+        /// <summary>
+        /// After a connection broke during the commit: whether the commit went through (the instance shows this
+        /// checkpoint's history count and is released, or still ours in a session).
+        /// </summary>
+        public async Task<bool> IsAlreadyWrittenAsync(NpgsqlConnection connection)
+        {
+            await using var command = new NpgsqlCommand(
+                "select count(*) from instances where instance_id = @id and execution_id = @execution_id and history_count = @history_count and (lock_token is null or lock_token = @token)",
+                connection);
+            command.Parameters.Add(P("id", item.InstanceId));
+            command.Parameters.Add(P("execution_id", _executionId));
+            command.Parameters.Add(P("history_count", state.Events.Count));
+            command.Parameters.Add(P("token", item.LeaseToken));
+            return (long)(await command.ExecuteScalarAsync())! == 1;
         }
 
         /// <summary>Appends the new events; a new execution (continue-as-new, rewind) replaces the history first.</summary>

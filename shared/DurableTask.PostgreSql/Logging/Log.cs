@@ -16,7 +16,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Discarded {Count} message(s) for {InstanceId}, which is {Status}")]
     public static partial void DiscardedMessages(this ILogger logger, int count, string instanceId, string status);
 
-    [LoggerMessage(5, LogLevel.Warning, "Writing {Count} activity result(s) failed; their calls return to the queue when their leases expire")]
+    [LoggerMessage(5, LogLevel.Warning, "Writing {Count} activity result(s) failed after retries; each is tried alone, and one that still fails returns to the queue when its lease expires")]
     public static partial void CompletionBatchFailed(this ILogger logger, int count, Exception exception);
 
     [LoggerMessage(6, LogLevel.Warning, "Orchestration {InstanceId} scheduled sub-orchestration {ChildInstanceId} twice in one turn; the second call fails")]
@@ -36,4 +36,13 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Error, "Set aside unreadable message {MessageId} for {InstanceId} in poison_messages: {Error}")]
     public static partial void UnreadableMessage(this ILogger logger, long messageId, string instanceId, string error);
+
+    [LoggerMessage(12, LogLevel.Warning, "Transient database error in {Operation} (attempt {Attempt}); retrying")]
+    public static partial void TransientRetry(this ILogger logger, string operation, int attempt, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Renewing the lease of {WorkItem} failed with a transient error; the next renewal tries again")]
+    public static partial void RenewalFailed(this ILogger logger, string workItem, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Information, "The checkpoint of {InstanceId} had committed before its connection broke; not written again")]
+    public static partial void CheckpointAlreadyCommitted(this ILogger logger, string instanceId);
 }
