@@ -29,7 +29,7 @@ public sealed partial class PostgreSqlOrchestrationService
 
                 // A claim that committed before its connection broke leaves calls leased to a token nobody knows: they
                 // return when the lease expires, never run twice.
-                await Transient.RetryAsync(_ => TakeActivitiesAsync(linked.Token), _dataSource, _logger, "activity claim", linked.Token);
+                await Transient.RetryAsync(_ => TakeActivitiesAsync(linked.Token), _dataSource, _logger, "activity claim", linked.Token, _metrics);
                 if (await NextTakenAsync(linked.Token) is { } taken)
                 {
                     return taken;
@@ -143,6 +143,8 @@ public sealed partial class PostgreSqlOrchestrationService
         {
             _logger.PoisonActivity(row.Id, row.InstanceId, row.Error);
         }
+
+        _metrics.Poisoned(Poison.Activity, poisoned.Count);
     }
 
     /// <summary>
@@ -155,17 +157,21 @@ public sealed partial class PostgreSqlOrchestrationService
         var item = (PostgreSqlActivityWorkItem)workItem;
         try
         {
-            if (await Transient.RetryAsync(_ => TryRenewAsync(item, CancellationToken.None), _dataSource, _logger, "activity lease renewal"))
+            if (await Transient.RetryAsync(_ => TryRenewAsync(item, CancellationToken.None), _dataSource, _logger, "activity lease renewal", metrics: _metrics))
             {
+                _metrics.Renewal("activity", "renewed");
                 return item;
             }
         }
         catch (Exception e) when (Transient.IsTransient(e))
         {
             _logger.RenewalFailed(item.Id, e);
+            _metrics.Renewal("activity", "failed");
             return item;
         }
 
+        _logger.LeaseLost("activity", item.Id);
+        _metrics.Renewal("activity", "lost");
         throw new InvalidOperationException($"The lease on activity call {item.Id} was lost: another worker holds it.");
     }
 
@@ -203,6 +209,9 @@ public sealed partial class PostgreSqlOrchestrationService
             },
             _dataSource,
             _logger,
-            "activity abandon");
+            "activity abandon",
+            metrics: _metrics);
+        _logger.Abandoned("activity", item.Id);
+        _metrics.Abandoned("activity");
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class PostgreSqlOrchestrationService
         var deadline = Time.GetUtcNow() + receiveTimeout;
         do
         {
-            var workItem = await Transient.RetryAsync(_ => TryLockOrchestrationAsync(linked.Token), _dataSource, _logger, "orchestration claim", linked.Token);
+            var workItem = await Transient.RetryAsync(_ => TryLockOrchestrationAsync(linked.Token), _dataSource, _logger, "orchestration claim", linked.Token, _metrics);
             if (workItem is not null)
             {
                 return workItem;
@@ -293,6 +293,8 @@ public sealed partial class PostgreSqlOrchestrationService
         {
             _logger.UnreadableMessage(row.Id, row.InstanceId, row.Error);
         }
+
+        _metrics.Poisoned(Poison.Orchestration, unreadable.Count);
     }
 
     /// <summary>
@@ -340,6 +342,7 @@ public sealed partial class PostgreSqlOrchestrationService
         await transaction.CommitAsync(cancellationToken);
         _histories.Remove(instanceId);
         _logger.PoisonOrchestration(instanceId, messageIds.Length, reason);
+        _metrics.Poisoned(Poison.Orchestration, messageIds.Length);
     }
 
     private async Task DiscardAsync(NpgsqlConnection connection, string instanceId, long token, long[] messageIds, bool release, CancellationToken cancellationToken)
@@ -388,13 +391,22 @@ public sealed partial class PostgreSqlOrchestrationService
                 },
                 _dataSource,
                 _logger,
-                "orchestration lease renewal");
+                "orchestration lease renewal",
+                metrics: _metrics);
         }
         catch (Exception e) when (Transient.IsTransient(e))
         {
             _logger.RenewalFailed(item.InstanceId, e);
+            _metrics.Renewal("orchestration", "failed");
             return;
         }
+
+        if (until is null)
+        {
+            _logger.LeaseLost("orchestration", item.InstanceId);
+        }
+
+        _metrics.Renewal("orchestration", until is null ? "lost" : "renewed");
 
         item.LockedUntilUtc = DateTime.SpecifyKind(
             until ?? throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost: another worker holds it."), DateTimeKind.Utc);
@@ -405,6 +417,8 @@ public sealed partial class PostgreSqlOrchestrationService
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
         await ReleaseWithRetryAsync(item, _settings.AbandonDelay);
         item.Released = true;
+        _logger.Abandoned("orchestration", item.InstanceId);
+        _metrics.Abandoned("orchestration");
     }
 
     public async Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
@@ -427,7 +441,8 @@ public sealed partial class PostgreSqlOrchestrationService
         },
         _dataSource,
         _logger,
-        "orchestration release");
+        "orchestration release",
+        metrics: _metrics);
 
     public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
@@ -450,7 +465,8 @@ public sealed partial class PostgreSqlOrchestrationService
             attempt => WriteCheckpointAsync(item, checkpoint, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, attempt),
             _dataSource,
             _logger,
-            "checkpoint");
+            "checkpoint",
+            metrics: _metrics);
         item.Released = !keepLease;
         item.StoredExecutionId = checkpoint.ExecutionId;
         item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;

@@ -45,4 +45,13 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Information, "The checkpoint of {InstanceId} had committed before its connection broke; not written again")]
     public static partial void CheckpointAlreadyCommitted(this ILogger logger, string instanceId);
+
+    [LoggerMessage(15, LogLevel.Warning, "Sampling the queue depths for the metrics failed; the gauges keep their last values")]
+    public static partial void MetricsSampleFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Abandoned {Kind} work item {WorkItem}")]
+    public static partial void Abandoned(this ILogger logger, string kind, string workItem);
+
+    [LoggerMessage(17, LogLevel.Warning, "The lease of {Kind} work item {WorkItem} was lost: another worker holds it")]
+    public static partial void LeaseLost(this ILogger logger, string kind, string workItem);
 }

@@ -25,7 +25,7 @@ internal static class Transient
 
     /// <summary>Runs <paramref name="operation"/> (told its attempt number, from 1) until it succeeds or fails for good.</summary>
     public static async Task<T> RetryAsync<T>(
-        Func<int, Task<T>> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default)
+        Func<int, Task<T>> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default, ProviderMetrics? metrics = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -36,6 +36,7 @@ internal static class Transient
             catch (Exception e) when (attempt < Attempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
                 logger.TransientRetry(name, attempt, e);
+                metrics?.TransientRetry(name);
 
                 // After a restart or a terminated backend the pool's idle connections are dead too: start afresh.
                 dataSource.Clear();
@@ -44,7 +45,8 @@ internal static class Transient
         }
     }
 
-    public static Task RetryAsync(Func<int, Task> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default) =>
+    public static Task RetryAsync(
+        Func<int, Task> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default, ProviderMetrics? metrics = null) =>
         RetryAsync(
             async attempt =>
             {
@@ -54,5 +56,6 @@ internal static class Transient
             dataSource,
             logger,
             name,
-            cancellationToken);
+            cancellationToken,
+            metrics);
 }
