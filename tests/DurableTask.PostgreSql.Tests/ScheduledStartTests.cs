@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using DurableTask.PostgreSql.Tests.Infrastructure;
+using DurableTask.PostgreSql.Tests.Orchestrations;
 
 namespace DurableTask.PostgreSql.Tests;
 
@@ -32,21 +33,5 @@ public sealed class ScheduledStartTests(HubSchema schema) : IClassFixture<HubSch
         Assert.Equal(OrchestrationStatus.Terminated, state.OrchestrationStatus);
         Assert.Contains("not wanted", state.Output, StringComparison.Ordinal);
         Assert.Equal(0L, await schema.ScalarAsync<long>("select count(*) from orchestration_messages where instance_id = 'scheduled-2'"));
-    }
-
-    /// <summary>Completes with the data of its first "go" event.</summary>
-    internal sealed class WaitForGo : TaskOrchestration<string, string, string, string>
-    {
-        private readonly TaskCompletionSource<string> _go = new();
-
-        public override Task<string> RunTask(OrchestrationContext context, string input) => _go.Task;
-
-        public override void OnEvent(OrchestrationContext context, string name, string input)
-        {
-            if (name == "go")
-            {
-                _go.TrySetResult(input);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.PostgreSql.Tests.Infrastructure;
+using DurableTask.PostgreSql.Tests.Orchestrations;
 using Npgsql;
 
 namespace DurableTask.PostgreSql.Tests;
@@ -104,21 +105,5 @@ public sealed class SubOrchestrationTests(HubSchema schema) : IClassFixture<HubS
     {
         public override Task<string> RunTask(OrchestrationContext context, string input) =>
             context.CreateSubOrchestrationInstance<string>(typeof(WaitForGo), Child, input);
-    }
-
-    /// <summary>Completes with the data of its first "go" event.</summary>
-    internal sealed class WaitForGo : TaskOrchestration<string, string, string, string>
-    {
-        private readonly TaskCompletionSource<string> _go = new();
-
-        public override Task<string> RunTask(OrchestrationContext context, string input) => _go.Task;
-
-        public override void OnEvent(OrchestrationContext context, string name, string input)
-        {
-            if (name == "go")
-            {
-                _go.TrySetResult(input);
-            }
-        }
     }
 }

@@ -18,17 +18,23 @@ internal static class TestDatabase
     /// <summary>A schema name of its own ("dt_" + 12 hex digits): no test class sees another's task hub.</summary>
     public static string NewSchemaName() => $"dt_{Guid.NewGuid():N}"[..15];
 
-    public static async Task ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
+    public static Task ExecuteAsync(string sql, params NpgsqlParameter[] parameters) => ExecuteAsync(null, sql, parameters);
+
+    public static Task<T> ScalarAsync<T>(string sql, params NpgsqlParameter[] parameters) => ScalarAsync<T>(null, sql, parameters);
+
+    /// <summary>Runs a statement, with <paramref name="searchPath"/> (a hub's schema) first on the search path when given.</summary>
+    public static async Task ExecuteAsync(string? searchPath, string sql, NpgsqlParameter[] parameters)
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = searchPath }.ConnectionString);
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddRange(parameters);
         await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task<T> ScalarAsync<T>(string sql, params NpgsqlParameter[] parameters)
+    /// <summary>Reads one value, with <paramref name="searchPath"/> first on the search path when given.</summary>
+    public static async Task<T> ScalarAsync<T>(string? searchPath, string sql, NpgsqlParameter[] parameters)
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = searchPath }.ConnectionString);
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddRange(parameters);
         return (T)(await command.ExecuteScalarAsync())!;
