@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using DurableTask.Core;
 using DurableTask.Core.History;
+using DurableTask.PostgreSql;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql;
 using Vinted.Orchestration.IntegrationTests.Infrastructure;
 using Vinted.Orchestration.Options;
 using CoreStatus = DurableTask.Core.OrchestrationStatus;
@@ -126,7 +126,7 @@ public sealed class PostgreSqlBackendTests : IAsyncLifetime
         await using var dataSource = NpgsqlDataSource.Create(LocalStack.Instance.ConnectionString);
         await using (var versions = dataSource.CreateCommand($"select count(*)::int from {_schema}.schema_versions"))
         {
-            Assert.Equal(1, (int)(await versions.ExecuteScalarAsync())!);
+            Assert.Equal(2, (int)(await versions.ExecuteScalarAsync())!); // 0001_task_hub and 0002_poison, each once
         }
 
         await using (var tamper = dataSource.CreateCommand($"update {_schema}.schema_versions set checksum = 'edited'"))

@@ -1,9 +1,9 @@
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.Query;
+using DurableTask.PostgreSql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vinted.DurableTask.PostgreSql;
 using Vinted.Orchestration.Options;
 
 namespace Vinted.Orchestration.Engine;

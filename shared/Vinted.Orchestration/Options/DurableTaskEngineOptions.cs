@@ -5,7 +5,7 @@ namespace Vinted.Orchestration.Options;
 /// <summary>The self-hosted engine's state store.</summary>
 public enum EngineBackend
 {
-    /// <summary>Our PostgreSQL provider (Vinted.DurableTask.PostgreSql) in the product's database: the self-hosted default.</summary>
+    /// <summary>Our PostgreSQL provider (DurableTask.PostgreSql) in the product's database: the self-hosted default.</summary>
     PostgreSql,
 
     /// <summary>DurableTask.AzureStorage over <c>AzureWebJobsStorage</c>: Azurite locally, or a storage account.</summary>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using DurableTask.Core.History;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// The histories this worker checkpointed last, so that the next work item of a busy instance (a fan-in takes one per

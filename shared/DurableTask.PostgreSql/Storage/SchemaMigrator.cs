@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// Creates the task hub's schema and applies the embedded <c>Sql/NNNN_*.sql</c> migrations in order, forward only,

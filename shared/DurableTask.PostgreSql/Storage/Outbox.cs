@@ -2,7 +2,7 @@ using DurableTask.Core;
 using DurableTask.Core.History;
 using Npgsql;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>The statements that queue work: activity calls, instance starts and messages for orchestrations, each set in one statement.</summary>
 internal static class Outbox
@@ -33,18 +33,24 @@ internal static class Outbox
     }
 
     /// <summary>
-    /// Creates the instance rows that start messages (sub-orchestrations) target. A finished instance under the same id
-    /// is replaced with its history; an active one is left alone (the framework drops the duplicate start).
+    /// Creates the instance rows that start messages target, in the caller's transaction, and returns the ids that were
+    /// created or replaced. An instance under the same id whose status is not <paramref name="replaceable"/> (by default:
+    /// one still active) is left alone. Of several starts for one id in the list only the first is applied (PostgreSQL
+    /// refuses to upsert one row twice in a statement, error 21000); the caller decides what the others become.
+    /// A replaced instance loses everything of its old execution: history, messages still queued for it (a late event,
+    /// a durable timer not yet due) and its activity calls, so none of them reaches the new execution.
     /// </summary>
-    public static int AddInstanceStarts(NpgsqlBatch batch, IList<TaskMessage> starts, short[]? replaceable = null)
+    public static async Task<HashSet<string>> StartInstancesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<TaskMessage> starts, short[]? replaceable, CancellationToken cancellationToken)
     {
-        if (starts.Count == 0)
+        var events = starts.Select(m => (ExecutionStartedEvent)m.Event).DistinctBy(e => e.OrchestrationInstance.InstanceId).ToList();
+        if (events.Count == 0)
         {
-            return 0;
+            return [];
         }
 
-        var events = starts.Select(m => (ExecutionStartedEvent)m.Event).ToList();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        await using (var upsert = new NpgsqlCommand(
             """
             insert into instances (instance_id, execution_id, name, version, status, created_at, updated_at, scheduled_start_at, input, parent_instance_id, tags)
             select s.instance_id, s.execution_id, s.name, s.version, 0, now(), now(), s.scheduled_start_at, s.input, s.parent_instance_id, s.tags
@@ -57,35 +63,51 @@ internal static class Outbox
                 parent_instance_id = excluded.parent_instance_id, tags = excluded.tags, history_count = 0,
                 lock_owner = null, lock_token = null, locked_until = null
             where instances.status = any(@replaceable)
-            """)
+            returning instance_id
+            """,
+            connection,
+            transaction))
         {
-            Parameters =
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("instance_ids", events.Select(e => e.OrchestrationInstance.InstanceId).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("execution_ids", events.Select(e => e.OrchestrationInstance.ExecutionId).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("names", events.Select(e => e.Name).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string[]>("versions", events.Select(e => e.Version ?? "").ToArray()));
+            upsert.Parameters.Add(Timestamps("scheduled", events.Select(e => e.ScheduledStartTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : (DateTime?)null)));
+            upsert.Parameters.Add(new NpgsqlParameter("inputs", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea)
             {
-                new NpgsqlParameter<string[]>("instance_ids", events.Select(e => e.OrchestrationInstance.InstanceId).ToArray()),
-                new NpgsqlParameter<string[]>("execution_ids", events.Select(e => e.OrchestrationInstance.ExecutionId).ToArray()),
-                new NpgsqlParameter<string[]>("names", events.Select(e => e.Name).ToArray()),
-                new NpgsqlParameter<string[]>("versions", events.Select(e => e.Version ?? "").ToArray()),
-                Timestamps("scheduled", events.Select(e => e.ScheduledStartTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : (DateTime?)null)),
-                new NpgsqlParameter("inputs", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea)
-                {
-                    Value = events.Select(e => EventSerializer.ToBytes(e.Input) is { } b ? (object)b : DBNull.Value).ToArray(),
-                },
-                new NpgsqlParameter<string?[]>("parents", events.Select(e => e.ParentInstance?.OrchestrationInstance?.InstanceId).ToArray()),
-                new NpgsqlParameter<string?[]>("tags", events.Select(e => EventSerializer.SerializeTags(e.Tags)).ToArray()),
-                new NpgsqlParameter<short[]>("replaceable", replaceable ?? Statuses.Terminal),
-            },
-        });
+                Value = events.Select(e => EventSerializer.ToBytes(e.Input) is { } b ? (object)b : DBNull.Value).ToArray(),
+            });
+            upsert.Parameters.Add(new NpgsqlParameter<string?[]>("parents", events.Select(e => e.ParentInstance?.OrchestrationInstance?.InstanceId).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<string?[]>("tags", events.Select(e => EventSerializer.SerializeTags(e.Tags)).ToArray()));
+            upsert.Parameters.Add(new NpgsqlParameter<short[]>("replaceable", replaceable ?? Statuses.Terminal));
+            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                started.Add(reader.GetString(0));
+            }
+        }
 
-        // The replaced instances' old history and leftover messages go; the new execution starts clean.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            """
-            delete from history h using instances i
-            where h.instance_id = i.instance_id and i.instance_id = any(@instance_ids) and h.execution_id <> i.execution_id
-            """)
+        if (started.Count > 0)
         {
-            Parameters = { new NpgsqlParameter<string[]>("instance_ids", events.Select(e => e.OrchestrationInstance.InstanceId).ToArray()) },
-        });
-        return starts.Count;
+            // A new instance has none of these; a replaced one's are all its old execution's (the new one has not run).
+            await using var clear = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("delete from history where instance_id = any(@ids)"),
+                    new NpgsqlBatchCommand("delete from orchestration_messages where instance_id = any(@ids)"),
+                    new NpgsqlBatchCommand("delete from activity_tasks where instance_id = any(@ids)"),
+                },
+            };
+            foreach (var command in clear.BatchCommands)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. started]));
+            }
+
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return started;
     }
 
     /// <summary>

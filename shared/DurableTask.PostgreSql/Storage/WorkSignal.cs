@@ -1,4 +1,4 @@
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// An auto-reset signal a poller waits on between empty polls: set by a NOTIFY from any host, or by this host when it

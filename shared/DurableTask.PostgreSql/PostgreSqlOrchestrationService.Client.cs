@@ -3,11 +3,11 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using DurableTask.PostgreSql.Storage;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // The client side: starting instances, sending them messages, reading their state and history, queries and purge.
 public sealed partial class PostgreSqlOrchestrationService
@@ -30,36 +30,23 @@ public sealed partial class PostgreSqlOrchestrationService
         }
 
         var replaceable = Enum.GetValues<OrchestrationStatus>().Except(dedupeStatuses ?? []).Select(s => (short)s).ToArray();
+        var instanceId = creationMessage.OrchestrationInstance.InstanceId;
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        Outbox.AddInstanceStarts(batch, [creationMessage], replaceable);
-        var started = batch.BatchCommands[0];
-        Outbox.AddOrchestrationMessages(batch, [creationMessage]);
-        batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
 
-        // The first statement (the guarded upsert) must have written the row before the rest runs: a refused start
-        // rolls back and leaves the existing instance untouched.
-        await using (var upsert = new NpgsqlBatch(connection, transaction))
+        // The guarded upsert writes the row (and clears a replaced instance's leftovers) before the start is queued: a
+        // refused start rolls back and leaves the existing instance untouched.
+        if ((await Outbox.StartInstancesAsync(connection, transaction, [creationMessage], replaceable, CancellationToken.None)).Count == 0)
         {
-            batch.BatchCommands.Remove(started);
-            upsert.BatchCommands.Add(started);
-            if (await upsert.ExecuteNonQueryAsync() == 0)
-            {
-                await transaction.RollbackAsync();
-                var existing = await GetOrchestrationStateAsync(creationMessage.OrchestrationInstance.InstanceId, null);
-                throw new OrchestrationAlreadyExistsException(
-                    $"An orchestration with id '{creationMessage.OrchestrationInstance.InstanceId}' is {existing?.OrchestrationStatus.ToString() ?? "present"} and may not be replaced.");
-            }
+            await transaction.RollbackAsync();
+            var existing = await GetOrchestrationStateAsync(instanceId, null);
+            throw new OrchestrationAlreadyExistsException(
+                $"An orchestration with id '{instanceId}' is {existing?.OrchestrationStatus.ToString() ?? "present"} and may not be replaced.");
         }
 
-        // A replaced instance's leftovers (messages, queued calls of its old execution) go with it.
-        var instance = creationMessage.OrchestrationInstance;
-        batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("delete from orchestration_messages where instance_id = @id") { Parameters = { P("id", instance.InstanceId) } });
-        batch.BatchCommands.Insert(1, new NpgsqlBatchCommand("delete from activity_tasks where instance_id = @id and execution_id <> @execution_id")
-        {
-            Parameters = { P("id", instance.InstanceId), P("execution_id", instance.ExecutionId) },
-        });
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        Outbox.AddOrchestrationMessages(batch, [creationMessage]);
+        batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }

@@ -1,12 +1,12 @@
 using DurableTask.Core;
 using DurableTask.Core.Query;
+using DurableTask.PostgreSql.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 /// <summary>
 /// A DurableTask.Core backend on PostgreSQL: the worker side (<see cref="IOrchestrationService"/>), the client
@@ -26,18 +26,21 @@ public sealed partial class PostgreSqlOrchestrationService :
     private readonly ILogger _logger;
     private readonly Notifications _notifications;
     private readonly ActivityCompletionWriter _completions;
+    private readonly ProviderMetrics _metrics;
     private CancellationTokenSource _shutdown = new();
+    private Task? _sampling;
 
     public PostgreSqlOrchestrationService(PostgreSqlOrchestrationServiceSettings settings, ILoggerFactory? loggerFactory = null)
     {
         settings.Validate();
         _settings = settings;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Vinted.DurableTask.PostgreSql");
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("DurableTask.PostgreSql");
 
         // Every statement names tables unqualified; the search path puts them in the hub's schema.
         var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.SchemaName };
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(loggerFactory).Build();
         _notifications = new Notifications(_dataSource, settings.SchemaName, Time, _logger);
+        _metrics = new ProviderMetrics(settings.SchemaName);
         _completions = new ActivityCompletionWriter(_dataSource, _notifications.OrchestrationChannel, settings.CompletionBatchSize, _logger);
     }
 
@@ -83,6 +86,12 @@ public sealed partial class PostgreSqlOrchestrationService :
 
         _notifications.Start();
         _completions.Start();
+        if (_sampling is null or { IsCompleted: true })
+        {
+            var stopping = _shutdown.Token;
+            _sampling = Task.Run(() => _metrics.SampleAsync(_dataSource, Time, _logger, stopping));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -112,6 +121,12 @@ public sealed partial class PostgreSqlOrchestrationService :
     {
         await StopAsync();
         await _notifications.DisposeAsync();
+        if (_sampling is not null)
+        {
+            await _sampling;
+        }
+
+        _metrics.Dispose();
         await _dataSource.DisposeAsync();
         _shutdown.Dispose();
     }

@@ -1,8 +1,8 @@
+using DurableTask.PostgreSql.Logging;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Logging;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// LISTEN on the task hub's two channels over one dedicated connection, so that an idle worker wakes as soon as any

@@ -3,7 +3,7 @@ using DurableTask.Core.History;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// History events and task messages as JSON, in DurableTask.Core's own form (Newtonsoft with type names, as its

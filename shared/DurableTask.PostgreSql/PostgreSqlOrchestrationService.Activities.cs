@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
+using DurableTask.PostgreSql.Logging;
+using DurableTask.PostgreSql.Storage;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // The activity side: calls are taken in batches into a small local buffer (one statement for many calls), handed to
 // the dispatcher one by one, renewed while they run, and completed through the batching writer.
@@ -26,7 +27,9 @@ public sealed partial class PostgreSqlOrchestrationService
                     return buffered;
                 }
 
-                await TakeActivitiesAsync(linked.Token);
+                // A claim that committed before its connection broke leaves calls leased to a token nobody knows: they
+                // return when the lease expires, never run twice.
+                await Transient.RetryAsync(_ => TakeActivitiesAsync(linked.Token), _dataSource, _logger, "activity claim", linked.Token, _metrics);
                 if (await NextTakenAsync(linked.Token) is { } taken)
                 {
                     return taken;
@@ -76,26 +79,45 @@ public sealed partial class PostgreSqlOrchestrationService
                   limit @limit
                   for update skip locked) next
             where t.id = next.id
-            returning t.id, t.lock_token, t.locked_until, t.message
+            returning t.id, t.lock_token, t.locked_until, t.message, t.dequeue_count, t.instance_id, t.execution_id
             """);
         command.Parameters.Add(P("owner", _settings.WorkerId));
         command.Parameters.Add(Interval("lease", Lease));
         command.Parameters.Add(P("limit", Math.Min(_settings.ActivityBatchSize, _settings.MaxConcurrentActivities)));
         var taken = new List<PostgreSqlActivityWorkItem>();
+        var poisoned = new List<(PoisonRow Row, TaskMessage? Failure)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var message = EventSerializer.DeserializeMessage(reader.GetString(3));
+                var (rowId, json, deliveries) = (reader.GetInt64(0), reader.GetString(3), reader.GetInt32(4));
+                var instance = new OrchestrationInstance { InstanceId = reader.GetString(5), ExecutionId = reader.GetString(6) };
+                var message = Poison.TryRead(json, out var unreadable);
+                if (message is null || deliveries > _settings.MaxDeliveryCount)
+                {
+                    // One bad row must not hold the batch: it is set aside now, the others run.
+                    var error = message is null
+                        ? $"The activity call's stored message cannot be read: {unreadable}"
+                        : $"The activity call was delivered {deliveries} times without completing (MaxDeliveryCount {_settings.MaxDeliveryCount}): the process running it may crash or its lease keep expiring.";
+                    var scheduledId = message?.Event.EventId ?? Poison.TaskScheduledId(json);
+                    poisoned.Add((new PoisonRow(rowId, instance.InstanceId, error), scheduledId is { } id ? Poison.FailedCall(instance, id, error) : null));
+                    continue;
+                }
+
                 taken.Add(new PostgreSqlActivityWorkItem
                 {
-                    RowId = reader.GetInt64(0),
+                    RowId = rowId,
                     LeaseToken = reader.GetInt64(1),
                     LockedUntilUtc = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                    Id = $"{message.OrchestrationInstance.InstanceId}:{reader.GetInt64(0)}",
+                    Id = $"{message.OrchestrationInstance.InstanceId}:{rowId}",
                     TaskMessage = message,
                 });
             }
+        }
+
+        if (poisoned.Count > 0)
+        {
+            await SetAsideActivitiesAsync(poisoned, cancellationToken);
         }
 
         foreach (var item in taken.OrderBy(t => t.RowId))
@@ -104,12 +126,53 @@ public sealed partial class PostgreSqlOrchestrationService
         }
     }
 
+    /// <summary>Moves activity calls to <c>poison_messages</c> and fails each into its orchestrator, in one transaction.</summary>
+    private async Task SetAsideActivitiesAsync(List<(PoisonRow Row, TaskMessage? Failure)> poisoned, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Poison.SetAside(Poison.Activity, [.. poisoned.Select(p => p.Row)]) } };
+        if (Outbox.AddOrchestrationMessages(batch, [.. poisoned.Select(p => p.Failure).OfType<TaskMessage>()]) > 0)
+        {
+            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var (row, _) in poisoned)
+        {
+            _logger.PoisonActivity(row.Id, row.InstanceId, row.Error);
+        }
+
+        _metrics.Poisoned(Poison.Activity, poisoned.Count);
+    }
+
+    /// <summary>
+    /// Renews the call's lease. A transient database error is retried and, if it persists, reported without throwing:
+    /// DurableTask.Core stops renewing after an exception, and the call would then run twice once the lease expired.
+    /// Only a lease taken by another worker throws.
+    /// </summary>
     public async Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
     {
         var item = (PostgreSqlActivityWorkItem)workItem;
-        return await TryRenewAsync(item, CancellationToken.None)
-            ? item
-            : throw new InvalidOperationException($"The lease on activity call {item.Id} was lost: another worker holds it.");
+        try
+        {
+            if (await Transient.RetryAsync(_ => TryRenewAsync(item, CancellationToken.None), _dataSource, _logger, "activity lease renewal", metrics: _metrics))
+            {
+                _metrics.Renewal("activity", "renewed");
+                return item;
+            }
+        }
+        catch (Exception e) when (Transient.IsTransient(e))
+        {
+            _logger.RenewalFailed(item.Id, e);
+            _metrics.Renewal("activity", "failed");
+            return item;
+        }
+
+        _logger.LeaseLost("activity", item.Id);
+        _metrics.Renewal("activity", "lost");
+        throw new InvalidOperationException($"The lease on activity call {item.Id} was lost: another worker holds it.");
     }
 
     private async Task<bool> TryRenewAsync(PostgreSqlActivityWorkItem item, CancellationToken cancellationToken)
@@ -135,10 +198,20 @@ public sealed partial class PostgreSqlOrchestrationService
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         var item = (PostgreSqlActivityWorkItem)workItem;
-        await using var command = _dataSource.CreateCommand(
-            "update activity_tasks set lock_owner = null, lock_token = null, locked_until = null where id = @id and lock_token = @token");
-        command.Parameters.Add(P("id", item.RowId));
-        command.Parameters.Add(P("token", item.LeaseToken));
-        await command.ExecuteNonQueryAsync();
+        await Transient.RetryAsync(
+            async _ =>
+            {
+                await using var command = _dataSource.CreateCommand(
+                    "update activity_tasks set lock_owner = null, lock_token = null, locked_until = null where id = @id and lock_token = @token");
+                command.Parameters.Add(P("id", item.RowId));
+                command.Parameters.Add(P("token", item.LeaseToken));
+                await command.ExecuteNonQueryAsync();
+            },
+            _dataSource,
+            _logger,
+            "activity abandon",
+            metrics: _metrics);
+        _logger.Abandoned("activity", item.Id);
+        _metrics.Abandoned("activity");
     }
 }

@@ -1,18 +1,18 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
+using DurableTask.PostgreSql.Storage;
 using Newtonsoft.Json;
-using Vinted.DurableTask.PostgreSql;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.Tests.DurableTask;
+namespace DurableTask.PostgreSql.Tests;
 
-public sealed class PostgreSqlBackendUnitTests
+public sealed class SettingsAndSerializerTests
 {
     [Theory]
     [InlineData("SchemaName", "Bad-Name")]
     [InlineData("LeaseDuration", "00:00:05")]
     [InlineData("ConnectionString", "")]
     [InlineData("SessionIdleTimeout", "00:01:00")]
+    [InlineData("MaxDeliveryCount", "0")]
     public void Validate_SettingOutOfRange_NamesTheSetting(string name, string value)
     {
         var settings = new PostgreSqlOrchestrationServiceSettings { ConnectionString = "Host=127.0.0.1" };
@@ -21,6 +21,7 @@ public sealed class PostgreSqlBackendUnitTests
             "SchemaName" => settings with { SchemaName = value },
             "LeaseDuration" => settings with { LeaseDuration = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             "ConnectionString" => settings with { ConnectionString = value },
+            "MaxDeliveryCount" => settings with { MaxDeliveryCount = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             _ => settings with { SessionIdleTimeout = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
         };
 

@@ -1,9 +1,9 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
+using DurableTask.PostgreSql.Storage;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Storage;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 // Extended sessions: after a checkpoint the worker keeps the instance's lease and its replayed state, and waits here
 // for the instance's next messages; DurableTask.Core then resumes the orchestration instead of replaying its history.
@@ -36,7 +36,7 @@ public sealed partial class PostgreSqlOrchestrationService
                         {
                             Parameters = { Interval("lease", Lease), P("id", item.InstanceId), P("token", item.LeaseToken) },
                         },
-                        new NpgsqlBatchCommand("select id, message from orchestration_messages where instance_id = @id and visible_at <= now() order by id limit @limit")
+                        new NpgsqlBatchCommand(TakeMessagesSql)
                         {
                             Parameters = { P("id", item.InstanceId), P("limit", _settings.OrchestrationBatchSize) },
                         },
@@ -50,17 +50,17 @@ public sealed partial class PostgreSqlOrchestrationService
 
                 item.LockedUntilUtc = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
                 await reader.NextResultAsync(_shutdown.Token);
-                var (ids, messages) = (new List<long>(), new List<TaskMessage>());
-                while (await reader.ReadAsync(_shutdown.Token))
+                var inbox = await Inbox.ReadAsync(reader, item.InstanceId, _shutdown.Token);
+                await reader.DisposeAsync();
+                if (inbox.Unreadable.Count > 0)
                 {
-                    ids.Add(reader.GetInt64(0));
-                    messages.Add(EventSerializer.DeserializeMessage(reader.GetString(1)));
+                    await SetAsideUnreadableAsync(connection, inbox.Unreadable, _shutdown.Token);
                 }
 
-                if (messages.Count > 0)
+                if (inbox.Messages.Count > 0)
                 {
-                    item.MessageIds = [.. ids];
-                    return messages;
+                    item.MessageIds = inbox.Ids;
+                    return inbox.Messages;
                 }
             }
 

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using DurableTask.Core;
+using DurableTask.PostgreSql.Logging;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Vinted.DurableTask.PostgreSql.Logging;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// Writes activity results in batches: each completion waits for the transaction that holds it, and the results that
@@ -60,28 +60,48 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
 
             try
             {
-                var written = await WriteAsync(batch);
+                // Fenced by the lease tokens: a retry after a commit whose answer was lost finds the calls gone and
+                // writes nothing twice.
+                Settle(batch, await Transient.RetryAsync(_ => WriteAsync(batch), dataSource, logger, "activity completions"));
+            }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                // One completion that cannot be written must not fail the others (each would run again): one by one.
+                logger.CompletionBatchFailed(batch.Count, e);
                 foreach (var c in batch)
                 {
-                    if (!written.Contains(c.WorkItem.RowId))
+                    try
                     {
-                        var scheduled = c.WorkItem.TaskMessage.Event as global::DurableTask.Core.History.TaskScheduledEvent;
-                        logger.StaleActivityCompletion(scheduled?.Name ?? "?", c.WorkItem.TaskMessage.OrchestrationInstance.InstanceId, c.WorkItem.LeaseToken);
+                        Settle([c], await Transient.RetryAsync(_ => WriteAsync([c]), dataSource, logger, "activity completion"));
                     }
-
-                    c.Written.TrySetResult();
+                    catch (Exception single)
+                    {
+                        c.Written.TrySetException(single);
+                    }
                 }
             }
             catch (Exception e)
             {
                 logger.CompletionBatchFailed(batch.Count, e);
-                foreach (var c in batch)
-                {
-                    c.Written.TrySetException(e);
-                }
+                batch[0].Written.TrySetException(e);
             }
 
             batch.Clear();
+        }
+    }
+
+    /// <summary>Completes the callers' waits; a result whose lease was gone is reported as dropped.</summary>
+    private void Settle(List<Completion> batch, HashSet<long> written)
+    {
+        foreach (var c in batch)
+        {
+            if (!written.Contains(c.WorkItem.RowId))
+            {
+                var scheduled = c.WorkItem.TaskMessage.Event as global::DurableTask.Core.History.TaskScheduledEvent;
+                logger.StaleActivityCompletion(scheduled?.Name ?? "?", c.WorkItem.TaskMessage.OrchestrationInstance.InstanceId, c.WorkItem.LeaseToken);
+            }
+
+            c.Written.TrySetResult();
         }
     }
 

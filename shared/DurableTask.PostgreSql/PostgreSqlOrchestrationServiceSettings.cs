@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Vinted.DurableTask.PostgreSql;
+namespace DurableTask.PostgreSql;
 
 /// <summary>Settings of <see cref="PostgreSqlOrchestrationService"/>; <see cref="Validate"/> names the setting at fault.</summary>
 public sealed partial record PostgreSqlOrchestrationServiceSettings
@@ -48,6 +48,13 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
     /// <summary>How long an abandoned orchestration work item waits before it is taken again (a failing one must not spin).</summary>
     public TimeSpan AbandonDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Deliveries after which work that never completes is set aside in <c>poison_messages</c>: an activity call (the
+    /// process running it crashed, or its lease kept expiring) fails into its orchestrator's retry policy; an
+    /// orchestration work item whose turn or checkpoint fails every time fails its instance with the reason.
+    /// </summary>
+    public int MaxDeliveryCount { get; init; } = 10;
+
     /// <summary>Names this worker in lock columns: which host holds what.</summary>
     public string WorkerId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -64,6 +71,7 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
         Require(ActivityBatchSize >= 1, nameof(ActivityBatchSize), "must be at least 1");
         Require(OrchestrationBatchSize >= 1, nameof(OrchestrationBatchSize), "must be at least 1");
         Require(CompletionBatchSize >= 1, nameof(CompletionBatchSize), "must be at least 1");
+        Require(MaxDeliveryCount is >= 1 and <= 1000, nameof(MaxDeliveryCount), "must be 1 to 1,000");
         Require(MaxPollingInterval > TimeSpan.Zero, nameof(MaxPollingInterval), "must be positive");
         Require(AbandonDelay >= TimeSpan.Zero, nameof(AbandonDelay), "must not be negative");
         Require(SessionIdleTimeout > TimeSpan.Zero && SessionIdleTimeout < LeaseDuration, nameof(SessionIdleTimeout), "must be positive and shorter than LeaseDuration");

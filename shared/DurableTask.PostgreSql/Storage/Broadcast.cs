@@ -1,4 +1,4 @@
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>
 /// Wakes every waiter at once: a waiter takes <see cref="Next"/> before it looks for work, so a signal between its

@@ -1,6 +1,6 @@
 using DurableTask.Core;
 
-namespace Vinted.DurableTask.PostgreSql.Storage;
+namespace DurableTask.PostgreSql.Storage;
 
 /// <summary>An orchestration work item with what its checkpoint needs: the lease token and the messages it consumes.</summary>
 internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkItem
@@ -9,6 +9,9 @@ internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkIte
 
     /// <summary>The execution the stored history belongs to; a checkpoint of another one replaces the history.</summary>
     public required string StoredExecutionId { get; set; }
+
+    /// <summary>The stored history's length: the checkpoint's fence, so a checkpoint retried after it committed is not written twice.</summary>
+    public required int StoredHistoryCount { get; set; }
 
     /// <summary>The messages of the current round, deleted by its checkpoint.</summary>
     public required long[] MessageIds { get; set; }
