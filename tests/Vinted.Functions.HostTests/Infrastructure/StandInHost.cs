@@ -139,7 +139,7 @@ internal sealed class StandInHost : IAsyncDisposable
     /// <summary>
     /// The worker process as RpcWorkerProcess starts it: worker.config.json's executable and worker path, the host's
     /// arguments (RpcWorkerContext.GetFormattedArguments: the old names, then the <c>functions-</c> ones), the working
-    /// directory the app's folder, and the host's environment (the app settings) with the runtime and script root.
+    /// directory the app's folder, and the host's environment (the app settings) with the runtime, script root and directories.
     /// </summary>
     private void StartWorker(string scriptRoot, IReadOnlyDictionary<string, string> appSettings)
     {
@@ -171,6 +171,9 @@ internal sealed class StandInHost : IAsyncDisposable
 
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = description["language"]!.GetValue<string>();
         start.Environment["AzureWebJobsScriptRoot"] = scriptRoot;
+        // RpcWorkerProcess adds these two; the worker refuses to load a function without the application directory.
+        start.Environment["FUNCTIONS_WORKER_DIRECTORY"] = scriptRoot;
+        start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = scriptRoot;
         CommandLine = $"{start.FileName} {string.Join(' ', start.ArgumentList)}";
 
         _worker = new Process { StartInfo = start };
