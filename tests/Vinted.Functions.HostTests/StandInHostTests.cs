@@ -122,13 +122,16 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
         var searches = value["searches"]!.AsArray();
         Assert.Equal(3, searches.Count);
         Assert.All(searches, s => Assert.Equal(2, s!["maxPages"]!.GetValue<int>()));
-        output.WriteLine($"invoked: PlanRun -> {value.ToJsonString()}");
+        output.WriteLine($"invoked: PlanRun {{date 2026-12-01, maxPages 2}} -> runId {value["runId"]}, date {value["date"]}, searches "
+            + string.Join(", ", searches.Select(s => $"{s!["search"]!["domain"]}/{s["search"]!["kind"]} x{s["maxPages"]}")));
 
         // A plan that cannot run fails the invocation, with the activity's exception.
         var refused = await InvokeAsync(worker, functionId, """{"searches":[]}""", instanceId);
         Assert.Equal(StatusResult.Types.Status.Failure, refused.Result.Status);
         Assert.Contains("No searches to ingest", refused.Result.Exception.Message, StringComparison.Ordinal);
-        output.WriteLine($"invoked: PlanRun with no searches -> {refused.Result.Status}: {refused.Result.Exception.Message}");
+        // The message is the exception as JSON (type, message, stack trace): its first two are printed.
+        var error = JsonNode.Parse(refused.Result.Exception.Message);
+        output.WriteLine($"invoked: PlanRun {{searches []}} -> {refused.Result.Status}: {error?["errorType"]}: {error?["errorMessage"]}");
     }
 
     private static async Task<InvocationResponse> InvokeAsync(WorkerConnection worker, string functionId, string input, string instanceId)
