@@ -57,24 +57,18 @@ internal sealed class WorkerConnection(IAsyncStreamReader<StreamingMessage> requ
     }
 
     /// <summary>
-    /// The next message of <paramref name="content"/> that <paramref name="match"/> accepts; others of that kind are
-    /// answers to other requests and fail the test, as a message of a kind the test did not expect does.
+    /// The worker's next message (its logs aside), which must be of <paramref name="content"/> and accepted by
+    /// <paramref name="match"/>: the test waits for one answer at a time, so anything else is a protocol failure.
     /// </summary>
     public async Task<StreamingMessage> ReceiveAsync(StreamingMessage.ContentOneofCase content, Func<StreamingMessage, bool>? match = null)
     {
         using var timeout = new CancellationTokenSource(Wait);
         try
         {
-            while (true)
-            {
-                var message = await _inbox.Reader.ReadAsync(timeout.Token);
-                if (message.ContentCase == content && (match is null || match(message)))
-                {
-                    return message;
-                }
-
-                throw new InvalidOperationException($"Expected {content} from the worker, got {message}");
-            }
+            var message = await _inbox.Reader.ReadAsync(timeout.Token);
+            return message.ContentCase == content && (match is null || match(message))
+                ? message
+                : throw new InvalidOperationException($"Expected {content} from the worker, got {message}");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
