@@ -46,14 +46,16 @@ fi
 
 # What the Azure tests found, printed for the record: the compiled Bicep template's resources, the app settings each
 # worker setting is required by, the extensions serving each binding (the tests' own output, kept in their trx).
-if [[ -f $RESULTS/Vinted.Functions.Tests.trx ]] && command -v python3 >/dev/null; then
-  echo "== Azure: what Vinted.Functions.Tests checked"
-  python3 - "$RESULTS/Vinted.Functions.Tests.trx" <<'PY'
-import sys, xml.etree.ElementTree as ET
+# The stand-in Functions host's test too (Vinted.Functions.HostTests): what the worker reported, loaded and answered.
+if [[ -f $RESULTS/Vinted.Functions.Tests.trx || -f $RESULTS/Vinted.Functions.HostTests.trx ]] && command -v python3 >/dev/null; then
+  echo "== Azure: what Vinted.Functions.Tests and Vinted.Functions.HostTests checked"
+  python3 - "$RESULTS"/Vinted.Functions.Tests.trx "$RESULTS"/Vinted.Functions.HostTests.trx <<'PY'
+import os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+results = [r for f in sys.argv[1:] if os.path.exists(f) for r in ET.parse(f).getroot().iterfind(".//t:UnitTestResult", ns)]
+for result in results:
     out = result.find("t:Output/t:StdOut", ns)
-    if out is not None and out.text and any(k in result.get("testName") for k in ("BicepTests", "AppSettingsTests", "PublishOutputTests")):
+    if out is not None and out.text and any(k in result.get("testName") for k in ("BicepTests", "AppSettingsTests", "PublishOutputTests", "StandInHostTests")):
         print(f"-- {result.get('testName').rsplit('.', 1)[-1]} ({result.get('outcome')})")
         print(out.text.rstrip())
 PY

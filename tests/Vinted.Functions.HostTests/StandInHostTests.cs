@@ -1,0 +1,240 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
+using Vinted.Functions.HostTests.Infrastructure;
+using Vinted.Functions.Tests.Infrastructure;
+using Xunit.Abstractions;
+using Content = Microsoft.Azure.WebJobs.Script.Grpc.Messages.StreamingMessage.ContentOneofCase;
+
+namespace Vinted.Functions.HostTests;
+
+/// <summary>
+/// The published function app started as the Functions host starts its isolated worker, and driven over the
+/// language-worker protocol (FunctionRpc.proto) by a stand-in host: the start handshake, the function metadata the
+/// worker reports against functions.metadata, the loads, an activity invoked with the input the Durable extension
+/// sends, and the manual-start HTTP trigger through the worker's ASP.NET Core server as the host proxies it.
+/// </summary>
+public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output) : IClassFixture<PublishedApp>
+{
+    /// <summary>The header the host's HTTP proxy adds, pairing the proxied request with its InvocationRequest.</summary>
+    private const string InvocationIdHeader = "x-ms-invocation-id";
+
+    [Fact]
+    public async Task PublishedWorker_OverTheProtocol_ReportsLoadsAndRunsItsFunctions()
+    {
+        await using var host = await StandInHost.StartAsync(app.Directory, AppSettings());
+        try
+        {
+            await RunAsync(host);
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException($"{e.Message}\n{host.Diagnostics()}", e);
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            output.WriteLine(host.Diagnostics());
+            throw;
+        }
+    }
+
+    private async Task RunAsync(StandInHost host)
+    {
+        output.WriteLine($"worker started: {host.CommandLine}");
+        var worker = host.Connection;
+
+        // The worker opens the stream with StartStream naming the id it was given.
+        var start = await worker.ReceiveAsync(Content.StartStream);
+        Assert.Equal(host.WorkerId, start.StartStream.WorkerId);
+
+        // WorkerInitRequest, as GrpcWorkerChannel sends it.
+        var init = new WorkerInitRequest { HostVersion = "4.0.0.0", WorkerDirectory = app.Directory, FunctionAppDirectory = app.Directory };
+        init.Capabilities.Add("HandlesWorkerTerminateMessage", "1");
+        init.Capabilities.Add("HandlesInvocationCancelMessage", "1");
+        await worker.SendAsync(new StreamingMessage { RequestId = host.RequestId, WorkerInitRequest = init });
+        var initialized = (await worker.ReceiveAsync(Content.WorkerInitResponse)).WorkerInitResponse;
+        AssertSuccess(initialized.Result, "WorkerInitResponse");
+        output.WriteLine($"init: worker {initialized.WorkerMetadata?.RuntimeName} {initialized.WorkerMetadata?.WorkerVersion}, capabilities "
+            + string.Join(", ", initialized.Capabilities.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}")));
+
+        // The functions the worker indexes itself (worker.config.json: workerIndexing) are those of functions.metadata.
+        await worker.SendAsync(new StreamingMessage { RequestId = host.RequestId, FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.Directory } });
+        var metadata = (await worker.ReceiveAsync(Content.FunctionMetadataResponse)).FunctionMetadataResponse;
+        AssertSuccess(metadata.Result, "FunctionMetadataResponse");
+        Assert.False(metadata.UseDefaultMetadataIndexing, "The worker left indexing to the host.");
+        var reported = metadata.FunctionMetadataResults.Select(Describe).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var published = JsonNode.Parse(await File.ReadAllTextAsync(app.Path("functions.metadata")))!.AsArray()
+            .Select(f => Describe(f!.AsObject())).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(published, reported);
+        foreach (var function in reported)
+        {
+            output.WriteLine($"reported: {function.Name} ({function.Trigger}) -> {function.EntryPoint} [{function.Bindings}]");
+        }
+
+        // Loaded one by one (FunctionLoadRequest), or in one collection when the worker says it answers with one.
+        var ids = metadata.FunctionMetadataResults.ToDictionary(f => f.Name, f => string.IsNullOrEmpty(f.FunctionId) ? Guid.NewGuid().ToString() : f.FunctionId);
+        var loads = metadata.FunctionMetadataResults.Select(f => new FunctionLoadRequest { FunctionId = ids[f.Name], Metadata = f }).ToList();
+        List<FunctionLoadResponse> loaded = [];
+        if (initialized.Capabilities.ContainsKey("SupportsLoadResponseCollection"))
+        {
+            var collection = new FunctionLoadRequestCollection();
+            collection.FunctionLoadRequests.AddRange(loads);
+            await worker.SendAsync(new StreamingMessage { RequestId = host.RequestId, FunctionLoadRequestCollection = collection });
+            loaded.AddRange((await worker.ReceiveAsync(Content.FunctionLoadResponseCollection)).FunctionLoadResponseCollection.FunctionLoadResponses);
+        }
+        else
+        {
+            foreach (var load in loads)
+            {
+                await worker.SendAsync(new StreamingMessage { RequestId = host.RequestId, FunctionLoadRequest = load });
+                loaded.Add((await worker.ReceiveAsync(Content.FunctionLoadResponse)).FunctionLoadResponse);
+            }
+        }
+
+        Assert.Equal(ids.Values.Order(StringComparer.Ordinal), loaded.Select(l => l.FunctionId).Order(StringComparer.Ordinal));
+        foreach (var response in loaded)
+        {
+            AssertSuccess(response.Result, $"FunctionLoadResponse {response.FunctionId}");
+        }
+
+        output.WriteLine($"loaded: {loaded.Count} functions");
+
+        await InvokePlanRunAsync(worker, ids["PlanRun"]);
+        await InvokeStartRunAsync(host, worker, ids["StartRun"], initialized.Capabilities);
+    }
+
+    /// <summary>
+    /// An activity as the Durable extension runs it in an isolated worker: the trigger's data is the activity's input
+    /// serialized by the orchestration (camelCase, the app's serializer), the binding data names the instance.
+    /// </summary>
+    private async Task InvokePlanRunAsync(WorkerConnection worker, string functionId)
+    {
+        const string instanceId = "stand-in-run";
+        var plan = await InvokeAsync(worker, functionId, """{"date":"2026-12-01","maxPages":2}""", instanceId);
+        AssertSuccess(plan.Result, "PlanRun");
+        var value = ReturnJson(plan);
+        Assert.Equal(instanceId, value["runId"]!.GetValue<string>());
+        Assert.Equal("2026-12-01", value["date"]!.GetValue<string>());
+        // host.json's three searches, each capped by the input's maxPages.
+        var searches = value["searches"]!.AsArray();
+        Assert.Equal(3, searches.Count);
+        Assert.All(searches, s => Assert.Equal(2, s!["maxPages"]!.GetValue<int>()));
+        output.WriteLine($"invoked: PlanRun {{date 2026-12-01, maxPages 2}} -> runId {value["runId"]}, date {value["date"]}, searches "
+            + string.Join(", ", searches.Select(s => $"{s!["search"]!["domain"]}/{s["search"]!["kind"]} x{s["maxPages"]}")));
+
+        // A plan that cannot run fails the invocation, with the activity's exception.
+        var refused = await InvokeAsync(worker, functionId, """{"searches":[]}""", instanceId);
+        Assert.Equal(StatusResult.Types.Status.Failure, refused.Result.Status);
+        Assert.Contains("No searches to ingest", refused.Result.Exception.Message, StringComparison.Ordinal);
+        // The message is the exception as JSON (type, message, stack trace): its first two are printed.
+        var error = JsonNode.Parse(refused.Result.Exception.Message);
+        output.WriteLine($"invoked: PlanRun {{searches []}} -> {refused.Result.Status}: {error?["errorType"]}: {error?["errorMessage"]}");
+    }
+
+    private static async Task<InvocationResponse> InvokeAsync(WorkerConnection worker, string functionId, string input, string instanceId)
+    {
+        var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = functionId, TraceContext = new RpcTraceContext() };
+        invocation.InputData.Add(new ParameterBinding { Name = "input", Data = new TypedData { String = input } });
+        invocation.TriggerMetadata.Add("instanceId", new TypedData { String = instanceId });
+        invocation.TriggerMetadata.Add("data", new TypedData { Json = input });
+        await worker.SendAsync(new StreamingMessage { InvocationRequest = invocation });
+        return (await worker.ReceiveAsync(Content.InvocationResponse, m => m.InvocationResponse.InvocationId == invocation.InvocationId)).InvocationResponse;
+    }
+
+    /// <summary>
+    /// The manual start through HTTP as the host serves it with the ASP.NET Core integration: the InvocationRequest over
+    /// gRPC, and the request itself proxied to the worker's own server (its HttpUri capability) with the invocation id
+    /// in a header. A malformed body is answered 400 before the Durable client is used; the client binding's payload
+    /// points at this stand-in, which serves no Durable client API (see docs/azure.md).
+    /// </summary>
+    private async Task InvokeStartRunAsync(StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities)
+    {
+        Assert.True(capabilities.TryGetValue("HttpUri", out var httpUri), "The worker announced no HttpUri: the ASP.NET Core integration is not on.");
+        var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = functionId, TraceContext = new RpcTraceContext() };
+        var url = new Uri(new Uri(httpUri), "api/runs");
+        invocation.InputData.Add(new ParameterBinding { Name = "request", Data = new TypedData { Http = new RpcHttp { Method = "POST", Url = url.AbsoluteUri } } });
+        var client = new JsonObject
+        {
+            ["taskHubName"] = "vinted",
+            ["connectionName"] = "Storage",
+            ["rpcBaseUrl"] = host.Address.AbsoluteUri,
+            ["requiredQueryStringParameters"] = "code=stand-in",
+            ["baseUrl"] = "http://127.0.0.1/runtime/webhooks/durabletask",
+        };
+        invocation.InputData.Add(new ParameterBinding { Name = "client", Data = new TypedData { String = client.ToJsonString() } });
+        await worker.SendAsync(new StreamingMessage { InvocationRequest = invocation });
+
+        using var http = new HttpClient { Timeout = WorkerConnection.Wait };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("{\"date\": ", Encoding.UTF8, "application/json") };
+        request.Headers.Add(InvocationIdHeader, invocation.InvocationId);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var completed = (await worker.ReceiveAsync(Content.InvocationResponse, m => m.InvocationResponse.InvocationId == invocation.InvocationId)).InvocationResponse;
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"StartRun answered {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(body)!;
+        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.Equal("The input does not fit the pipeline", problem["title"]!.GetValue<string>());
+        AssertSuccess(completed.Result, "StartRun");
+        output.WriteLine($"invoked: StartRun POST {url.AbsolutePath} with a malformed body -> {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>The app settings the worker starts with: the local stack's (.local/stack.env), the process environment winning.</summary>
+    private static Dictionary<string, string> AppSettings()
+    {
+        var file = Repository.Path(".local", "stack.env");
+        var settings = File.Exists(file)
+            ? File.ReadAllLines(file).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
+                .Select(l => l.Split('=', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('\''))
+            : [];
+        foreach (var key in settings.Keys.ToList())
+        {
+            if (Environment.GetEnvironmentVariable(key) is { Length: > 0 } value)
+            {
+                settings[key] = value;
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("ConnectionStrings__Warehouse") is { Length: > 0 } warehouse)
+        {
+            settings["ConnectionStrings__Warehouse"] = warehouse;
+        }
+
+        Assert.True(settings.ContainsKey("ConnectionStrings__Warehouse"), "No app settings: start the local stack (./vinted stack up) or source .local/stack.env.");
+        return settings;
+    }
+
+    private static void AssertSuccess(StatusResult? result, string what) =>
+        Assert.True(result?.Status == StatusResult.Types.Status.Success, $"{what}: {result?.Status} {result?.Exception?.Message}\n{result?.Exception?.StackTrace}");
+
+    private static JsonNode ReturnJson(InvocationResponse response) =>
+        JsonNode.Parse(response.ReturnValue.DataCase switch
+        {
+            TypedData.DataOneofCase.Json => response.ReturnValue.Json,
+            TypedData.DataOneofCase.String => response.ReturnValue.String,
+            _ => throw new InvalidOperationException($"PlanRun returned {response.ReturnValue}"),
+        })!;
+
+    private static FunctionShape Describe(RpcFunctionMetadata function) =>
+        Shape(function.Name, function.EntryPoint, function.RawBindings.Select(b => JsonNode.Parse(b)!.AsObject()));
+
+    private static FunctionShape Describe(JsonObject function) =>
+        Shape(function["name"]!.GetValue<string>(), function["entryPoint"]!.GetValue<string>(), function["bindings"]!.AsArray().Select(b => b!.AsObject()));
+
+    /// <summary>A function as both sides list it: name, entry point, trigger type and every binding's name, type and direction.</summary>
+    private static FunctionShape Shape(string name, string entryPoint, IEnumerable<JsonObject> bindings)
+    {
+        var list = bindings
+            .Select(b => (Name: b["name"]!.GetValue<string>(), Type: b["type"]!.GetValue<string>(), Direction: b["direction"]!.GetValue<string>()))
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+        var trigger = list.Single(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase)).Type;
+        return new FunctionShape(name, entryPoint, trigger, string.Join(", ", list.Select(b => $"{b.Name}:{b.Type}:{b.Direction.ToLowerInvariant()}")));
+    }
+
+    private sealed record FunctionShape(string Name, string EntryPoint, string Trigger, string Bindings);
+}
