@@ -101,9 +101,23 @@ pg_up() {
   else
     # A throwaway development cluster: durability settings off for speed. A clean restart keeps the data;
     # only a machine crash could lose it.
-    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" \
-      start >/dev/null || { log "PostgreSQL failed to start: $dir/postgres.log"; tail -20 "$dir/postgres.log" >&2; exit 1; }
+    # The port was free when picked, but another process may take it before PostgreSQL binds (stacks of several
+    # clones starting at once): then the next free port, a few times.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+      if as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" \
+        start >/dev/null; then
+        break
+      fi
+      if [[ $attempt -lt 5 ]] && tail -5 "$dir/postgres.log" | grep -q "Address already in use"; then
+        log "port $port was taken meanwhile; trying the next free one"
+        rm -f "$STATE/pg.port"
+        port=$(pick_port pg $((port + 1)))
+        continue
+      fi
+      log "PostgreSQL failed to start: $dir/postgres.log"; tail -20 "$dir/postgres.log" >&2; exit 1
+    done
     log "PostgreSQL started on 127.0.0.1:$port (data: $dir/data)"
   fi
   if ! psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '$DATABASE'" | grep -q 1; then
