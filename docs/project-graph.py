@@ -2,8 +2,7 @@
 """Prints the solution's project graph from the ProjectReferences of every csproj, as a Mermaid graph and as an
 indented list, checks that it has no cycles and that the durable-task provider references no Vinted project.
 
-    python3 docs/project-graph.py              the graph as the csproj files say today
-    python3 docs/project-graph.py --incoming   with the two projects that are landing (see docs/architecture.md)
+    python3 docs/project-graph.py
 
 Written once to produce docs/architecture.md; run it again when a reference changes and paste its output there.
 """
@@ -21,24 +20,6 @@ def read_graph():
         refs = {pathlib.PurePath(r.replace("\\", "/")).stem for r in REF.findall(csproj.read_text())}
         graph[csproj.stem] = {"folder": csproj.parent.parent.name, "refs": refs}
     return graph
-
-
-def apply_incoming(graph):
-    # The provider renamed (no Vinted in its name) with a test project of its own; S3 and Azure Blob behind one
-    # object-store project, which Lake and PriceModel use instead of referencing RawZone for its S3 client.
-    old, new = "Vinted.DurableTask.PostgreSql", "DurableTask.PostgreSql"
-    if old in graph:
-        graph[new] = graph.pop(old)
-    for node in graph.values():
-        if old in node["refs"]:
-            node["refs"] = (node["refs"] - {old}) | {new}
-    graph.setdefault("DurableTask.PostgreSql.Tests", {"folder": "tests", "refs": {new}})
-    if "Vinted.Tests" in graph:  # the provider's unit tests move to its own test project
-        graph["Vinted.Tests"]["refs"].discard(new)
-    graph.setdefault("Vinted.ObjectStore", {"folder": "shared", "refs": {"Vinted.Settings"}})
-    graph["Vinted.RawZone"]["refs"] |= {"Vinted.ObjectStore"}
-    for name in ("Vinted.Lake", "Vinted.PriceModel"):
-        graph[name]["refs"] = (graph[name]["refs"] - {"Vinted.RawZone"}) | {"Vinted.ObjectStore"}
 
 
 def layers(graph):
@@ -62,8 +43,6 @@ def layers(graph):
 
 def main():
     graph = read_graph()
-    if "--incoming" in sys.argv:
-        apply_incoming(graph)
     depth = layers(graph)
     order = sorted(graph, key=lambda n: (-depth[n], graph[n]["folder"] != "functions", n))
     product = [n for n in order if graph[n]["folder"] != "tests"]
