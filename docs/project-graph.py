@@ -8,7 +8,6 @@ Written once to produce docs/architecture.md; run it again when a reference chan
 """
 import pathlib
 import re
-import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REF = re.compile(r'<ProjectReference\s+Include="([^"]+)"')
