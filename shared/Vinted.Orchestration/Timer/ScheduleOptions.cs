@@ -32,11 +32,11 @@ public sealed class ScheduleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary><see cref="Cron"/>, parsed.</summary>
-    public CronExpression Expression => CronExpression.Parse(Cron);
+    // Internal, not public: the configuration binder reads public get-only properties to bind into them, and a
+    // malformed cron would then throw while binding instead of failing validation with its key named.
+    internal CronExpression Expression => CronExpression.Parse(Cron);
 
-    /// <summary><see cref="TimeZone"/>, found.</summary>
-    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    internal TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>
     /// The slot a timer that fires every <paramref name="period"/> starts at <paramref name="now"/>: the schedule's
