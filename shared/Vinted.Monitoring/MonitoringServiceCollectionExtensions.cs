@@ -19,7 +19,6 @@ public static class MonitoringServiceCollectionExtensions
             services.AddWarehouse();
         }
 
-        services.AddSingleton(sp => new QualityReader(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new InsightsStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }

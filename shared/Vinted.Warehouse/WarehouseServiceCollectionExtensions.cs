@@ -29,6 +29,7 @@ public static class WarehouseServiceCollectionExtensions
         services.AddRawZone();
         services.AddSettings<WarehouseOptions>(WarehouseOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new QualityResults(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new QualityRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<WarehouseOptions>>()));
         services.AddSingleton(sp => new StagingLoader(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RawZoneStore>(), sp.GetRequiredService<QualityRunner>(),

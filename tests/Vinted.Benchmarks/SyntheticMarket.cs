@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
+using Vinted.Simulator.Market;
 
 namespace Vinted.Benchmarks;
 
@@ -50,12 +50,7 @@ internal sealed class SyntheticMarket(int listings)
 
             json.WriteEndArray();
             json.WriteNull("dominant_brand");
-            json.WriteStartObject("pagination");
-            json.WriteNumber("current_page", page);
-            json.WriteNumber("total_pages", (totalEntries + PerPage - 1) / PerPage);
-            json.WriteNumber("total_entries", totalEntries);
-            json.WriteNumber("per_page", PerPage);
-            json.WriteEndObject();
+            PageWriter.Pagination(json, page, PerPage, totalEntries, time: null);
             json.WriteNumber("code", 0);
             json.WriteEndObject();
         }
@@ -99,14 +94,14 @@ internal sealed class SyntheticMarket(int listings)
         json.WriteStartObject();
         json.WriteNumber("id", id);
         json.WriteString("title", $"Item {brand} {index}");
-        Money(json, "price", cents, oldForm);
+        PageWriter.Money(json, "price", cents, "EUR", oldForm);
         if (oldForm)
         {
             json.WriteString("currency", "EUR");
         }
 
-        Money(json, "total_item_price", cents + fee, oldForm);
-        Money(json, "service_fee", fee, oldForm);
+        PageWriter.Money(json, "total_item_price", cents + fee, "EUR", oldForm);
+        PageWriter.Money(json, "service_fee", fee, "EUR", oldForm);
         json.WriteNull("discount");
         json.WriteString("brand_title", brand);
         json.WriteString("size_title", Sizes[Hash(index, 6) % (ulong)Sizes.Length]);
@@ -134,26 +129,5 @@ internal sealed class SyntheticMarket(int listings)
         json.WriteEndObject();
     }
 
-    private static void Money(Utf8JsonWriter json, string name, long cents, bool oldForm)
-    {
-        var amount = (cents / 100m).ToString("0.0#", CultureInfo.InvariantCulture);
-        if (oldForm)
-        {
-            json.WriteString(name, amount);
-            return;
-        }
-
-        json.WriteStartObject(name);
-        json.WriteString("amount", amount);
-        json.WriteString("currency_code", "EUR");
-        json.WriteEndObject();
-    }
-
-    private static ulong Hash(long index, int salt)
-    {
-        var x = (ulong)index * 0x9E3779B97F4A7C15UL + (ulong)salt * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
+    private static ulong Hash(long index, int salt) => Vinted.Simulator.Market.Hash.Of(0, index, salt);
 }

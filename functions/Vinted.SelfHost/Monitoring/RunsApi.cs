@@ -1,11 +1,12 @@
-using Vinted.Monitoring.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
-using Vinted.Orchestration.Http.Security;
+using Vinted.Monitoring.Runs;
 using Vinted.Orchestration.Client;
+using Vinted.Orchestration.Http.Security;
 using Vinted.Orchestration.Http;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
+using Vinted.Warehouse.Quality;
 
 namespace Vinted.SelfHost.Monitoring;
 
@@ -32,7 +33,7 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, DurableTaskClient client, InstanceHistory history, QualityReader quality, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpContext context, DurableTaskClient client, InstanceHistory history, QualityResults quality, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = await DurableHttpApi.ReadStatusAsync(client, history, id, showHistory: false, showInput: true, cancellationToken);
         if (status is null || status.Name != nameof(DailyPipeline))
@@ -52,7 +53,7 @@ public static class RunsApi
             ingestion?.Warnings ?? [],
             ingestion?.ManifestKey,
             report,
-            await quality.ReadAsync(id, cancellationToken),
+            QualityView.Of(await quality.ReadAsync(id, cancellationToken)),
             new RunActions(admin, admin ? Strip(links.TerminatePostUri) : null, admin ? Strip(links.RewindPostUri) : null, admin ? Strip(links.RestartPostUri) : null)));
     }
 

@@ -4,6 +4,7 @@ using Vinted.Orchestration.Client;
 using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Http;
 using Vinted.Pipeline.Models;
+using Vinted.Warehouse.Quality;
 
 namespace Vinted.Monitoring.Runs;
 
@@ -57,11 +58,10 @@ public sealed record ActivityView(
 public sealed record StepError(int StepId, int? Attempt, string? At, string Error);
 
 /// <summary>The run's data-quality results, when the warehouse has recorded any.</summary>
-public sealed record QualityView(bool Available, IReadOnlyList<QualityCheckView> Checks);
-
-/// <summary>One row of <c>quality.check_result</c>.</summary>
-public sealed record QualityCheckView(
-    string Stage, string Name, bool Passed, decimal? Observed, decimal? Expected, bool Blocking, string? Details, DateTimeOffset CheckedAt);
+public sealed record QualityView(bool Available, IReadOnlyList<CheckResult> Checks)
+{
+    public static QualityView Of(IReadOnlyList<CheckResult> checks) => new(checks.Count > 0, checks);
+}
 
 /// <summary>What the caller may do with the run (admin key only) and where to POST it.</summary>
 public sealed record RunActions(bool CanManage, string? TerminatePostUri, string? RewindPostUri, string? RestartPostUri);

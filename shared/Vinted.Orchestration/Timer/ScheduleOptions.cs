@@ -28,7 +28,7 @@ public sealed class ScheduleOptions : IValidatableObject
     /// <summary>Whether the timer runs in this host.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>A slot missed while no host ran is still started if it is at most this old.</summary>
+    /// <summary>A slot missed while no host ran is still started if it is younger than this.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(1);
 

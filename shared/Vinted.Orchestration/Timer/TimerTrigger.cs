@@ -29,10 +29,9 @@ public sealed class TimerTrigger(IOptions<ScheduleOptions> options, DurableTaskC
             return;
         }
 
-        // A slot missed while no host was up is caught up once, if recent enough.
-        var now = time.GetUtcNow();
-        var previous = schedule.Expression.GetOccurrences(now - schedule.CatchUpWindow, now, schedule.Zone, fromInclusive: true, toInclusive: true).LastOrDefault();
-        if (previous != default)
+        // A slot missed while no host was up is caught up once, if recent enough: the same rule as the Azure app's
+        // hourly timer, for a timer that fires once, now.
+        if (schedule.DueSlot(time.GetUtcNow(), period: TimeSpan.Zero, early: TimeSpan.Zero) is { } previous)
         {
             await FireSafelyAsync(previous, stoppingToken);
         }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Microsoft.DurableTask;
 using Vinted.Pipeline.Retries;
 using Vinted.Warehouse.Mart;
@@ -36,29 +35,10 @@ public sealed class BuildMart(MartBuilder builder) : TaskActivity<WarehouseInput
 }
 
 /// <summary>Reads the run's data-quality results for the report.</summary>
-public sealed class ReadQualityResults(NpgsqlDataSource dataSource) : TaskActivity<WarehouseInput, IReadOnlyList<CheckResult>>
+public sealed class ReadQualityResults(QualityResults results) : TaskActivity<WarehouseInput, IReadOnlyList<CheckResult>>
 {
-    public override async Task<IReadOnlyList<CheckResult>> RunAsync(TaskActivityContext context, WarehouseInput input)
-    {
-        var cancellationToken = CancellationToken.None;
-        await using var command = dataSource.CreateCommand(
-            """
-            select stage, check_name, passed, observed, expected, blocking, details
-            from quality.check_result where run_id = @run order by checked_at, stage, check_name
-            """);
-        command.Parameters.AddWithValue("run", input.RunId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var results = new List<CheckResult>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            results.Add(new CheckResult(
-                reader.GetString(0), reader.GetString(1), reader.GetBoolean(2),
-                reader.IsDBNull(3) ? null : reader.GetDecimal(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
-        }
-
-        return results;
-    }
+    public override Task<IReadOnlyList<CheckResult>> RunAsync(TaskActivityContext context, WarehouseInput input) =>
+        results.ReadAsync(input.RunId, CancellationToken.None);
 }
 
 /// <summary>Turns a blocking data-quality failure into a failure no retry will attempt.</summary>

@@ -5,7 +5,7 @@ using Vinted.Pipeline.Retries;
 namespace Vinted.Pipeline.Activities;
 
 /// <summary>The mart days a lake write replaces: the run's day and every day its mart build rebuilt.</summary>
-public sealed record LakeInput(string RunId, IReadOnlyList<DateOnly> Days);
+public sealed record LakeInput(IReadOnlyList<DateOnly> Days);
 
 /// <summary>
 /// Writes the days' fact partitions and the current dimensions to the lake as Parquet (after the mart stage). A retry or a

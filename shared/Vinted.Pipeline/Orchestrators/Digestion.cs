@@ -36,7 +36,7 @@ internal static class Digestion
         var mart = await StageAsync<MartResult>(context, stages, PipelineStages.Mart, nameof(BuildMart), run, retry, onStage);
         // Before the lake: it then holds the day's split of vanished listings into sold, withdrawn and unknown.
         var vanished = lookUpVanished ? await VanishedLookup.RunAsync(context, stages, run, retry, onStage) : null;
-        var lake = await StageAsync<LakeResult>(context, stages, PipelineStages.Lake, nameof(WriteLake), new LakeInput(run.RunId, [mart.Date, .. mart.RebuiltDays]), retry, onStage);
+        var lake = await StageAsync<LakeResult>(context, stages, PipelineStages.Lake, nameof(WriteLake), new LakeInput([mart.Date, .. mart.RebuiltDays]), retry, onStage);
         return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake, Vanished = vanished };
     }
 

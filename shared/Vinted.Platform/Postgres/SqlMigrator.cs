@@ -35,8 +35,17 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
                 component  text        not null,
                 version    text        not null,
                 applied_at timestamptz not null default now(),
+                checksum   text,
                 primary key (component, version));
-            alter table public.schema_migrations add column if not exists checksum text
+            -- Databases from before checksums get the column once; an unconditional ALTER would take an exclusive
+            -- lock on the table at every host's start.
+            do $$
+            begin
+                if not exists (select from information_schema.columns
+                               where table_schema = 'public' and table_name = 'schema_migrations' and column_name = 'checksum') then
+                    alter table public.schema_migrations add column checksum text;
+                end if;
+            end $$
             """, connection))
         {
             try

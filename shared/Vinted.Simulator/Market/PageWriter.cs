@@ -63,13 +63,7 @@ internal static class PageWriter
 
             if (shape.Pagination)
             {
-                json.WriteStartObject("pagination");
-                json.WriteNumber("current_page", page);
-                json.WriteNumber("total_pages", (result.TotalEntries + perPage - 1) / perPage);
-                json.WriteNumber("total_entries", result.TotalEntries);
-                json.WriteNumber("per_page", perPage);
-                json.WriteNumber("time", result.Instant);
-                json.WriteEndObject();
+                Pagination(json, page, perPage, result.TotalEntries, result.Instant);
             }
 
             json.WriteNumber("code", 0);
@@ -280,7 +274,24 @@ internal static class PageWriter
         json.WriteEndObject();
     }
 
-    private static void Money(Utf8JsonWriter json, string name, long cents, string currency, bool oldForm)
+    /// <summary>The search envelope's <c>pagination</c> object; <paramref name="time"/> is omitted when null.</summary>
+    internal static void Pagination(Utf8JsonWriter json, int page, int perPage, long totalEntries, long? time)
+    {
+        json.WriteStartObject("pagination");
+        json.WriteNumber("current_page", page);
+        json.WriteNumber("total_pages", (totalEntries + perPage - 1) / perPage);
+        json.WriteNumber("total_entries", totalEntries);
+        json.WriteNumber("per_page", perPage);
+        if (time is { } t)
+        {
+            json.WriteNumber("time", t);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A price in either of the forms Vinted serves: an object with amount and currency, or the older bare string.</summary>
+    internal static void Money(Utf8JsonWriter json, string name, long cents, string currency, bool oldForm)
     {
         var amount = (cents / 100m).ToString("0.0#", CultureInfo.InvariantCulture);
         if (oldForm)

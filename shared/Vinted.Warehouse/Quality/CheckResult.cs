@@ -13,6 +13,9 @@ public static class WarehouseStage
 /// <param name="Blocking">A failure stops the pipeline: the next stage refuses to run.</param>
 public sealed record CheckResult(string Stage, string Name, bool Passed, decimal? Observed, decimal? Expected, bool Blocking, string? Details)
 {
+    /// <summary>When the check was recorded; null for a result not yet recorded.</summary>
+    public DateTimeOffset? CheckedAt { get; init; }
+
     public override string ToString() =>
         $"{Stage}.{Name}: observed {Observed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, expected {Expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} ({Details})";
 }

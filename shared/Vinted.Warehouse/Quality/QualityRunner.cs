@@ -105,24 +105,7 @@ internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Opti
     /// <summary>Throws unless every blocking check of <paramref name="stage"/> was recorded for the run and passed.</summary>
     public static async Task EnsurePassedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, string stage, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            """
-            select check_name, passed, observed, expected, blocking, details
-            from quality.check_result where run_id = @run_id and stage = @stage
-            """, connection, transaction);
-        command.Parameters.AddWithValue("run_id", runId);
-        command.Parameters.AddWithValue("stage", stage);
-        var recorded = new List<CheckResult>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                recorded.Add(new CheckResult(stage, reader.GetString(0), reader.GetBoolean(1),
-                    reader.IsDBNull(2) ? null : reader.GetDecimal(2), reader.IsDBNull(3) ? null : reader.GetDecimal(3),
-                    reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-        }
-
+        var recorded = await QualityResults.ReadAsync(connection, transaction, runId, stage, cancellationToken);
         if (recorded.Count == 0)
         {
             throw new DataQualityException($"Run '{runId}' has no recorded '{stage}' checks: that stage has not completed, so the next one must not run.");
