@@ -4,6 +4,8 @@ using Vinted.Api.Parsing;
 using Vinted.Simulator;
 using Vinted.Simulator.Market;
 
+using Vinted.Testing;
+
 namespace Vinted.Simulator.Tests;
 
 public sealed class SimulatorTests
