@@ -47,7 +47,7 @@ public sealed class LakeTests
         foreach (var day in new[] { Day1, Day3, Day2 })
         {
             host.Simulator.State.Date = day;
-            await host.RunAsync(new PipelineInput { Date = day, Searches = Warehouse.BackfillTests.Searches, Trigger = "test" });
+            await host.RunAsync(new PipelineInput { Date = day, Searches = BackfillSearches, Trigger = "test" });
         }
 
         var store = host.Services.GetRequiredService<LakeStore>();

@@ -6,6 +6,7 @@ using Npgsql;
 using Vinted.Api;
 using Vinted.Api.Models;
 using Vinted.Api.Options;
+using Vinted.Pipeline.Options;
 using Vinted.Platform.Postgres;
 using Vinted.Testing;
 using Vinted.ObjectStore;
@@ -92,6 +93,13 @@ public sealed class WarehouseTestBed : IAsyncDisposable
 
     /// <summary>Three consecutive simulated days, for tests over several days.</summary>
     public static readonly DateOnly Day3 = new(2026, 10, 3);
+
+    /// <summary>The backfill tests' searches (warehouse and lake): a complete search and a capped one, so listings vanish and go out of view over the days.</summary>
+    public static IReadOnlyList<SearchSpec> BackfillSearches { get; } =
+    [
+        new() { Search = VintedSearch.Catalog("pt") with { CatalogIds = [1206] } },
+        new() { Search = VintedSearch.Catalog("pt") with { PerPage = 48 }, MaxPages = 2 },
+    ];
 
     /// <summary>
     /// A fresh database (named after the test class), migrated, plus a simulator small enough to check exactly;

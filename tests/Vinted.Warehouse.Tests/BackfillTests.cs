@@ -16,13 +16,6 @@ namespace Vinted.Warehouse.Tests;
 /// <summary>The backfill orchestration over HTTP on the self-host: stored days digested again in date order.</summary>
 public sealed class BackfillTests
 {
-    /// <summary>A complete search and a capped one: listings vanish and go out of view over the days.</summary>
-    internal static readonly SearchSpec[] Searches =
-    [
-        new() { Search = VintedSearch.Catalog("pt") with { CatalogIds = [1206] } },
-        new() { Search = VintedSearch.Catalog("pt") with { PerPage = 48 }, MaxPages = 2 },
-    ];
-
     [Fact]
     public async Task Backfill_StoredDaysOverHttp_DigestedInDateOrderAndTablesAsTheDailyRunsLeftThem()
     {
@@ -31,7 +24,7 @@ public sealed class BackfillTests
         foreach (var day in new[] { Day1, Day3, Day2 })
         {
             host.Simulator.State.Date = day;
-            var run = await host.RunAsync(new PipelineInput { Date = day, Searches = Searches, Trigger = "test" });
+            var run = await host.RunAsync(new PipelineInput { Date = day, Searches = BackfillSearches, Trigger = "test" });
             runs[day] = run.InstanceId;
         }
 

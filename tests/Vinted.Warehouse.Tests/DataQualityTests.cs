@@ -1,5 +1,6 @@
 using Vinted.RawZone;
 using Vinted.Warehouse.Quality;
+using Vinted.Testing;
 using static Vinted.Testing.WarehouseTestBed;
 
 namespace Vinted.Warehouse.Tests;

@@ -1,3 +1,5 @@
+using Vinted.Testing;
+
 namespace Vinted.Warehouse.Tests;
 
 /// <summary>Ingests and runs the whole warehouse pipeline for the two days once for the ground-truth test class.</summary>

@@ -3,6 +3,7 @@ using Vinted.Api.Models;
 using Vinted.RawZone;
 using Vinted.Simulator.Market;
 using Vinted.Warehouse.Options;
+using Vinted.Testing;
 using static Vinted.Testing.WarehouseTestBed;
 
 namespace Vinted.Warehouse.Tests;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Vinted.Api.Models;
 using Vinted.Simulator.Market;
+using Vinted.Testing;
 using static Vinted.Testing.WarehouseTestBed;
 
 namespace Vinted.Warehouse.Tests;

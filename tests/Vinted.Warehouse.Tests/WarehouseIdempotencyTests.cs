@@ -1,3 +1,4 @@
+using Vinted.Testing;
 using static Vinted.Testing.WarehouseTestBed;
 
 namespace Vinted.Warehouse.Tests;

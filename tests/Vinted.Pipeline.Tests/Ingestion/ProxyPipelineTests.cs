@@ -9,7 +9,6 @@ using Vinted.Testing;
 using Vinted.Pipeline.Models;
 using Vinted.RawZone;
 using Vinted.Simulator;
-using Vinted.Testing;
 
 namespace Vinted.Pipeline.Tests.Ingestion;
 
