@@ -21,7 +21,8 @@ infra/local/chromium.sh || { echo "chromium install failed"; exit 1; }
 
 # One test project after another, never in parallel: `dotnet test Vinted.sln` runs projects side by side, and a
 # test that restarts PostgreSQL or stops the S3 server would break another project's tests; the machine also has
-# two cores. The projects are every csproj under tests/ that MSBuild calls a test project (the benchmarks are not).
+# two cores. The projects are every csproj under tests/ that MSBuild calls a test project (the benchmarks and the
+# support library tests/Vinted.Testing are not).
 status=0
 failed_projects=()
 mapfile -t projects < <(find tests -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)

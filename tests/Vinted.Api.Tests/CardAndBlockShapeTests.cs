@@ -3,6 +3,8 @@ using Vinted.Api.Models;
 using Vinted.Api.Parsing;
 using Vinted.Simulator;
 
+using Vinted.Testing;
+
 namespace Vinted.Api.Tests;
 
 /// <summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Vinted.Api.Models;
 using Vinted.Api.Options;
 using Vinted.Simulator;
-using Vinted.TestProxies;
+using Vinted.Testing;
 
 namespace Vinted.Api.Tests;
 

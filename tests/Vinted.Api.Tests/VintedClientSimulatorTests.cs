@@ -5,6 +5,8 @@ using Vinted.Api.Options;
 using Vinted.Api.Parsing;
 using Vinted.Simulator;
 
+using Vinted.Testing;
+
 namespace Vinted.Api.Tests;
 
 /// <summary>The client against the simulator over real HTTP on 127.0.0.1.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Vinted.Platform.Postgres;
-using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Testing;
 using Vinted.Lake;
 using Vinted.ObjectStore;
 using Vinted.Warehouse;

@@ -4,7 +4,7 @@ using Vinted.Api;
 using Vinted.Api.Models;
 using Vinted.Api.Options;
 using Vinted.Simulator;
-using Vinted.TestProxies;
+using Vinted.Testing;
 
 namespace Vinted.Benchmarks;
 

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Testing;
 
 namespace Vinted.BrowserTests;
 
@@ -19,7 +19,7 @@ public sealed class BrowserSite : IAsyncLifetime
 
     private IPlaywright _playwright = null!;
 
-    public DemoSite Site { get; private set; } = null!;
+    public PipelineHost Site { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -32,7 +32,7 @@ public sealed class BrowserSite : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: tests/run-tests.sh installs Debian's chromium package (apt-get install -y chromium).");
         }
 
-        Site = await DemoSite.StartAsync(nameof(BrowserTests), days: 3);
+        Site = await PipelineHost.StartDemoAsync(nameof(BrowserTests), days: 3);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
-using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Testing;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Orchestrators;
 using Vinted.PriceModel.Training;
@@ -14,7 +14,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
 {
     private static readonly string[] Charts = ["chart-price-trend", "chart-price-distribution", "chart-new-vs-vanished", "chart-vanished-outcome", "chart-time-to-sell", "chart-top-brands"];
 
-    private readonly DemoSite _site = browser.Site;
+    private readonly PipelineHost _site = browser.Site;
 
     [Fact]
     public async Task ModelsPage_AfterATraining_ChartsEachCurrencysVersionsAgainstTheBaseline()
@@ -120,8 +120,8 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         _site.Simulator.State.Faults = new SimulatorFaults { LatencyMs = 2_500 };
         try
         {
-            _site.Simulator.State.Date = DemoSite.FirstDay.AddDays(10);
-            var id = await _site.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = DemoSite.FirstDay.AddDays(10), Searches = DemoSite.Searches, Trigger = "test" });
+            _site.Simulator.State.Date = DemoDays.FirstDay.AddDays(10);
+            var id = await _site.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyPipeline), new PipelineInput { Date = DemoDays.FirstDay.AddDays(10), Searches = DemoDays.Searches, Trigger = "test" });
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"/runs/{id}?code={BrowserSite.Stack.AdminKey}");
 

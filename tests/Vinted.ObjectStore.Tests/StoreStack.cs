@@ -1,4 +1,4 @@
-using Vinted.IntegrationTests.Infrastructure;
+using Vinted.Testing;
 
 namespace Vinted.ObjectStore.Tests;
 

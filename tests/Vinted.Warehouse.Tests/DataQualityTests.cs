@@ -1,0 +1,93 @@
+using Vinted.RawZone;
+using Vinted.Warehouse.Quality;
+using Vinted.Testing;
+using static Vinted.Testing.WarehouseTestBed;
+
+namespace Vinted.Warehouse.Tests;
+
+/// <summary>A failing blocking check stops the run with the check's name, and the mart is not refreshed from bad data.</summary>
+public sealed class DataQualityTests : IAsyncLifetime
+{
+    private WarehouseTestBed _bed = null!;
+
+    // xunit builds the class per test: each test starts from a freshly created, migrated database.
+    public async Task InitializeAsync() => _bed = await WarehouseTestBed.CreateAsync(nameof(DataQualityTests));
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task LoadAsync_ManifestCountDisagrees_ThrowsNamingCheckAndMartNotBuilt()
+    {
+        var tampered = false;
+        await _bed.IngestAsync(Day1, page =>
+        {
+            if (tampered || page.Quarantined)
+            {
+                return page;
+            }
+
+            tampered = true;
+            return page with { ItemCount = page.ItemCount + 1 };
+        });
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
+
+        Assert.Contains("staging.row_count_matches_manifest", failure.Message, StringComparison.Ordinal);
+        var check = Assert.Single(failure.Failed);
+        Assert.Equal(check.Expected, check.Observed + 1);
+        await AssertBlockedAsync();
+    }
+
+    [Fact]
+    public async Task LoadAsync_EveryPriceNegative_RejectsAboveShareThrowAndMartNotBuilt()
+    {
+        var pages = await _bed.IngestAsync(Day1);
+        // Rewrite every stored page with negative prices, as a changed API could send: every item is rejected.
+        var rewritten = new List<StoredPage>();
+        foreach (var page in pages)
+        {
+            var body = System.Text.Encoding.UTF8.GetString(await _bed.RawZone.ReadAsync(page.Key, CancellationToken.None));
+            var bad = System.Text.RegularExpressions.Regex.Replace(body, "\"price\":(\\{\"amount\":\"|\")[0-9.]+", "\"price\":$1-3.0", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5));
+            rewritten.Add(await _bed.RawZone.WritePageAsync(
+                new PageToStore(page.Address, System.Text.Encoding.UTF8.GetBytes(bad), page.RequestUrl, 200, "application/json", page.FetchedAt, page.ItemCount, null),
+                CancellationToken.None));
+        }
+
+        await _bed.RawZone.WriteManifestAsync(RunId(Day1), Day1, rewritten, CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
+
+        Assert.Equal(["rejects_within_share"], failure.Failed.Select(f => f.Name));
+        Assert.Equal(pages.Sum(p => (long)p.ItemCount), await _bed.ScalarAsync("select count(*) from staging.item_reject where run_id = $1 and reason like 'price is not a decimal number%'", RunId(Day1)));
+        await AssertBlockedAsync();
+    }
+
+    [Fact]
+    public async Task LoadAsync_QuarantinedPageInManifest_NotLoadedAndChecksPass()
+    {
+        var pages = await _bed.IngestAsync(Day1, page => page.Address.Page == 1 && page.Address.Domain == "pl" ? page with { Problem = "test: quarantined" } : page);
+        var skipped = pages.Where(p => p.Quarantined).Sum(p => p.ItemCount);
+
+        var result = await _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None);
+
+        Assert.True(skipped > 0);
+        Assert.Equal(pages.Where(p => !p.Quarantined).Sum(p => (long)p.ItemCount), result.Rows);
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1 and domain = 'pl' and page = 1", RunId(Day1)));
+    }
+
+    [Fact]
+    public async Task NormalizeAsync_RunNeverStaged_Throws()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _bed.Normalizer.NormalizeAsync("run-never-staged", CancellationToken.None));
+    }
+
+    private async Task AssertBlockedAsync()
+    {
+        var normalize = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Normalizer.NormalizeAsync(RunId(Day1), CancellationToken.None));
+        Assert.Equal(WarehouseStage.Staging, normalize.Stage);
+        await Assert.ThrowsAsync<DataQualityException>(() => _bed.Mart.BuildAsync(RunId(Day1), CancellationToken.None));
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from mart.fact_listing_daily"));
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from core.item_sighting"));
+        Assert.Equal(1, await _bed.ScalarAsync("select count(*) from quality.check_result where stage = 'staging' and not passed and blocking"));
+    }
+}

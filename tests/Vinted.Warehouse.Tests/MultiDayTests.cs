@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Vinted.Api.Models;
+using Vinted.RawZone;
+using Vinted.Simulator.Market;
+using Vinted.Warehouse.Options;
+using Vinted.Testing;
+using static Vinted.Testing.WarehouseTestBed;
+
+namespace Vinted.Warehouse.Tests;
+
+/// <summary>
+/// The warehouse over several simulated days of a market that evolves (listings arrive, sell, drop their prices and are
+/// pushed down by newer ones), checked against the simulator's ground truth of which is which.
+/// </summary>
+public sealed class MultiDayTests
+{
+    private static readonly DateOnly[] Days = [Day1, Day2, Day3];
+
+    [Fact]
+    public async Task CappedSearch_NothingSells_NoVanishedListingAndOutOfViewExactlyThePushedOut()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_capped", s =>
+        {
+            s.SoldFraction = 0;
+            s.MaxReachableResults = 192;
+        });
+        var capped = VintedSearch.Catalog("pt") with { PerPage = 48 };
+        bed.Searches = [capped];
+        foreach (var day in Days)
+        {
+            await bed.IngestAsync(day);
+            await bed.RunPipelineAsync(day);
+        }
+
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from staging.run_scope where complete"));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_vanish"));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from mart.fact_listing_vanished"));
+        Assert.Equal(0, await bed.ScalarAsync("select coalesce(sum(vanished_listings), 0) from mart.agg_daily_brand_catalog"));
+        foreach (var (from, to) in Days.Zip(Days.Skip(1)))
+        {
+            var changes = bed.Simulator.Marketplace.Changes(from, to, capped);
+            Assert.Empty(changes.Sold);
+            Assert.NotEmpty(changes.PushedOut);
+            Assert.NotEmpty(changes.PriceDropped.Concat(changes.Listed));
+            Assert.Equal(changes.PushedOut.Order().ToList(), await IdsAsync(bed, "select item_id from mart.fact_listing_out_of_view where out_of_view_on = $1", to));
+            Assert.Equal(changes.PushedOut.Count, await bed.ScalarAsync("select sum(out_of_view_listings) from mart.agg_daily_brand_catalog where snapshot_date = $1", to));
+        }
+    }
+
+    [Fact]
+    public async Task CompleteAndCappedSearches_WithSales_VanishedExactlyTheSoldOfCompleteScopes()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_sales", s => s.MaxReachableResults = 2_000);
+        var capped = VintedSearch.Catalog("pt");
+        var complete = VintedSearch.Catalog("pt") with { CatalogIds = [1206] };
+        bed.Searches = [capped, complete];
+        Assert.True(bed.Simulator.Marketplace.GroundTruth(Day1, complete).TotalEntries < 2_000, "the narrow search must fit the reachable results");
+        foreach (var day in Days)
+        {
+            await bed.IngestAsync(day);
+            await bed.RunPipelineAsync(day);
+        }
+
+        Assert.Equal(3, await bed.ScalarAsync("select count(*) from staging.run_scope where complete"));
+        foreach (var (from, to) in Days.Zip(Days.Skip(1)))
+        {
+            var sold = bed.Simulator.Marketplace.Changes(from, to, complete).Sold;
+            Assert.NotEmpty(sold);
+            Assert.Equal(sold.Order().ToList(), await IdsAsync(bed, "select item_id from mart.fact_listing_vanished where vanished_on = $1", to));
+
+            // What left only the capped search, sold or pushed down, is out of view: the warehouse cannot tell which.
+            var cappedChanges = bed.Simulator.Marketplace.Changes(from, to, capped);
+            var seenToday = bed.Simulator.Marketplace.GroundTruth(to, complete).Listings.Select(l => l.Id).ToHashSet();
+            var expectedOutOfView = cappedChanges.Sold.Concat(cappedChanges.PushedOut).Except(sold).Where(id => !seenToday.Contains(id)).Order().ToList();
+            Assert.NotEmpty(expectedOutOfView);
+            Assert.Equal(expectedOutOfView, await IdsAsync(bed, "select item_id from mart.fact_listing_out_of_view where out_of_view_on = $1", to));
+        }
+    }
+
+    [Fact]
+    public async Task Normalize_DaysOutOfOrder_SameTablesAsInOrder()
+    {
+        await using var inOrder = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_in_order", s => s.MaxReachableResults = 2_000);
+        await using var outOfOrder = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_out_of_order", s => s.MaxReachableResults = 2_000);
+        foreach (var bed in new[] { inOrder, outOfOrder })
+        {
+            bed.Searches = [VintedSearch.Catalog("pt"), .. bed.Searches];
+            foreach (var day in Days)
+            {
+                await bed.IngestAsync(day);
+            }
+        }
+
+        foreach (var day in new[] { Day1, Day2, Day3 })
+        {
+            await inOrder.RunPipelineAsync(day);
+        }
+
+        foreach (var day in new[] { Day1, Day3, Day2 })
+        {
+            await outOfOrder.RunPipelineAsync(day);
+        }
+
+        var expected = await inOrder.ChecksumsAsync("core", "mart");
+        Assert.True(await inOrder.ScalarAsync("select count(*) from core.item_price_history where valid_to is not null") > 0, "prices change and listings vanish over the days");
+        Assert.True(await inOrder.ScalarAsync("select count(*) from core.item_vanish") > 0);
+        Assert.Equal(expected, await outOfOrder.ChecksumsAsync("core", "mart"));
+    }
+
+    [Fact]
+    public async Task SecondRunOfADate_SupersedesTheFirst()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_second_run");
+        await bed.IngestAsync(Day1);
+        await bed.RunPipelineAsync(Day1);
+        await bed.IngestAsync(Day2, run: "first");
+        await bed.RunPipelineAsync(Day2, "first");
+        // The second run of the day fetched one search less: what only the first run saw is no longer of that day.
+        var dropped = bed.Searches[1];
+        bed.Searches = [.. bed.Searches.Where(s => s != dropped)];
+        await bed.IngestAsync(Day2, run: "second");
+        await bed.RunPipelineAsync(Day2, "second");
+
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting where observed_date = $1 and run_id <> 'second'", Day2));
+        Assert.Equal(
+            await bed.ScalarAsync("select count(*) from (select distinct domain, item_id from staging.item_observation where run_id = 'second') d"),
+            await bed.ScalarAsync("select count(*) from mart.fact_listing_daily where snapshot_date = $1", Day2));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from mart.fact_listing_daily where snapshot_date = $1 and run_id <> 'second'", Day2));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.scope_run where observed_date = $1 and search_key = $2", Day2, dropped.Key));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item where last_seen = $1 and last_run_id <> 'second'", Day2));
+        Assert.Equal(0, await bed.ScalarAsync(
+            "select count(*) from core.item_price_history h where h.valid_from = $1 and not exists (select 1 from core.item_sighting s where s.observed_date = $1 and s.domain = h.domain and s.item_id = h.item_id)",
+            Day2));
+    }
+
+    [Fact]
+    public async Task Sightings_DaysAcrossAMonthEnd_LandInTheirMonthsPartitionsAndARerunTouchesOnlyItsMonth()
+    {
+        var october = new DateOnly(2026, 10, 31);
+        var november = new DateOnly(2026, 11, 1);
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_months");
+        foreach (var day in new[] { october, november })
+        {
+            await bed.IngestAsync(day, run: $"first-{day:MMdd}");
+            await bed.RunPipelineAsync(day, $"first-{day:MMdd}");
+        }
+
+        var novemberRows = await bed.ScalarAsync("select count(*) from core.item_sighting_202611");
+        Assert.True(novemberRows > 0);
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where observed_date <> $1", october));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.scope_sighting_202611 where observed_date <> $1", november));
+        Assert.Equal(2, await bed.ScalarAsync(
+            "select count(*) from pg_partition_tree('core.item_sighting') where isleaf and relid::text in ('core.item_sighting_202610', 'core.item_sighting_202611')"));
+
+        await bed.IngestAsync(october, run: "second");
+        await bed.RunPipelineAsync(october, "second");
+
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where run_id <> 'second'"));
+        Assert.Equal(novemberRows, await bed.ScalarAsync("select count(*) from core.item_sighting_202611 where run_id = 'first-1101'"));
+    }
+
+    [Fact]
+    public async Task NextDay_ListingsSeenAgainUnchanged_OnlyTheirNarrowStateIsRewritten()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_unchanged");
+        await bed.IngestAsync(Day1);
+        await bed.RunPipelineAsync(Day1);
+        // xmin is the transaction that wrote a row version: unchanged when the row was not rewritten.
+        await using (var snapshot = bed.DataSource.CreateCommand("create table public.day1_versions as select domain, item_id, xmin::text as attributes_xmin from core.item_attributes"))
+        {
+            await snapshot.ExecuteNonQueryAsync();
+        }
+
+        await bed.IngestAsync(Day2);
+        await bed.RunPipelineAsync(Day2);
+
+        var seenAgain = await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item i using (domain, item_id) where i.last_seen = $1", Day2);
+        Assert.True(seenAgain > 0, "the market keeps most listings from one day to the next");
+        Assert.Equal(0, await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item_attributes a using (domain, item_id) where a.xmin::text <> d.attributes_xmin"));
+        Assert.Equal(seenAgain, await bed.ScalarAsync(
+            "select count(*) from public.day1_versions d join core.item_state s using (domain, item_id) where s.last_seen = $1", Day2));
+    }
+
+    [Fact]
+    public async Task BadItemsAmongGoodOnes_RunCompletesWithRejectsRecordedAndTraceable()
+    {
+        const double fraction = 0.01;
+        await using var bed = await WarehouseTestBed.CreateAsync(
+            $"{nameof(MultiDayTests)}_bad_items",
+            s => s.Faults = s.Faults with { BadItemFraction = fraction },
+            new WarehouseOptions { MaxRejectShare = 0.05 });
+        var pages = await bed.IngestAsync(Day1);
+        await bed.RunPipelineAsync(Day1);
+
+        var served = bed.GroundTruth(Day1).Select(x => (x.Listing.Id, Bad: BadItems.Of(42, x.Listing.Id, fraction))).ToList();
+        var bad = served.Where(x => x.Bad != BadItem.None).ToList();
+        Assert.Equal(4, bad.Select(x => x.Bad).Distinct().Count());
+        var rejects = await bed.QueryAsync(
+            "select s3_key, item_index, reason, raw from staging.item_reject where run_id = $1",
+            r => (Key: r.GetString(0), Index: r.GetInt32(1), Reason: r.GetString(2), Raw: (byte[])r.GetValue(3)),
+            RunId(Day1));
+        Assert.Equal(bad.Count, rejects.Count);
+        Assert.Equal(served.Count - bad.Count, await bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1", RunId(Day1)));
+        Assert.Contains(rejects, r => r.Reason.StartsWith("item id is not", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Reason.StartsWith("price is not a decimal number: \"", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Reason.Contains("NUL", StringComparison.Ordinal));
+        Assert.Contains(rejects, r => r.Reason.Contains("surrogate", StringComparison.Ordinal) || r.Reason.Contains("Unicode", StringComparison.Ordinal));
+
+        // Lineage: each reject's bytes are exactly its element of the stored raw object.
+        foreach (var reject in rejects)
+        {
+            var page = pages.Single(p => p.Key == reject.Key);
+            using var document = JsonDocument.Parse(await bed.RawZone.ReadPageAsync(page, CancellationToken.None));
+            Assert.Equal(document.RootElement.GetProperty("items")[reject.Index].GetRawText(), System.Text.Encoding.UTF8.GetString(reject.Raw));
+        }
+
+        var checks = await bed.QueryAsync("select check_name, passed, blocking from quality.check_result", r => (r.GetString(0), r.GetBoolean(1), r.GetBoolean(2)));
+        Assert.Contains(("no_rejects", false, false), checks);
+        Assert.All(checks.Where(c => c.Item3), c => Assert.True(c.Item2, c.Item1));
+        Assert.Equal(served.Select(x => x.Id).Distinct().Count() - bad.Select(x => x.Id).Distinct().Count(),
+            await bed.ScalarAsync("select count(*) from mart.fact_listing_daily where snapshot_date = $1", Day1));
+    }
+
+    private static async Task<List<long>> IdsAsync(WarehouseTestBed bed, string sql, DateOnly date) =>
+        (await bed.QueryAsync(sql, r => r.GetInt64(0), date)).Order().ToList();
+}
