@@ -33,7 +33,7 @@ internal sealed class StageTransaction : IAsyncDisposable
         {
             transaction = await connection.BeginTransactionAsync(cancellationToken);
             await WarehouseSql.LockAsync(connection, transaction, WarehouseSql.SharedLock, cancellationToken);
-            await WarehouseSql.SetWorkMemAsync(connection, transaction, workMem, cancellationToken);
+            await WarehouseSql.ConfigureStageAsync(connection, transaction, workMem, cancellationToken);
             var date = await WarehouseSql.StagedDateAsync(connection, transaction, runId, cancellationToken);
             foreach (var stage in passedStages)
             {

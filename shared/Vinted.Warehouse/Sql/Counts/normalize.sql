@@ -2,7 +2,7 @@
 select
     (select count(*) from core.item_sighting
       where observed_date = @observed_date and run_id = @run_id)                                   as listings,
-    (select count(*) from core.item_sighting s join core.item i using (domain, item_id)
+    (select count(*) from core.item_sighting s join core.item_attributes i using (domain, item_id)
       where s.observed_date = @observed_date and s.run_id = @run_id and i.first_seen = @observed_date) as fresh,
     (select count(*) from core.item_sighting
       where observed_date = @observed_date and run_id = @run_id

@@ -10,8 +10,12 @@ select s.observed_date, s.domain, s.item_id,
        s.price, s.currency, s.previous_price, i.first_seen = s.observed_date, coalesce(s.previous_price > s.price, false),
        s.favourite_count, s.run_id, s.s3_key, s.item_index, s.attribute_source, s.promoted
 from core.item_sighting s
-join core.item i on i.domain = s.domain and i.item_id = s.item_id
+-- The attributes alone: first_seen lives there, and core.item would join every listing's state for nothing.
+join core.item_attributes i on i.domain = s.domain and i.item_id = s.item_id
 where s.observed_date = @observed_date;
+
+-- Statistics of the day's partition before anything reads it (0016).
+select mart.analyze_day(@observed_date);
 
 -- Listings that left the view on this date, with the attributes of the last day they were seen.
 delete from mart.fact_listing_vanished where vanished_on = @observed_date;

@@ -1,67 +1,90 @@
 -- The run's listings, one row per (domain, item_id): of an item's observations, the one from a page that carried
 -- the item's own catalog_id (seller pages: also brand, size and condition ids) wins, then a search result over a
 -- promoted card, then the first by key. The listing is promoted on the date only if every observation was a promoted card.
+-- No dimension keys here: brands, sizes and conditions are upserted from these rows below, and the statements that
+-- need a key join the (small) dimension by title. Filling the keys in afterwards rewrote every row of this table
+-- (38 s of a 1,000,000-listing day, issue 21).
 create temp table run_item on commit drop as
 select o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
-       o.s3_key, o.item_index, null::numeric as previous_price,
-       null::int as brand_key, null::int as size_key, null::int as condition_key,
-       o.attribute_source, o.promoted
+       o.s3_key, o.item_index, o.attribute_source, o.promoted
 from staging.item_observation o
 with no data;
 
--- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.)
+-- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.) The window is ordered like DISTINCT ON, so
+-- one sort of the day's rows serves both; partitioned alone it took a second sort of the same rows.
 insert into run_item
 select distinct on (o.domain, o.item_id)
        o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
        o.photo_id, o.photo_url, o.listed_at, o.is_visible, o.favourite_count, o.url,
-       o.s3_key, o.item_index, null::numeric as previous_price, null::int, null::int, null::int,
-       o.attribute_source, bool_and(o.promoted) over (partition by o.domain, o.item_id)
+       o.s3_key, o.item_index, o.attribute_source,
+       bool_and(o.promoted) over (pick rows between unbounded preceding and unbounded following)
 from staging.item_observation o
 where o.run_id = @run_id
+window pick as (partition by o.domain, o.item_id
+                order by (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index)
 order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index;
 
-create unique index on run_item (domain, item_id);
+-- No index: every statement after joins run_item by hash, and DISTINCT ON already makes (domain, item_id) unique.
 analyze run_item;
 
+-- The price each listing had before this date (same currency), filled by normalize_020 in the daily case; a late date
+-- leaves it empty and normalize_060 derives previous prices from the sightings.
+create temp table run_previous_price (domain text not null, item_id bigint not null, price numeric not null) on commit drop;
+
 -- Dimensions first, so items can take their keys. A page that names an id fills it in; none ever erases one.
+-- The day's members of every dimension come from one pass over run_item, a grouping set each (one scan of the day's
+-- rows instead of five).
+create temp table run_member on commit drop as
+select case when grouping(brand_title) = 0 then 'brand'
+            when grouping(size_title) = 0 then 'size'
+            when grouping(condition_title) = 0 then 'condition'
+            when grouping(catalog_id) = 0 then 'catalog'
+            else 'seller' end as dimension,
+       domain, brand_title, size_title, condition_title, catalog_id, seller_id,
+       max(brand_id) as brand_id, max(size_id) as size_id, max(condition_id) as condition_id,
+       max(seller_login) as login, bool_or(seller_business) as business
+from run_item
+group by grouping sets ((brand_title), (size_title), (domain, condition_title), (catalog_id), (domain, seller_id));
+
 insert into core.brand (title, vinted_id)
-select brand_title, max(brand_id) from run_item where brand_title is not null group by brand_title
+select brand_title, brand_id from run_member where dimension = 'brand' and brand_title is not null
 on conflict (title) do update set vinted_id = coalesce(excluded.vinted_id, core.brand.vinted_id);
 
 insert into core.size (title, vinted_id)
-select size_title, max(size_id) from run_item where size_title is not null and size_title <> '' group by size_title
+select size_title, size_id from run_member where dimension = 'size' and size_title is not null and size_title <> ''
 on conflict (title) do update set vinted_id = coalesce(excluded.vinted_id, core.size.vinted_id);
 
 insert into core.condition (domain, title, vinted_id)
-select domain, condition_title, max(condition_id) from run_item where condition_title is not null group by domain, condition_title
+select domain, condition_title, condition_id from run_member where dimension = 'condition' and condition_title is not null
 on conflict (domain, title) do update set vinted_id = coalesce(excluded.vinted_id, core.condition.vinted_id);
 
 insert into core.catalog (catalog_id, first_seen)
-select distinct catalog_id, @observed_date from run_item where catalog_id is not null
+select catalog_id, @observed_date from run_member where dimension = 'catalog' and catalog_id is not null
 on conflict (catalog_id) do update set first_seen = least(core.catalog.first_seen, excluded.first_seen);
 
-insert into core.seller (domain, seller_id, login, business, first_seen, last_seen)
-select domain, seller_id, max(seller_login), bool_or(seller_business), @observed_date, @observed_date
-from run_item where seller_id is not null group by domain, seller_id
-on conflict (domain, seller_id) do update set
-    login = coalesce(excluded.login, core.seller.login),
-    business = coalesce(excluded.business, core.seller.business),
-    first_seen = least(core.seller.first_seen, excluded.first_seen),
-    last_seen = greatest(core.seller.last_seen, excluded.last_seen)
--- A seller seen again with nothing new is not rewritten (most of them, every day, but for last_seen).
-where (core.seller.login, core.seller.business, core.seller.first_seen, core.seller.last_seen)
-      is distinct from
-      (coalesce(excluded.login, core.seller.login), coalesce(excluded.business, core.seller.business),
-       least(core.seller.first_seen, excluded.first_seen), greatest(core.seller.last_seen, excluded.last_seen));
+-- Sellers (many): an update where something changed, then an insert of the new ones; an upsert of every seller of the
+-- day paid a speculative insertion each.
+create temp table run_seller on commit drop as
+select domain, seller_id, login, business from run_member where dimension = 'seller' and seller_id is not null;
 
--- The day's own dimension keys, which its facts carry whatever the listing shows on other days.
-update run_item r
-set brand_key = (select b.brand_key from core.brand b where b.title = r.brand_title),
-    size_key = (select s.size_key from core.size s where s.title = r.size_title),
-    condition_key = (select c.condition_key from core.condition c where c.domain = r.domain and c.title = r.condition_title)
-where r.brand_title is not null or r.size_title is not null or r.condition_title is not null;
+update core.seller s
+set login = coalesce(r.login, s.login),
+    business = coalesce(r.business, s.business),
+    first_seen = least(s.first_seen, @observed_date),
+    last_seen = greatest(s.last_seen, @observed_date)
+from run_seller r
+where s.domain = r.domain and s.seller_id = r.seller_id
+-- A seller seen again with nothing new is not rewritten (most of them, every day, but for last_seen).
+  and (s.login, s.business, s.first_seen, s.last_seen)
+      is distinct from
+      (coalesce(r.login, s.login), coalesce(r.business, s.business), least(s.first_seen, @observed_date), greatest(s.last_seen, @observed_date));
+
+insert into core.seller (domain, seller_id, login, business, first_seen, last_seen)
+select r.domain, r.seller_id, r.login, r.business, @observed_date, @observed_date
+from run_seller r
+where not exists (select 1 from core.seller s where s.domain = r.domain and s.seller_id = r.seller_id);

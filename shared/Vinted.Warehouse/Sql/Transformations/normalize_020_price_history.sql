@@ -18,14 +18,12 @@ where not exists (
     select 1 from core.item_price_history h
     where h.domain = r.domain and h.item_id = r.item_id and h.valid_to is null);
 
--- The price before this date: the listing's last earlier price in the same currency.
-update run_item r
-set previous_price = p.price
-from (
-    select distinct on (h.domain, h.item_id) h.domain, h.item_id, h.price
-    from core.item_price_history h
-    join run_item r2 on r2.domain = h.domain and r2.item_id = h.item_id
-    where h.valid_from < @observed_date and h.currency = r2.currency
-    order by h.domain, h.item_id, h.valid_from desc
-) p
-where p.domain = r.domain and p.item_id = r.item_id;
+-- The price before this date: the listing's last earlier price in the same currency. Kept beside run_item, not
+-- written into it: an update of every run_item row rewrote the whole day's table (issue 21).
+insert into run_previous_price (domain, item_id, price)
+select distinct on (h.domain, h.item_id) h.domain, h.item_id, h.price
+from core.item_price_history h
+join run_item r on r.domain = h.domain and r.item_id = h.item_id
+where h.valid_from < @observed_date and h.currency = r.currency
+order by h.domain, h.item_id, h.valid_from desc;
+analyze run_previous_price;

@@ -1,12 +1,13 @@
 -- Each listing seen in the run: its attributes (the wide row, written only when one changes) and its state (the
 -- narrow row every run updates: last seen, price, favourites). A run of an older date never overwrites a newer state
--- or newer attributes; a field the observation lacks (null) never erases a value known before.
+-- or newer attributes; a field the observation lacks (null) never erases a value known before. The day's own brand,
+-- size and condition keys are looked up by title in the dimensions normalize_010 just upserted.
 with proposed as (
     select r.domain, r.item_id,
            coalesce(r.title, a.title) as title,
-           coalesce(r.brand_key, a.brand_key) as brand_key,
-           coalesce(r.size_key, a.size_key) as size_key,
-           coalesce(r.condition_key, a.condition_key) as condition_key,
+           coalesce(b.brand_key, a.brand_key) as brand_key,
+           coalesce(z.size_key, a.size_key) as size_key,
+           coalesce(c.condition_key, a.condition_key) as condition_key,
            -- A catalog read from the item itself beats one inferred from a search filter.
            case when r.catalog_source = 'item' or a.catalog_source is distinct from 'item'
                 then coalesce(r.catalog_id, a.catalog_id) else a.catalog_id end as catalog_id,
@@ -19,6 +20,9 @@ with proposed as (
     from run_item r
     join core.item_attributes a on a.domain = r.domain and a.item_id = r.item_id
     join core.item_state s on s.domain = r.domain and s.item_id = r.item_id
+    left join core.brand b on b.title = r.brand_title
+    left join core.size z on z.title = r.size_title
+    left join core.condition c on c.domain = r.domain and c.title = r.condition_title
     where s.last_seen <= @observed_date
 )
 update core.item_attributes a
@@ -31,59 +35,79 @@ where a.domain = p.domain and a.item_id = p.item_id
       is distinct from
       (p.title, p.brand_key, p.size_key, p.condition_key, p.catalog_id, p.catalog_source, p.seller_id, p.photo_id, p.listed_at, p.url);
 
+-- New listings. An anti-join, then a plain insert: INSERT ... ON CONFLICT pays a speculative insertion per row even
+-- where nothing conflicts (the attributes of a first 1,000,000-listing day took 45 s that way, issue 21). The stage
+-- holds the shared warehouse lock, so no other writer can add the same key in between.
 insert into core.item_attributes (
     domain, item_id, title, brand_key, size_key, condition_key, catalog_id, catalog_source, seller_id, photo_id,
     listed_at, url, first_seen)
-select r.domain, r.item_id, r.title, r.brand_key, r.size_key, r.condition_key, r.catalog_id, r.catalog_source,
+select r.domain, r.item_id, r.title, b.brand_key, z.size_key, c.condition_key, r.catalog_id, r.catalog_source,
        r.seller_id, r.photo_id, r.listed_at, r.url, @observed_date
 from run_item r
-on conflict (domain, item_id) do nothing;
+left join core.brand b on b.title = r.brand_title
+left join core.size z on z.title = r.size_title
+left join core.condition c on c.domain = r.domain and c.title = r.condition_title
+where not exists (select 1 from core.item_attributes a where a.domain = r.domain and a.item_id = r.item_id);
 
-update core.item_attributes a
-set first_seen = @observed_date
+-- The state of listings known before (one set-based update, not an upsert per row), then of new ones.
+update core.item_state s
+set price = r.price,
+    currency = r.currency,
+    total_item_price = coalesce(r.total_item_price, s.total_item_price),
+    service_fee = coalesce(r.service_fee, s.service_fee),
+    is_visible = coalesce(r.is_visible, s.is_visible),
+    favourite_count = coalesce(r.favourite_count, s.favourite_count),
+    last_seen = @observed_date,
+    vanished_on = case when s.vanished_on <= @observed_date then null else s.vanished_on end,
+    last_run_id = @run_id
 from run_item r
-where a.domain = r.domain and a.item_id = r.item_id and a.first_seen > @observed_date;
+where s.domain = r.domain and s.item_id = r.item_id and s.last_seen <= @observed_date;
 
 insert into core.item_state (
     domain, item_id, price, currency, total_item_price, service_fee, is_visible, favourite_count, last_seen, vanished_on, last_run_id)
 select r.domain, r.item_id, r.price, r.currency, r.total_item_price, r.service_fee, r.is_visible, r.favourite_count,
        @observed_date, null, @run_id
 from run_item r
-on conflict (domain, item_id) do update set
-    price = excluded.price,
-    currency = excluded.currency,
-    total_item_price = coalesce(excluded.total_item_price, core.item_state.total_item_price),
-    service_fee = coalesce(excluded.service_fee, core.item_state.service_fee),
-    is_visible = coalesce(excluded.is_visible, core.item_state.is_visible),
-    favourite_count = coalesce(excluded.favourite_count, core.item_state.favourite_count),
-    last_seen = excluded.last_seen,
-    vanished_on = case when core.item_state.vanished_on <= excluded.last_seen then null else core.item_state.vanished_on end,
-    last_run_id = excluded.last_run_id
-where core.item_state.last_seen <= excluded.last_seen;
+where not exists (select 1 from core.item_state s where s.domain = r.domain and s.item_id = r.item_id);
+
+-- Photos: rewritten only when they moved or changed, inserted when new.
+update core.photo p
+set item_id = r.item_id, url = r.photo_url
+from run_item r
+where p.domain = r.domain and p.photo_id = r.photo_id
+  and (p.item_id, p.url) is distinct from (r.item_id, r.photo_url);
 
 insert into core.photo (domain, photo_id, item_id, url)
-select domain, photo_id, item_id, photo_url from run_item where photo_id is not null
-on conflict (domain, photo_id) do update set item_id = excluded.item_id, url = excluded.url
-where (core.photo.item_id, core.photo.url) is distinct from (excluded.item_id, excluded.url);
+select r.domain, r.photo_id, r.item_id, r.photo_url
+from run_item r
+where r.photo_id is not null
+  and not exists (select 1 from core.photo p where p.domain = r.domain and p.photo_id = r.photo_id);
 
 -- Price observations with the attributes of this day; an attribute the day's observation lacks is the last known one.
 insert into core.item_sighting (
     observed_date, domain, item_id, run_id, price, currency, previous_price, total_item_price, favourite_count, s3_key, item_index,
     brand_key, size_key, condition_key, catalog_id, seller_id, attribute_source, promoted)
-select @observed_date, r.domain, r.item_id, @run_id, r.price, r.currency, r.previous_price, r.total_item_price, r.favourite_count,
-       r.s3_key, r.item_index, coalesce(r.brand_key, i.brand_key), coalesce(r.size_key, i.size_key),
-       coalesce(r.condition_key, i.condition_key),
+select @observed_date, r.domain, r.item_id, @run_id, r.price, r.currency, pp.price, r.total_item_price, r.favourite_count,
+       r.s3_key, r.item_index, coalesce(b.brand_key, i.brand_key), coalesce(z.size_key, i.size_key),
+       coalesce(c.condition_key, i.condition_key),
        case when r.catalog_source = 'item' then r.catalog_id else coalesce(i.catalog_id, r.catalog_id) end,
        coalesce(r.seller_id, i.seller_id), r.attribute_source, r.promoted
 from run_item r
-join core.item_attributes i on i.domain = r.domain and i.item_id = r.item_id;
+join core.item_attributes i on i.domain = r.domain and i.item_id = r.item_id
+left join run_previous_price pp on pp.domain = r.domain and pp.item_id = r.item_id
+left join core.brand b on b.title = r.brand_title
+left join core.size z on z.title = r.size_title
+left join core.condition c on c.domain = r.domain and c.title = r.condition_title;
 
 -- Scopes and their listings, for disappearance; whether a scope is complete was decided when it was staged. A promoted
 -- card is an advert placed into the results, not a result: a listing a scope showed only as one never leaves that scope.
+-- In key order: rows arriving in the primary key's order fill its index page after page; in hash order each one
+-- landed on a random leaf (75 s for a 1,000,000-listing day, issue 21).
 insert into core.scope_sighting (observed_date, domain, search_key, item_id)
 select distinct @observed_date, domain, search_key, item_id
 from staging.item_observation
-where run_id = @run_id and not promoted;
+where run_id = @run_id and not promoted
+order by 2, 3, 4;
 
 insert into core.scope_run (run_id, domain, search_key, observed_date, complete)
 select run_id, domain, search_key, @observed_date, complete
