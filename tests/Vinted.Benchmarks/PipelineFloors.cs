@@ -82,15 +82,15 @@ internal static class PipelineFloors
                     async (i, token) => bodies[i] = await rawZone.ReadPageAsync(chunk[i], token));
                 read += watch.Elapsed;
 
-                var parsed = new ParsedBody[chunk.Length];
+                var parsed = new PreparedPage[chunk.Length];
                 watch.Restart();
-                Parallel.For(0, chunk.Length, i => parsed[i] = ObservationWriter.Parse(bodies[i]));
+                Parallel.For(0, chunk.Length, i => parsed[i] = ObservationWriter.Prepare(chunk[i], bodies[i]));
                 parse += watch.Elapsed;
 
                 watch.Restart();
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    await ObservationWriter.WritePageAsync(importer, report.RunId, report.Date, chunk[i], parsed[i], cancellationToken);
+                    ObservationWriter.Write(importer, report.RunId, report.Date, parsed[i]);
                 }
 
                 copy += watch.Elapsed;

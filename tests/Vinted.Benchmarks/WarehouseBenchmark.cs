@@ -167,7 +167,9 @@ internal sealed class WarehouseBenchmark : IBenchmark
             {
                 var address = new PageAddress("pt", "catalog", date, "plain", $"catalog-{page.Catalog}", page.Page);
                 var stored = new StoredPage($"plain/{page.Catalog}/{page.Page}", address, "", 0, page.Ids.Length, 200, SyntheticMarket.RequestUrl(page.Catalog, page.Page), DateTimeOffset.UnixEpoch, null);
-                rows += (await ObservationWriter.WritePageAsync(importer, "plain", date, stored, ObservationWriter.Parse(market.Write(page.Ids, 1, page.Page, page.TotalEntries)), cancellationToken)).Rows;
+                var prepared = ObservationWriter.Prepare(stored, market.Write(page.Ids, 1, page.Page, page.TotalEntries));
+                ObservationWriter.Write(importer, "plain", date, prepared);
+                rows += prepared.Load.Rows;
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Vinted.Api.Models;
 using Vinted.Api.Parsing;
 using Vinted.RawZone;
 
@@ -14,37 +15,42 @@ internal sealed record ItemReject(StoredPage Page, int ItemIndex, string Reason,
 /// <param name="Promoted">Items that are promoted cards (adverts), not results of the search.</param>
 internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects, int Promoted = 0);
 
-/// <summary>A raw page parsed: its items as the parser read them and where each element of its <c>items</c> array lies in the body.</summary>
-internal sealed record ParsedBody(byte[] Body, ParsedPage Parsed, IReadOnlyList<(int Start, int Length)> Slices);
+/// <summary>An item of a page that becomes a staging row: its element index, what the parser read, where it lies in the body, and its catalog.</summary>
+internal readonly record struct StagedItem(int Index, ParsedItem Item, int Start, int Length, long? CatalogId, string? CatalogSource);
 
-/// <summary>Parses raw pages (<see cref="Parse"/>, CPU only, any thread) and writes their items as staging rows into an open binary COPY.</summary>
+/// <summary>
+/// A raw page made ready for the COPY: every check and every pass over its JSON done (on any thread), so that the one
+/// COPY stream only writes values. <see cref="Load"/> is what the page contributes to the run's counts.
+/// </summary>
+internal sealed record PreparedPage(byte[] Body, IReadOnlyList<StagedItem> Rows, PageLoad Load);
+
+/// <summary>Prepares raw pages (<see cref="Prepare"/>, CPU only, any thread) and writes their items as staging rows into an open binary COPY (<see cref="Write"/>).</summary>
 internal static class ObservationWriter
 {
-    /// <summary>The COPY column list, in the order <see cref="WritePageAsync"/> writes values.</summary>
+    /// <summary>The COPY column list, in the order <see cref="Write"/> writes values.</summary>
     public const string Columns =
         "run_id, observed_date, domain, endpoint, search_key, s3_key, page, item_index, fetched_at, item_id, title, price, currency, " +
         "total_item_price, service_fee, brand_id, brand_title, size_id, size_title, condition_id, condition_title, catalog_id, " +
         "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
         "view_count, url, raw, attribute_source, promoted";
 
-    /// <summary>The parse of a page's body, apart from the write so that pages parse on every core while one COPY writes.</summary>
-    public static ParsedBody Parse(byte[] body) => new(body, VintedPageParser.Parse(body), ItemSlices.Find(body));
-
-    /// <summary>Writes the page's loadable items; the others are returned as rejects with their reason.</summary>
-    public static async Task<PageLoad> WritePageAsync(
-        NpgsqlBinaryImporter importer, string runId, DateOnly date, StoredPage page, ParsedBody parsedBody, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the page and decides each item: a row, or a reject with its reason. Everything that reads the JSON is
+    /// here, apart from the write, so that pages are prepared on every core while one COPY writes (issue 21).
+    /// </summary>
+    public static PreparedPage Prepare(StoredPage page, byte[] body)
     {
-        var (body, parsed, slices) = parsedBody;
+        var parsed = VintedPageParser.Parse(body);
+        var slices = ItemSlices.Find(body);
         var problems = parsed.ItemProblems.ToDictionary(p => p.Index, p => p.Message);
         var rejects = new List<ItemReject>();
+        var rows = new List<StagedItem>(slices.Count);
         var searchCatalog = SearchFilters.SingleCatalogId(page.RequestUrl);
-        var address = page.Address;
         var next = 0;
-        var rows = 0;
         for (var index = 0; index < slices.Count; index++)
         {
             var (start, length) = slices[index];
-            var slice = new ReadOnlyMemory<byte>(body, start, length);
+            var slice = new ReadOnlySpan<byte>(body, start, length);
             if (problems.TryGetValue(index, out var problem))
             {
                 rejects.Add(new ItemReject(page, index, problem, slice.ToArray()));
@@ -58,60 +64,78 @@ internal static class ObservationWriter
             }
 
             var item = parsed.Items[next++];
-            if ((ItemText.Problem(slice.Span) ?? PriceProblem(item)) is { } reason)
+            if ((ItemText.Problem(slice) ?? PriceProblem(item)) is { } reason)
             {
                 rejects.Add(new ItemReject(page, index, reason, slice.ToArray()));
                 continue;
             }
 
-            rows++;
             var catalogId = item.CatalogId ?? searchCatalog;
             var catalogSource = item.CatalogId is not null ? "item" : searchCatalog is not null ? "search" : null;
-
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(runId, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(date, NpgsqlDbType.Date, cancellationToken);
-            await importer.WriteAsync(address.Domain, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(address.Endpoint, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(address.SearchKey, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(page.Key, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(address.Page, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(index, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(page.FetchedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync(item.Id, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.Title, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.Price, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteAsync(importer, item.Currency, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.TotalItemPrice, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteAsync(importer, item.ServiceFee, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteAsync(importer, item.BrandId, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.BrandTitle, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.SizeId, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.SizeTitle, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.StatusId, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.Status, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, catalogId, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, catalogSource, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.User?.Id, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.User?.Login, NpgsqlDbType.Text, cancellationToken);
-            await WriteAsync(importer, item.User?.Business, NpgsqlDbType.Boolean, cancellationToken);
-            await WriteAsync(importer, item.Photo?.Id, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteAsync(importer, item.Photo?.Url, NpgsqlDbType.Text, cancellationToken);
-            // photo.high_resolution.timestamp, else created_at_ts (seller pages): the parser's ListedAt.
-            await WriteAsync(importer, item.ListedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteAsync(importer, item.IsVisible, NpgsqlDbType.Boolean, cancellationToken);
-            await WriteAsync(importer, item.FavouriteCount, NpgsqlDbType.Integer, cancellationToken);
-            await WriteAsync(importer, item.ViewCount, NpgsqlDbType.Integer, cancellationToken);
-            await WriteAsync(importer, item.Url, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(slice, NpgsqlDbType.Jsonb, cancellationToken);
-            await WriteAsync(importer, SourceName(item.AttributeSource), NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(item.IsPromoted, NpgsqlDbType.Boolean, cancellationToken);
+            rows.Add(new StagedItem(index, item, start, length, catalogId, catalogSource));
         }
 
-        // Promoted cards of the page as the API sent it, rejected or not: none of them is a result of the search.
-        var promoted = VintedPageParser.Inspect(body).PromotedCount;
-        return new PageLoad(page, rows, slices.Count, parsed.Pagination?.TotalEntries, rejects, promoted);
+        var load = new PageLoad(page, rows.Count, slices.Count, parsed.Pagination?.TotalEntries, rejects, PromotedCount(body, parsed, slices.Count));
+        return new PreparedPage(body, rows, load);
     }
+
+    /// <summary>Writes the prepared page's rows into the open COPY; synchronous, for the one thread that owns the COPY.</summary>
+    public static void Write(NpgsqlBinaryImporter importer, string runId, DateOnly date, PreparedPage prepared)
+    {
+        var page = prepared.Load.Page;
+        var address = page.Address;
+        foreach (var (index, item, start, length, catalogId, catalogSource) in prepared.Rows)
+        {
+            importer.StartRow();
+            importer.Write(runId, NpgsqlDbType.Text);
+            importer.Write(date, NpgsqlDbType.Date);
+            importer.Write(address.Domain, NpgsqlDbType.Text);
+            importer.Write(address.Endpoint, NpgsqlDbType.Text);
+            importer.Write(address.SearchKey, NpgsqlDbType.Text);
+            importer.Write(page.Key, NpgsqlDbType.Text);
+            importer.Write(address.Page, NpgsqlDbType.Integer);
+            importer.Write(index, NpgsqlDbType.Integer);
+            importer.Write(page.FetchedAt, NpgsqlDbType.TimestampTz);
+            importer.Write(item.Id, NpgsqlDbType.Bigint);
+            Write(importer, item.Title, NpgsqlDbType.Text);
+            Write(importer, item.Price, NpgsqlDbType.Numeric);
+            Write(importer, item.Currency, NpgsqlDbType.Text);
+            Write(importer, item.TotalItemPrice, NpgsqlDbType.Numeric);
+            Write(importer, item.ServiceFee, NpgsqlDbType.Numeric);
+            Write(importer, item.BrandId, NpgsqlDbType.Bigint);
+            Write(importer, item.BrandTitle, NpgsqlDbType.Text);
+            Write(importer, item.SizeId, NpgsqlDbType.Bigint);
+            Write(importer, item.SizeTitle, NpgsqlDbType.Text);
+            Write(importer, item.StatusId, NpgsqlDbType.Bigint);
+            Write(importer, item.Status, NpgsqlDbType.Text);
+            Write(importer, catalogId, NpgsqlDbType.Bigint);
+            Write(importer, catalogSource, NpgsqlDbType.Text);
+            Write(importer, item.User?.Id, NpgsqlDbType.Bigint);
+            Write(importer, item.User?.Login, NpgsqlDbType.Text);
+            Write(importer, item.User?.Business, NpgsqlDbType.Boolean);
+            Write(importer, item.Photo?.Id, NpgsqlDbType.Bigint);
+            Write(importer, item.Photo?.Url, NpgsqlDbType.Text);
+            // photo.high_resolution.timestamp, else created_at_ts (seller pages): the parser's ListedAt.
+            Write(importer, item.ListedAt, NpgsqlDbType.TimestampTz);
+            Write(importer, item.IsVisible, NpgsqlDbType.Boolean);
+            Write(importer, item.FavouriteCount, NpgsqlDbType.Integer);
+            Write(importer, item.ViewCount, NpgsqlDbType.Integer);
+            Write(importer, item.Url, NpgsqlDbType.Text);
+            importer.Write(new ReadOnlyMemory<byte>(prepared.Body, start, length), NpgsqlDbType.Jsonb);
+            Write(importer, SourceName(item.AttributeSource), NpgsqlDbType.Text);
+            importer.Write(item.IsPromoted, NpgsqlDbType.Boolean);
+        }
+    }
+
+    /// <summary>
+    /// Promoted cards of the page as the API sent it, rejected or not: none of them is a result of the search. When the
+    /// parser read every element of <c>items</c> its own flags give the count (the same rule on the same property);
+    /// otherwise (an item problem, the single-item envelope, a broken body) the page is inspected again, which is rare.
+    /// </summary>
+    private static int PromotedCount(byte[] body, ParsedPage parsed, int elements) =>
+        parsed.ItemProblems.Count == 0 && parsed.Items.Count == elements && parsed.ProblemKind is PageProblemKind.None or PageProblemKind.MissingPagination
+            ? parsed.Items.Count(i => i.IsPromoted)
+            : VintedPageParser.Inspect(body).PromotedCount;
 
     /// <summary>The staging spelling of an <see cref="AttributeSource"/>; null when the item carried none of the three.</summary>
     private static string? SourceName(AttributeSource source) => source switch
@@ -130,11 +154,29 @@ internal static class ObservationWriter
         _ => null,
     };
 
-    private static Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : class =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+    private static void Write<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
+        where T : class
+    {
+        if (value is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(value, type);
+        }
+    }
 
-    private static Task WriteAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct =>
-        value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+    private static void Write<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            importer.Write(v, type);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,8 +10,8 @@ using Vinted.Warehouse.Quality;
 namespace Vinted.Warehouse.Staging;
 
 /// <summary>
-/// Loads one run's raw pages into staging: reads the run's manifest, streams its non-quarantined pages (a few read and
-/// parsed ahead on the thread pool, so parsing uses every core while the one COPY writes; never the whole run in
+/// Loads one run's raw pages into staging: reads the run's manifest, streams its non-quarantined pages (read, parsed
+/// and checked ahead on every core while the one COPY writes, through a bounded channel; never the whole run in
 /// memory), and binary-COPYs one row per item observation into the run's own partition. Idempotent per run: a new load empties the run's
 /// partition in the same transaction, so the run's rows are replaced, never duplicated.
 /// </summary>
@@ -56,21 +56,12 @@ public sealed class StagingLoader
             partition = (string)(await prepare.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var loads = new List<PageLoad>(pages.Count);
+        IReadOnlyList<PageLoad> loads;
         // The partition name comes from staging.prepare_run, which quotes it (format %I); no value is in this SQL.
         await using (var importer = await connection.BeginBinaryImportAsync($"copy {partition} ({ObservationWriter.Columns}) from stdin (format binary)", cancellationToken))
         {
             importer.Timeout = _options.CommandTimeout;
-            await foreach (var (page, parsed) in ReadAheadAsync(pages, cancellationToken))
-            {
-                var load = await ObservationWriter.WritePageAsync(importer, runId, date, page, parsed, cancellationToken);
-                loads.Add(load);
-                if (load.Rejects.Count > 0)
-                {
-                    _logger.ItemsRejected(runId, page.Key, load.Rejects.Count, load.Rejects[0].Reason);
-                }
-            }
-
+            loads = await CopyPagesAsync(importer, runId, date, pages, cancellationToken);
             await importer.CompleteAsync(cancellationToken);
         }
 
@@ -183,43 +174,114 @@ public sealed class StagingLoader
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The pages parsed, in manifest order, with up to <see cref="WarehouseOptions.PageReadAhead"/> reads and parses in flight.</summary>
-    private async IAsyncEnumerable<(StoredPage Page, ParsedBody Parsed)> ReadAheadAsync(
-        IReadOnlyList<StoredPage> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The pipeline of a load (issue 21): pages read from the object store, <see cref="WarehouseOptions.PageReadAhead"/>
+    /// ahead of the COPY, each prepared (parsed and checked) on the thread pool with at most one page per core at a time,
+    /// handed in manifest order through a bounded channel to the one thread that writes the COPY. The bound keeps at most
+    /// that many pages in memory whatever the run holds.
+    /// </summary>
+    private async Task<IReadOnlyList<PageLoad>> CopyPagesAsync(
+        NpgsqlBinaryImporter importer, string runId, DateOnly date, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var window = new Queue<(StoredPage Page, Task<ParsedBody> Parsed)>();
-        var next = 0;
+        using var cores = new SemaphoreSlim(Environment.ProcessorCount);
+        var prepared = Channel.CreateBounded<Task<PreparedPage>>(
+            new BoundedChannelOptions(_options.PageReadAhead) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var producer = ProduceAsync(pages, prepared.Writer, cores, abandon.Token);
         try
         {
-            while (next < pages.Count || window.Count > 0)
-            {
-                while (window.Count < _options.PageReadAhead && next < pages.Count)
-                {
-                    var page = pages[next++];
-                    window.Enqueue((page, Task.Run(async () => ObservationWriter.Parse(await _rawZone.ReadPageAsync(page, abandon.Token)), abandon.Token)));
-                }
-
-                var (current, body) = window.Dequeue();
-                yield return (current, await body);
-            }
+            // The writes are synchronous on a thread of their own: a million rows of 36 values each, written through
+            // awaits, spent seconds of the two cores on async machinery alone, and this thread has nothing else to do.
+            return await Task.Factory.StartNew(
+                () => WriteAll(importer, runId, date, prepared.Reader, abandon.Token), abandon.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
-            // Reads still in flight when the load stops early are cancelled and observed, not leaked.
+            // Pages still in flight when the load stops early are cancelled and observed, not leaked.
             await abandon.CancelAsync();
-            foreach (var (_, pending) in window)
+            await ObserveAsync(producer);
+            while (prepared.Reader.TryRead(out var pending))
             {
-                try
-                {
-                    await pending;
-                }
-#pragma warning disable CA1031 // The load already failed or stopped; a leftover read's own error adds nothing.
-                catch (Exception)
-                {
-                }
-#pragma warning restore CA1031
+                await ObserveAsync(pending);
             }
         }
+    }
+
+    private async Task ProduceAsync(IReadOnlyList<StoredPage> pages, ChannelWriter<Task<PreparedPage>> writer, SemaphoreSlim cores, CancellationToken cancellationToken)
+    {
+        Task<PreparedPage>? task = null;
+        try
+        {
+            foreach (var page in pages)
+            {
+                task = Task.Run(
+                    async () =>
+                    {
+                        var body = await _rawZone.ReadPageAsync(page, cancellationToken);
+                        await cores.WaitAsync(cancellationToken);
+                        try
+                        {
+                            return ObservationWriter.Prepare(page, body);
+                        }
+                        finally
+                        {
+                            cores.Release();
+                        }
+                    },
+                    cancellationToken);
+                if (!writer.TryWrite(task))
+                {
+                    // The COPY is behind: wait for room, but the page's read is already under way.
+                    await writer.WriteAsync(task, cancellationToken);
+                }
+
+                task = null;
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
+        {
+            writer.TryComplete(exception);
+            if (task is not null)
+            {
+                // The page that found no room in the channel: its read is cancelled with the rest, and observed here.
+                await ObserveAsync(task);
+            }
+        }
+    }
+
+    private List<PageLoad> WriteAll(NpgsqlBinaryImporter importer, string runId, DateOnly date, ChannelReader<Task<PreparedPage>> reader, CancellationToken cancellationToken)
+    {
+        var loads = new List<PageLoad>();
+        while (reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var next))
+            {
+                // A page whose read or check failed fails the load here, in manifest order, with its own exception.
+                var page = next.GetAwaiter().GetResult();
+                ObservationWriter.Write(importer, runId, date, page);
+                loads.Add(page.Load);
+                if (page.Load.Rejects.Count > 0)
+                {
+                    _logger.ItemsRejected(runId, page.Load.Page.Key, page.Load.Rejects.Count, page.Load.Rejects[0].Reason);
+                }
+            }
+        }
+
+        return loads;
+    }
+
+    private static async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+#pragma warning disable CA1031 // The load already failed or stopped; a leftover read's own error adds nothing.
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
     }
 }
