@@ -43,12 +43,15 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
         {
             var client = new TaskHubClient(service);
             var fanOut = await client.CreateOrchestrationInstanceAsync(
-                NameVersionHelper.GetDefaultName(typeof(FanOut)), "", "fan-out", new FanOutInput(FanOutCount, 400));
+                NameVersionHelper.GetDefaultName(typeof(FanOut)), "", "fan-out", new FanOutInput(FanOutCount, 300));
             var chain = await client.CreateOrchestrationInstanceAsync(
                 NameVersionHelper.GetDefaultName(typeof(Chain)), "", "chain", new ChainInput("chain", ChainDepth, 200));
 
-            // The chaos, on a schedule from the start: the kill, the freeze and the restart come early, so that they
-            // happen while the work runs even on a fast machine; backends are terminated throughout.
+            // The chaos, on a schedule from the moment the fan-out's calls run (its first turn, 2,000 calls scheduled,
+            // takes a while on a loaded machine): the kill, the freeze and the restart come early, so that they happen
+            // while the work runs even on a fast machine; backends are terminated throughout.
+            var total = Stopwatch.StartNew();
+            await WaitForEffectsAsync(test, 50);
             var clock = Stopwatch.StartNew();
             var (killed, stopped, thawed, restarted) = (false, false, false, false);
             var random = new Random(23);
@@ -56,7 +59,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
             var terminated = 0;
             while (clock.Elapsed < ChaosTime || (stopped && !thawed))
             {
-                if (!killed && clock.Elapsed > TimeSpan.FromSeconds(8))
+                if (!killed && clock.Elapsed > TimeSpan.FromSeconds(3))
                 {
                     await hosts[2].KillAsync();
                     hosts.Add(Host("c2"));
@@ -64,7 +67,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
                     killed = true;
                 }
 
-                if (!stopped && clock.Elapsed > TimeSpan.FromSeconds(12))
+                if (!stopped && clock.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     await hosts[1].SignalAsync("STOP");
                     stoppedAt = clock.Elapsed;
@@ -79,7 +82,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
                     thawed = true;
                 }
 
-                if (!restarted && clock.Elapsed > TimeSpan.FromSeconds(20))
+                if (!restarted && clock.Elapsed > TimeSpan.FromSeconds(12))
                 {
                     await postgres.RestartAsync();
                     chaos.Add($"{clock.Elapsed.TotalSeconds:F0} s: PostgreSQL restarted");
@@ -106,7 +109,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
 
             var fanOutState = await WaitAsync(client, fanOut, hosts);
             var chainState = await WaitAsync(client, chain, hosts);
-            output.WriteLine($"finished after {clock.Elapsed.TotalSeconds:F0} s");
+            output.WriteLine($"finished {clock.Elapsed.TotalSeconds:F0} s after the chaos began, {total.Elapsed.TotalSeconds:F0} s after the start");
             Assert.Equal(OrchestrationStatus.Completed, fanOutState.OrchestrationStatus);
             Assert.Equal(FanOutCount.ToString(System.Globalization.CultureInfo.InvariantCulture), fanOutState.Output);
             Assert.Equal(OrchestrationStatus.Completed, chainState.OrchestrationStatus);
@@ -123,6 +126,18 @@ public sealed partial class ChaosTests(ITestOutputHelper output)
             {
                 await host.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Waits (generously: a loaded machine) until <paramref name="count"/> activity executions are recorded.</summary>
+    private static async Task WaitForEffectsAsync(NpgsqlDataSource test, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        await using var command = test.CreateCommand("select count(*) from effects");
+        while ((long)(await command.ExecuteScalarAsync())! < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} activity executions after two minutes");
+            await Task.Delay(200);
         }
     }
 
