@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using DurableTask.Core;
 using DurableTask.PostgreSql.Tests.Infrastructure;
+using DurableTask.PostgreSql.Tests.Orchestrations;
 
 namespace DurableTask.PostgreSql.Tests;
 
@@ -34,12 +35,7 @@ public sealed class ObservabilityTests(HubSchema schema) : IClassFixture<HubSche
         await using (var first = await TestHub.StartAsync(schema, [typeof(CallEcho)], activityCreators: [hanging]))
         {
             await first.Client.CreateOrchestrationInstanceAsync(typeof(CallEcho), "redelivered", "x");
-            var deadline = DateTime.UtcNow + TestHub.Patience;
-            while (await schema.ScalarAsync<long>("select count(*) from activity_tasks where dequeue_count = 1") == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the call was not taken in time");
-                await Task.Delay(200);
-            }
+            await schema.WaitForCountAsync("select count(*) from activity_tasks where dequeue_count = 1", 1, "the call was not taken in time");
         }
 
         await schema.ExecuteAsync("update activity_tasks set locked_until = null, lock_token = null, lock_owner = null");
@@ -97,15 +93,5 @@ public sealed class ObservabilityTests(HubSchema schema) : IClassFixture<HubSche
     internal sealed class Echo : TaskActivity<string, string>
     {
         protected override string Execute(TaskContext context, string input) => input;
-    }
-
-    /// <summary>Stands in for a host that hangs in a call.</summary>
-    internal sealed class Hangs : AsyncTaskActivity<string, string>
-    {
-        protected override async Task<string> ExecuteAsync(TaskContext context, string input)
-        {
-            await Task.Delay(TimeSpan.FromMinutes(10));
-            return input;
-        }
     }
 }
