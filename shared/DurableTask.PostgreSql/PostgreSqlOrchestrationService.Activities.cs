@@ -104,6 +104,12 @@ public sealed partial class PostgreSqlOrchestrationService
                     continue;
                 }
 
+                if (deliveries > 1)
+                {
+                    _logger.ActivityRedelivered($"{instance.InstanceId}:{rowId}", message.Event is DurableTask.Core.History.TaskScheduledEvent scheduled ? scheduled.Name ?? "" : "", deliveries);
+                    _metrics.Redelivered("activity");
+                }
+
                 taken.Add(new PostgreSqlActivityWorkItem
                 {
                     RowId = rowId,

@@ -458,6 +458,7 @@ public sealed partial class PostgreSqlOrchestrationService
         // A session keeps the lease for its next round; otherwise the checkpoint releases the instance.
         var keepLease = item.Session is not null && !(orchestrationState is not null && Statuses.IsTerminal(orchestrationState.OrchestrationStatus));
         var checkpoint = new Checkpoint(item, newOrchestrationRuntimeState, orchestrationState, keepLease, Lease);
+        var started = Time.GetTimestamp();
 
         // Fenced by the lease token, so a transient error is retried inside the backend: DurableTask.Core would otherwise
         // abandon the work item and run the turn (and its activity calls) again.
@@ -467,6 +468,7 @@ public sealed partial class PostgreSqlOrchestrationService
             _logger,
             "checkpoint",
             metrics: _metrics);
+        ReportCheckpoint(item.InstanceId, Time.GetElapsedTime(started), newOrchestrationRuntimeState.Events.Count);
         item.Released = !keepLease;
         item.StoredExecutionId = checkpoint.ExecutionId;
         item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;

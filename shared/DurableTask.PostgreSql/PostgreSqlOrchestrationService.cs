@@ -62,6 +62,12 @@ public sealed partial class PostgreSqlOrchestrationService :
 
     public async Task CreateAsync(bool recreateInstanceStore)
     {
+        if (!_settings.ApplyMigrations)
+        {
+            await VerifySchemaAsync(recreateInstanceStore);
+            return;
+        }
+
         if (recreateInstanceStore)
         {
             await SchemaMigrator.DropAsync(_dataSource, _settings.SchemaName, CancellationToken.None);

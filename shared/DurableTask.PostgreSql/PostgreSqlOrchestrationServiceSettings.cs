@@ -55,6 +55,14 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
     /// </summary>
     public int MaxDeliveryCount { get; init; } = 10;
 
+    /// <summary>
+    /// Whether <c>CreateAsync</c>/<c>CreateIfNotExistsAsync</c> apply the embedded migrations (the role then needs CREATE
+    /// on the database or the schema). False for hosts that run with DML rights only: they check that the hub is
+    /// migrated and start, and an owner applies the migrations beforehand with
+    /// <see cref="PostgreSqlOrchestrationService.MigrateAsync"/>.
+    /// </summary>
+    public bool ApplyMigrations { get; init; } = true;
+
     /// <summary>Names this worker in lock columns: which host holds what.</summary>
     public string WorkerId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 

@@ -1,6 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.PostgreSql.Tests.Infrastructure;
+using DurableTask.PostgreSql.Tests.Orchestrations;
 using Npgsql;
 
 namespace DurableTask.PostgreSql.Tests;
@@ -32,12 +33,7 @@ public sealed class PoisonTests(HubSchema schema) : IClassFixture<HubSchema>
                 await first.Client.CreateOrchestrationInstanceAsync(typeof(CallUpper), $"good-{i}", $"call {i}");
             }
 
-            var deadline = DateTime.UtcNow + TestHub.Patience;
-            while (await schema.ScalarAsync<long>("select count(*) from activity_tasks") < 20)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the 20 calls were not queued in time");
-                await Task.Delay(200);
-            }
+            await schema.WaitForCountAsync("select count(*) from activity_tasks", 20, "the 20 calls were not queued in time");
         }
 
         // The foreign row goes first in the queue, so the next host takes it in one batch with the good calls.
@@ -83,12 +79,7 @@ public sealed class PoisonTests(HubSchema schema) : IClassFixture<HubSchema>
             schema, [typeof(CallUpperOrReport)], configure: s => s with { LeaseDuration = TimeSpan.FromSeconds(10) }, activityCreators: [hanging]))
         {
             await first.Client.CreateOrchestrationInstanceAsync(typeof(CallUpperOrReport), "crashing-call", "x");
-            var deadline = DateTime.UtcNow + TestHub.Patience;
-            while (await schema.ScalarAsync<long>("select count(*) from activity_tasks where dequeue_count = 1") == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the call was not taken in time");
-                await Task.Delay(200);
-            }
+            await schema.WaitForCountAsync("select count(*) from activity_tasks where dequeue_count = 1", 1, "the call was not taken in time");
         }
 
         await schema.ExecuteAsync("update activity_tasks set dequeue_count = 3");
@@ -125,16 +116,6 @@ public sealed class PoisonTests(HubSchema schema) : IClassFixture<HubSchema>
     internal sealed class Upper : TaskActivity<string, string>
     {
         protected override string Execute(TaskContext context, string input) => input.ToUpperInvariant();
-    }
-
-    /// <summary>Stands in for a host that hangs in a call: it never returns while the test runs.</summary>
-    internal sealed class Hangs : AsyncTaskActivity<string, string>
-    {
-        protected override async Task<string> ExecuteAsync(TaskContext context, string input)
-        {
-            await Task.Delay(TimeSpan.FromMinutes(10));
-            return input;
-        }
     }
 
     /// <summary>Fails before it can run (as an orchestrator whose dependencies are broken would): DurableTask.Core abandons every work item.</summary>

@@ -54,4 +54,15 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "The lease of {Kind} work item {WorkItem} was lost: another worker holds it")]
     public static partial void LeaseLost(this ILogger logger, string kind, string workItem);
+
+    [LoggerMessage(18, LogLevel.Debug, "Checkpoint of {InstanceId} written in {ElapsedMs} ms ({Events} history events)")]
+    public static partial void CheckpointWritten(this ILogger logger, string instanceId, long elapsedMs, int events);
+
+    [LoggerMessage(19, LogLevel.Warning, "Checkpoint of {InstanceId} took {ElapsedMs} ms ({Events} history events); the instance's lease is {LeaseSeconds} s")]
+    public static partial void SlowCheckpoint(this ILogger logger, string instanceId, long elapsedMs, int events, double leaseSeconds);
+
+    // A call handed out again may have run before (its host crashed, stalled past the lease or lost its result): the
+    // log line that says an activity may execute twice.
+    [LoggerMessage(20, LogLevel.Warning, "Activity call {WorkItem} ({Name}) is delivered again (delivery {Delivery}): it may have run before on a host that crashed, stalled or lost its lease")]
+    public static partial void ActivityRedelivered(this ILogger logger, string workItem, string name, int delivery);
 }

@@ -34,6 +34,7 @@ public sealed class EngineStore : IAsyncDisposable
                     ActivityBatchSize = o.MaxConcurrentActivities,
                     MaxPollingInterval = o.MaxQueuePollingInterval,
                     ExtendedSessions = o.ExtendedSessionsEnabled,
+                    ApplyMigrations = o.ApplyMigrations,
                     TimeProvider = time,
                 },
                 loggerFactory);

@@ -52,6 +52,12 @@ public sealed class DurableTaskEngineOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether the host applies the PostgreSQL task hub's migrations at start (its role then needs CREATE rights). False
+    /// for hosts that run with DML rights only, after the schema's owner migrated it (PostgreSqlOrchestrationService.MigrateAsync).
+    /// </summary>
+    public bool ApplyMigrations { get; set; } = true;
+
     /// <summary>The same for orchestration (control-queue) messages (Azure Storage only; PostgreSQL leases both alike).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
