@@ -13,7 +13,7 @@ public sealed class FunctionKeyCookieTests
     private static HttpContext Context(Action<HttpRequest> arrange)
     {
         var services = new ServiceCollection()
-            .AddSingleton(Options.Create(new FunctionKeyOptions { Default = DefaultKey, Admin = AdminKey }))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new FunctionKeyOptions { Default = DefaultKey, Admin = AdminKey }))
             .BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         arrange(context.Request);
