@@ -54,4 +54,8 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "The lease of {Kind} work item {WorkItem} was lost: another worker holds it")]
     public static partial void LeaseLost(this ILogger logger, string kind, string workItem);
+
+    // Ids from 40 up: the events of the hot path (wake-ups, replay, the history cache).
+    [LoggerMessage(40, LogLevel.Debug, "The session of {InstanceId} was woken by a notification naming it")]
+    public static partial void SessionWoken(this ILogger logger, string instanceId);
 }

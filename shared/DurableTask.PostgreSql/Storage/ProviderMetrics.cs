@@ -21,6 +21,8 @@ internal sealed class ProviderMetrics : IDisposable
     private readonly Counter<long> _abandons;
     private readonly Counter<long> _renewals;
     private readonly Counter<long> _transientRetries;
+    private readonly Counter<long> _notifications;
+    private readonly Counter<long> _sessionWakeups;
     private readonly KeyValuePair<string, object?> _schema;
     private volatile Sample _last = new(0, 0, 0, 0);
 
@@ -34,6 +36,8 @@ internal sealed class ProviderMetrics : IDisposable
         _abandons = _meter.CreateCounter<long>("durabletask.postgresql.abandons", description: "Work items handed back without completing");
         _renewals = _meter.CreateCounter<long>("durabletask.postgresql.lease_renewals", description: "Lease renewals by outcome: renewed, lost, failed");
         _transientRetries = _meter.CreateCounter<long>("durabletask.postgresql.transient_retries", description: "Database operations run again after a transient error");
+        _notifications = _meter.CreateCounter<long>("durabletask.postgresql.notifications", description: "NOTIFYs heard, by queue and whether they woke the poller");
+        _sessionWakeups = _meter.CreateCounter<long>("durabletask.postgresql.session_wakeups", description: "Extended sessions woken by a NOTIFY naming their instance");
         _meter.CreateObservableGauge("durabletask.postgresql.orchestration_queue.depth", () => new Measurement<long>(_last.OrchestrationMessages, _schema), description: "Due orchestration messages");
         _meter.CreateObservableGauge("durabletask.postgresql.orchestration_queue.oldest_age", () => new Measurement<double>(_last.OldestOrchestrationSeconds, _schema), unit: "s", description: "Age of the oldest due orchestration message");
         _meter.CreateObservableGauge("durabletask.postgresql.activity_queue.depth", () => new Measurement<long>(_last.ActivityCalls, _schema), description: "Activity calls queued or running");
@@ -45,6 +49,10 @@ internal sealed class ProviderMetrics : IDisposable
     public void Abandoned(string kind) => _abandons.Add(1, _schema, new("kind", kind));
 
     public void Renewal(string kind, string outcome) => _renewals.Add(1, _schema, new("kind", kind), new("outcome", outcome));
+
+    public void Notified(string queue, bool wokePoller) => _notifications.Add(1, _schema, new("queue", queue), new("woke_poller", wokePoller));
+
+    public void SessionWoken() => _sessionWakeups.Add(1, _schema);
 
     public void TransientRetry(string operation) => _transientRetries.Add(1, _schema, new("operation", operation));
 
