@@ -499,37 +499,67 @@ public sealed partial class PostgreSqlOrchestrationService
         IList<TaskMessage> timerMessages,
         int attempt)
     {
+        var outgoing = orchestratorMessages.Concat(timerMessages).ToList();
+        var starts = orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
         await using var connection = await _dataSource.OpenConnectionAsync();
+        if (starts.Count == 0)
+        {
+            // The common turn, in one round trip: the batch is one implicit transaction; its first statement locks the
+            // instance if the lease is still this worker's and fails the whole batch otherwise.
+            await using var write = new NpgsqlBatch(connection) { BatchCommands = { checkpoint.LockOrFail() } };
+            AddCheckpointWrites(write, item, checkpoint, outboundMessages, outgoing);
+            write.BatchCommands.Add(checkpoint.UpdateInstance());
+            try
+            {
+                await write.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == Checkpoint.LeaseLostState)
+            {
+                await OnFenceFailedAsync(connection, item, checkpoint, attempt);
+            }
+
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var fence = checkpoint.UpdateInstance(connection, transaction))
+        await using (var fence = new NpgsqlBatch(connection, transaction) { BatchCommands = { checkpoint.UpdateInstance() } })
         {
             if (await fence.ExecuteNonQueryAsync() == 0)
             {
                 await transaction.RollbackAsync();
-                if (attempt > 1 && await checkpoint.IsAlreadyWrittenAsync(connection))
-                {
-                    // The previous attempt committed and only its answer was lost.
-                    _logger.CheckpointAlreadyCommitted(item.InstanceId);
-                    return;
-                }
-
-                // The lease expired and another worker took the instance: what this one computed must not count.
-                _logger.StaleCheckpoint(item.InstanceId);
-                throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
+                await OnFenceFailedAsync(connection, item, checkpoint, attempt);
+                return;
             }
         }
 
         // Sub-orchestrations' rows first: they must exist, and a replaced one's leftovers be gone, before their messages
         // are queued.
-        var outgoing = orchestratorMessages.Concat(timerMessages).ToList();
-        var starts = orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
-        if (starts.Count > 0)
+        await Outbox.StartInstancesAsync(connection, transaction, starts, replaceable: null, CancellationToken.None);
+        outgoing = FailDuplicateStarts(item.InstanceId, outgoing);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddCheckpointWrites(batch, item, checkpoint, outboundMessages, outgoing);
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The checkpoint's fence did not hold: the write committed before (its answer was lost), or the lease is gone.</summary>
+    private async Task OnFenceFailedAsync(NpgsqlConnection connection, PostgreSqlOrchestrationWorkItem item, Checkpoint checkpoint, int attempt)
+    {
+        if (attempt > 1 && await checkpoint.IsAlreadyWrittenAsync(connection))
         {
-            await Outbox.StartInstancesAsync(connection, transaction, starts, replaceable: null, CancellationToken.None);
-            outgoing = FailDuplicateStarts(item.InstanceId, outgoing);
+            // The previous attempt committed and only its answer was lost.
+            _logger.CheckpointAlreadyCommitted(item.InstanceId);
+            return;
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        // The lease expired and another worker took the instance: what this one computed must not count.
+        _logger.StaleCheckpoint(item.InstanceId);
+        throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
+    }
+
+    /// <summary>The checkpoint's writes besides the instance row: history, consumed and new messages, activity calls, notifications.</summary>
+    private void AddCheckpointWrites(NpgsqlBatch batch, PostgreSqlOrchestrationWorkItem item, Checkpoint checkpoint, IList<TaskMessage> outboundMessages, List<TaskMessage> outgoing)
+    {
         checkpoint.WriteHistory(batch);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from orchestration_messages where id = any(@ids)") { Parameters = { P("ids", item.MessageIds) } });
         var activities = Outbox.AddActivityTasks(batch, outboundMessages);
@@ -563,9 +593,6 @@ public sealed partial class PostgreSqlOrchestrationService
                 P("id", item.InstanceId),
             },
         });
-
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
     }
 
     /// <summary>
@@ -617,10 +644,26 @@ public sealed partial class PostgreSqlOrchestrationService
         /// <summary>The size of the new events as written (UTF-16), for the history cache's byte bound.</summary>
         public long WrittenBytes { get; private set; }
 
-        /// <summary>The fenced update: status, payloads and the released lease, only if the lease is still this worker's.</summary>
-        public NpgsqlCommand UpdateInstance(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        /// <summary>The error <c>lease_lost()</c> raises (migration 0003).</summary>
+        public const string LeaseLostState = "DTL01";
+
+        /// <summary>
+        /// The fence of a one-round-trip checkpoint: locks the instance row while the lease is this worker's and the
+        /// history is the one it read (nobody can take it before the commit), else fails the batch.
+        /// </summary>
+        public NpgsqlBatchCommand LockOrFail() => new(
+            """
+            with fence as (select 1 from instances where instance_id = @id and lock_token = @token and history_count = @stored_count for update)
+            select case when exists (select 1 from fence) then 0 else lease_lost() end
+            """)
         {
-            var command = new NpgsqlCommand(
+            Parameters = { P("id", item.InstanceId), P("token", item.LeaseToken), P("stored_count", item.StoredHistoryCount) },
+        };
+
+        /// <summary>The fenced update: status, payloads and the released lease, only if the lease is still this worker's.</summary>
+        public NpgsqlBatchCommand UpdateInstance()
+        {
+            var command = new NpgsqlBatchCommand(
                 """
                 update instances set
                     execution_id    = @execution_id,
@@ -638,7 +681,7 @@ public sealed partial class PostgreSqlOrchestrationService
                     lock_token      = case when @keep_lease then lock_token end,
                     locked_until    = case when @keep_lease then now() + @lease end
                 where instance_id = @id and lock_token = @token and history_count = @stored_count
-                """, connection, transaction);
+                """);
             command.Parameters.Add(P("stored_count", item.StoredHistoryCount));
             command.Parameters.Add(P("id", item.InstanceId));
             command.Parameters.Add(P("token", item.LeaseToken));
