@@ -138,9 +138,10 @@ public sealed partial class PostgreSqlOrchestrationService
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Poison.SetAside(Poison.Activity, [.. poisoned.Select(p => p.Row)]) } };
-        if (Outbox.AddOrchestrationMessages(batch, [.. poisoned.Select(p => p.Failure).OfType<TaskMessage>()]) > 0)
+        var failures = poisoned.Select(p => p.Failure).OfType<TaskMessage>().ToList();
+        if (Outbox.AddOrchestrationMessages(batch, failures) > 0)
         {
-            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+            batch.BatchCommands.Add(WakeTargets.Notify(_notifications.OrchestrationChannel, failures.Select(m => m.OrchestrationInstance.InstanceId)));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -46,7 +46,7 @@ public sealed partial class PostgreSqlOrchestrationService
 
         await using var batch = new NpgsqlBatch(connection, transaction);
         Outbox.AddOrchestrationMessages(batch, [creationMessage]);
-        batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        batch.BatchCommands.Add(WakeTargets.Notify(_notifications.OrchestrationChannel, [instanceId]));
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
@@ -59,7 +59,7 @@ public sealed partial class PostgreSqlOrchestrationService
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
         Outbox.AddOrchestrationMessages(batch, messages);
-        batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+        batch.BatchCommands.Add(WakeTargets.Notify(_notifications.OrchestrationChannel, messages.Select(m => m.OrchestrationInstance.InstanceId)));
         await batch.ExecuteNonQueryAsync();
     }
 
@@ -121,14 +121,14 @@ public sealed partial class PostgreSqlOrchestrationService
     private async Task<string> ReadHistoryAsync(string instanceId, string? executionId)
     {
         await using var command = _dataSource.CreateCommand(
-            "select event from history where instance_id = @id and (@execution_id::text is null or execution_id = @execution_id) order by sequence");
+            "select event, payload from history where instance_id = @id and (@execution_id::text is null or execution_id = @execution_id) order by sequence");
         command.Parameters.Add(P("id", instanceId));
         command.Parameters.Add(P("execution_id", executionId, NpgsqlDbType.Text));
         var events = new List<HistoryEvent>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            events.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
+            events.Add(EventSerializer.WithPayload(EventSerializer.DeserializeEvent(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
 
         return EventSerializer.SerializeHistory(events);

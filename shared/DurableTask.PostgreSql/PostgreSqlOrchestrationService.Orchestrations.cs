@@ -12,7 +12,6 @@ namespace DurableTask.PostgreSql;
 // one transaction fenced by the lease token.
 public sealed partial class PostgreSqlOrchestrationService
 {
-    private readonly HistoryCache _histories = new(capacity: 1024);
 
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
@@ -73,9 +72,9 @@ public sealed partial class PostgreSqlOrchestrationService
             }
 
             var cached = _histories.TryGet(instanceId, executionId, historyCount);
-            var (inbox, history, historyError) = await ReadWorkAsync(connection, instanceId, readHistory: cached is null, cancellationToken);
+            var (inbox, history, historyBytes, historyError) = await ReadWorkAsync(connection, instanceId, readHistory: cached is null, cancellationToken);
             var (messageIds, messages) = (inbox.Ids, inbox.Messages);
-            history = cached ?? history;
+            (history, historyBytes) = cached ?? (history, historyBytes);
             if (inbox.Unreadable.Count > 0)
             {
                 await SetAsideUnreadableAsync(connection, inbox.Unreadable, cancellationToken);
@@ -145,6 +144,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 LeaseToken = token,
                 StoredExecutionId = executionId,
                 StoredHistoryCount = historyCount,
+                StoredHistoryBytes = historyBytes,
                 MessageIds = messageIds,
                 NewMessages = messages,
                 OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
@@ -222,7 +222,7 @@ public sealed partial class PostgreSqlOrchestrationService
         returning m.id, m.message, m.dequeue_count
         """;
 
-    private async Task<(Inbox Inbox, List<HistoryEvent> History, string? HistoryError)> ReadWorkAsync(
+    private async Task<(Inbox Inbox, List<HistoryEvent> History, long HistoryBytes, string? HistoryError)> ReadWorkAsync(
         NpgsqlConnection connection, string instanceId, bool readHistory, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection)
@@ -231,6 +231,7 @@ public sealed partial class PostgreSqlOrchestrationService
         };
         if (readHistory)
         {
+            // Not the payload column: replay never reads the inputs kept there.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("select event from history where instance_id = @id order by sequence") { Parameters = { P("id", instanceId) } });
         }
 
@@ -243,11 +244,14 @@ public sealed partial class PostgreSqlOrchestrationService
         }
 
         string? historyError = null;
+        var bytes = 0L;
         while (readHistory && await reader.ReadAsync(cancellationToken))
         {
             try
             {
-                history.Add(EventSerializer.DeserializeEvent(reader.GetString(0)));
+                var json = reader.GetString(0);
+                bytes += json.Length * sizeof(char);
+                history.Add(EventSerializer.DeserializeEvent(json));
             }
             catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidDataException)
             {
@@ -255,7 +259,7 @@ public sealed partial class PostgreSqlOrchestrationService
             }
         }
 
-        return (inbox, history, historyError);
+        return (inbox, history, bytes, historyError);
     }
 
     /// <summary>The messages of one round: the readable ones, in order, and those that cannot be read.</summary>
@@ -335,7 +339,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 OrchestrationInstance = parent,
                 Event = new SubOrchestrationInstanceFailedEvent(-1, parentInstance.TaskScheduleId, reason, details: null, failure),
             }]);
-            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
+            batch.BatchCommands.Add(WakeTargets.Notify(_notifications.OrchestrationChannel, [parent.InstanceId]));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -470,6 +474,7 @@ public sealed partial class PostgreSqlOrchestrationService
             metrics: _metrics);
         ReportCheckpoint(item.InstanceId, Time.GetElapsedTime(started), newOrchestrationRuntimeState.Events.Count);
         item.Released = !keepLease;
+        item.StoredHistoryBytes = checkpoint.ReplacesHistory ? checkpoint.WrittenBytes : item.StoredHistoryBytes + checkpoint.WrittenBytes;
         item.StoredExecutionId = checkpoint.ExecutionId;
         item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;
         item.MessageIds = [];
@@ -483,7 +488,7 @@ public sealed partial class PostgreSqlOrchestrationService
         }
         else
         {
-            _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events);
+            _histories.Set(item.InstanceId, checkpoint.ExecutionId, newOrchestrationRuntimeState.Events, item.StoredHistoryBytes);
         }
     }
 
@@ -496,37 +501,67 @@ public sealed partial class PostgreSqlOrchestrationService
         IList<TaskMessage> timerMessages,
         int attempt)
     {
+        var outgoing = orchestratorMessages.Concat(timerMessages).ToList();
+        var starts = orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
         await using var connection = await _dataSource.OpenConnectionAsync();
+        if (starts.Count == 0)
+        {
+            // The common turn, in one round trip: the batch is one implicit transaction; its first statement locks the
+            // instance if the lease is still this worker's and fails the whole batch otherwise.
+            await using var write = new NpgsqlBatch(connection) { BatchCommands = { checkpoint.LockOrFail() } };
+            AddCheckpointWrites(write, item, checkpoint, outboundMessages, outgoing);
+            write.BatchCommands.Add(checkpoint.UpdateInstance());
+            try
+            {
+                await write.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == Checkpoint.LeaseLostState)
+            {
+                await OnFenceFailedAsync(connection, item, checkpoint, attempt);
+            }
+
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var fence = checkpoint.UpdateInstance(connection, transaction))
+        await using (var fence = new NpgsqlBatch(connection, transaction) { BatchCommands = { checkpoint.UpdateInstance() } })
         {
             if (await fence.ExecuteNonQueryAsync() == 0)
             {
                 await transaction.RollbackAsync();
-                if (attempt > 1 && await checkpoint.IsAlreadyWrittenAsync(connection))
-                {
-                    // The previous attempt committed and only its answer was lost.
-                    _logger.CheckpointAlreadyCommitted(item.InstanceId);
-                    return;
-                }
-
-                // The lease expired and another worker took the instance: what this one computed must not count.
-                _logger.StaleCheckpoint(item.InstanceId);
-                throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
+                await OnFenceFailedAsync(connection, item, checkpoint, attempt);
+                return;
             }
         }
 
         // Sub-orchestrations' rows first: they must exist, and a replaced one's leftovers be gone, before their messages
         // are queued.
-        var outgoing = orchestratorMessages.Concat(timerMessages).ToList();
-        var starts = orchestratorMessages.Where(m => m.Event is ExecutionStartedEvent).ToList();
-        if (starts.Count > 0)
+        await Outbox.StartInstancesAsync(connection, transaction, starts, replaceable: null, CancellationToken.None);
+        outgoing = FailDuplicateStarts(item.InstanceId, outgoing);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddCheckpointWrites(batch, item, checkpoint, outboundMessages, outgoing);
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The checkpoint's fence did not hold: the write committed before (its answer was lost), or the lease is gone.</summary>
+    private async Task OnFenceFailedAsync(NpgsqlConnection connection, PostgreSqlOrchestrationWorkItem item, Checkpoint checkpoint, int attempt)
+    {
+        if (attempt > 1 && await checkpoint.IsAlreadyWrittenAsync(connection))
         {
-            await Outbox.StartInstancesAsync(connection, transaction, starts, replaceable: null, CancellationToken.None);
-            outgoing = FailDuplicateStarts(item.InstanceId, outgoing);
+            // The previous attempt committed and only its answer was lost.
+            _logger.CheckpointAlreadyCommitted(item.InstanceId);
+            return;
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        // The lease expired and another worker took the instance: what this one computed must not count.
+        _logger.StaleCheckpoint(item.InstanceId);
+        throw new InvalidOperationException($"The lease on instance '{item.InstanceId}' was lost before its checkpoint; the other worker's result stands.");
+    }
+
+    /// <summary>The checkpoint's writes besides the instance row: history, consumed and new messages, activity calls, notifications.</summary>
+    private void AddCheckpointWrites(NpgsqlBatch batch, PostgreSqlOrchestrationWorkItem item, Checkpoint checkpoint, IList<TaskMessage> outboundMessages, List<TaskMessage> outgoing)
+    {
         checkpoint.WriteHistory(batch);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from orchestration_messages where id = any(@ids)") { Parameters = { P("ids", item.MessageIds) } });
         var activities = Outbox.AddActivityTasks(batch, outboundMessages);
@@ -540,27 +575,26 @@ public sealed partial class PostgreSqlOrchestrationService
             });
         }
 
+        // One notification per queue: activity pollers wake for the calls; for orchestrations the instances named are
+        // the messages' targets and this one, whose messages that arrived during the lease are due now that it ends.
+        // Timers are left out: they are not due yet, and the poll finds them when they are.
+        var due = outgoing.Where(m => m.Event is not TimerFiredEvent).Select(m => m.OrchestrationInstance.InstanceId).ToList();
         if (activities > 0)
         {
-            batch.BatchCommands.Add(Notify(_notifications.ActivityChannel));
+            batch.BatchCommands.Add(WakeTargets.Notify(_notifications.ActivityChannel, []));
         }
 
-        if (sent > 0)
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "select pg_notify(@channel, @payload) where @sent or exists (select 1 from orchestration_messages where instance_id = @id and visible_at <= now())")
         {
-            batch.BatchCommands.Add(Notify(_notifications.OrchestrationChannel));
-        }
-        else
-        {
-            // Messages that arrived during the lease are due now that it ends: other hosts' pollers hear of them too.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "select pg_notify(@channel, '') from orchestration_messages where instance_id = @id and visible_at <= now() limit 1")
+            Parameters =
             {
-                Parameters = { P("channel", _notifications.OrchestrationChannel), P("id", item.InstanceId) },
-            });
-        }
-
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+                P("channel", _notifications.OrchestrationChannel),
+                P("payload", WakeTargets.Payload(due.Append(item.InstanceId))),
+                P("sent", sent > 0 && due.Count > 0),
+                P("id", item.InstanceId),
+            },
+        });
     }
 
     /// <summary>
@@ -597,8 +631,6 @@ public sealed partial class PostgreSqlOrchestrationService
         return result;
     }
 
-    private static NpgsqlBatchCommand Notify(string channel) => new("select pg_notify(@channel, '')") { Parameters = { P("channel", channel) } };
-
     /// <summary>The statements of one checkpoint that concern the instance itself.</summary>
     private sealed class Checkpoint(PostgreSqlOrchestrationWorkItem item, OrchestrationRuntimeState state, OrchestrationState? status, bool keepLease, TimeSpan lease)
     {
@@ -608,10 +640,32 @@ public sealed partial class PostgreSqlOrchestrationService
 
         public bool IsTerminal => status is not null && Statuses.IsTerminal(status.OrchestrationStatus);
 
-        /// <summary>The fenced update: status, payloads and the released lease, only if the lease is still this worker's.</summary>
-        public NpgsqlCommand UpdateInstance(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        /// <summary>A new execution (continue-as-new, rewind): its events replace the stored history.</summary>
+        public bool ReplacesHistory => _executionId != item.StoredExecutionId;
+
+        /// <summary>The size of the new events as written (UTF-16), for the history cache's byte bound.</summary>
+        public long WrittenBytes { get; private set; }
+
+        /// <summary>The error <c>lease_lost()</c> raises (migration 0003).</summary>
+        public const string LeaseLostState = "DTL01";
+
+        /// <summary>
+        /// The fence of a one-round-trip checkpoint: locks the instance row while the lease is this worker's and the
+        /// history is the one it read (nobody can take it before the commit), else fails the batch.
+        /// </summary>
+        public NpgsqlBatchCommand LockOrFail() => new(
+            """
+            with fence as (select 1 from instances where instance_id = @id and lock_token = @token and history_count = @stored_count for update)
+            select case when exists (select 1 from fence) then 0 else lease_lost() end
+            """)
         {
-            var command = new NpgsqlCommand(
+            Parameters = { P("id", item.InstanceId), P("token", item.LeaseToken), P("stored_count", item.StoredHistoryCount) },
+        };
+
+        /// <summary>The fenced update: status, payloads and the released lease, only if the lease is still this worker's.</summary>
+        public NpgsqlBatchCommand UpdateInstance()
+        {
+            var command = new NpgsqlBatchCommand(
                 """
                 update instances set
                     execution_id    = @execution_id,
@@ -629,7 +683,7 @@ public sealed partial class PostgreSqlOrchestrationService
                     lock_token      = case when @keep_lease then lock_token end,
                     locked_until    = case when @keep_lease then now() + @lease end
                 where instance_id = @id and lock_token = @token and history_count = @stored_count
-                """, connection, transaction);
+                """);
             command.Parameters.Add(P("stored_count", item.StoredHistoryCount));
             command.Parameters.Add(P("id", item.InstanceId));
             command.Parameters.Add(P("token", item.LeaseToken));
@@ -667,7 +721,7 @@ public sealed partial class PostgreSqlOrchestrationService
         /// <summary>Appends the new events; a new execution (continue-as-new, rewind) replaces the history first.</summary>
         public void WriteHistory(NpgsqlBatch batch)
         {
-            if (_executionId != item.StoredExecutionId)
+            if (ReplacesHistory)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("delete from history where instance_id = @id") { Parameters = { P("id", item.InstanceId) } });
             }
@@ -679,11 +733,18 @@ public sealed partial class PostgreSqlOrchestrationService
             }
 
             var first = state.Events.Count - newEvents.Count;
+            var (events, payloads) = (new string[newEvents.Count], new string?[newEvents.Count]);
+            for (var i = 0; i < newEvents.Count; i++)
+            {
+                events[i] = EventSerializer.SerializeLean(newEvents[i], out payloads[i]);
+                WrittenBytes += (events[i].Length + (payloads[i]?.Length ?? 0)) * sizeof(char);
+            }
+
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 """
-                insert into history (instance_id, execution_id, sequence, event_type, event)
-                select @id, @execution_id, e.sequence, e.event_type, e.event
-                from unnest(@sequences, @types, @events) as e(sequence, event_type, event)
+                insert into history (instance_id, execution_id, sequence, event_type, event, payload)
+                select @id, @execution_id, e.sequence, e.event_type, e.event, e.payload
+                from unnest(@sequences, @types, @events, @payloads) as e(sequence, event_type, event, payload)
                 """)
             {
                 Parameters =
@@ -692,7 +753,8 @@ public sealed partial class PostgreSqlOrchestrationService
                     P("execution_id", _executionId),
                     P("sequences", Enumerable.Range(first, newEvents.Count).ToArray()),
                     P("types", newEvents.Select(e => (short)e.EventType).ToArray()),
-                    P("events", newEvents.Select(EventSerializer.Serialize).ToArray()),
+                    P("events", events),
+                    new NpgsqlParameter<string?[]>("payloads", payloads),
                 },
             });
         }

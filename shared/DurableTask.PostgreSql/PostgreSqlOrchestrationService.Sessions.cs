@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
+using DurableTask.PostgreSql.Logging;
 using DurableTask.PostgreSql.Storage;
 using Npgsql;
 
@@ -16,6 +17,9 @@ public sealed partial class PostgreSqlOrchestrationService
         public Task EndSessionAsync() => Task.CompletedTask;
     }
 
+    /// <summary>Whether a session of this host waits for messages to the instance (for tests and diagnostics).</summary>
+    internal bool IsSessionWaiting(string instanceId) => _notifications.Sessions.IsWaiting(instanceId);
+
     /// <summary>
     /// Waits up to <see cref="PostgreSqlOrchestrationServiceSettings.SessionIdleTimeout"/> for messages to the session's
     /// instance, renewing its lease on each look (so a session never outlives its lease); null ends the session.
@@ -23,9 +27,23 @@ public sealed partial class PostgreSqlOrchestrationService
     private async Task<IList<TaskMessage>?> FetchSessionMessagesAsync(PostgreSqlOrchestrationWorkItem item)
     {
         var deadline = Time.GetUtcNow() + _settings.SessionIdleTimeout;
+
+        // Registered before the first look, so a notification between a look and the wait is remembered.
+        var signal = _notifications.Sessions.Register(item.InstanceId);
+        try
+        {
+            return await WaitForSessionMessagesAsync(item, signal, deadline);
+        }
+        finally
+        {
+            _notifications.Sessions.Unregister(item.InstanceId, signal);
+        }
+    }
+
+    private async Task<IList<TaskMessage>?> WaitForSessionMessagesAsync(PostgreSqlOrchestrationWorkItem item, WorkSignal signal, DateTimeOffset deadline)
+    {
         while (!_shutdown.IsCancellationRequested)
         {
-            var next = _notifications.OrchestrationMessages.Next;
             await using (var connection = await _dataSource.OpenConnectionAsync(_shutdown.Token))
             {
                 await using var batch = new NpgsqlBatch(connection)
@@ -72,11 +90,12 @@ public sealed partial class PostgreSqlOrchestrationService
 
             try
             {
-                await next.WaitAsync(remaining < _settings.MaxPollingInterval ? remaining : _settings.MaxPollingInterval, Time, _shutdown.Token);
-            }
-            catch (TimeoutException)
-            {
-                // Look again: a message may have come without a notification reaching this host.
+                // On a timeout, look again all the same: a message may have come without a notification reaching this host.
+                if (await signal.WaitAsync(remaining < _settings.MaxPollingInterval ? remaining : _settings.MaxPollingInterval, Time, _shutdown.Token))
+                {
+                    _logger.SessionWoken(item.InstanceId);
+                    _metrics.SessionWoken();
+                }
             }
             catch (OperationCanceledException)
             {

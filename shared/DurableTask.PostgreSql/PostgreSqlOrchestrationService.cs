@@ -27,6 +27,7 @@ public sealed partial class PostgreSqlOrchestrationService :
     private readonly Notifications _notifications;
     private readonly ActivityCompletionWriter _completions;
     private readonly ProviderMetrics _metrics;
+    private readonly HistoryCache _histories;
     private CancellationTokenSource _shutdown = new();
     private Task? _sampling;
 
@@ -39,14 +40,18 @@ public sealed partial class PostgreSqlOrchestrationService :
         // Every statement names tables unqualified; the search path puts them in the hub's schema.
         var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.SchemaName };
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(loggerFactory).Build();
-        _notifications = new Notifications(_dataSource, settings.SchemaName, Time, _logger);
         _metrics = new ProviderMetrics(settings.SchemaName);
+        _histories = new HistoryCache(settings.HistoryCacheBytes);
+        _notifications = new Notifications(_dataSource, settings.SchemaName, Time, _logger, _metrics);
         _completions = new ActivityCompletionWriter(_dataSource, _notifications.OrchestrationChannel, settings.CompletionBatchSize, _logger);
     }
 
     private TimeProvider Time => _settings.TimeProvider;
 
     private TimeSpan Lease => _settings.LeaseDuration;
+
+    /// <summary>The bytes the history cache holds now (for tests and diagnostics).</summary>
+    internal long HistoryCacheBytesHeld => _histories.Bytes;
 
     public int TaskOrchestrationDispatcherCount => 1;
 

@@ -39,6 +39,12 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
     /// </summary>
     public bool ExtendedSessions { get; init; } = true;
 
+    /// <summary>
+    /// Memory for the histories a worker keeps between an instance's work items (bytes, as stored), so a busy instance
+    /// is not read again for every batch of results; the least recently used go first. 0 turns the cache off.
+    /// </summary>
+    public long HistoryCacheBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>How long a session waits for its instance's next messages before it lets the instance go.</summary>
     public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -79,6 +85,7 @@ public sealed partial record PostgreSqlOrchestrationServiceSettings
         Require(ActivityBatchSize >= 1, nameof(ActivityBatchSize), "must be at least 1");
         Require(OrchestrationBatchSize >= 1, nameof(OrchestrationBatchSize), "must be at least 1");
         Require(CompletionBatchSize >= 1, nameof(CompletionBatchSize), "must be at least 1");
+        Require(HistoryCacheBytes is >= 0 and <= 64L * 1024 * 1024 * 1024, nameof(HistoryCacheBytes), "must be 0 (off) to 64 GiB");
         Require(MaxDeliveryCount is >= 1 and <= 1000, nameof(MaxDeliveryCount), "must be 1 to 1,000");
         Require(MaxPollingInterval > TimeSpan.Zero, nameof(MaxPollingInterval), "must be positive");
         Require(AbandonDelay >= TimeSpan.Zero, nameof(AbandonDelay), "must not be negative");

@@ -34,4 +34,22 @@ public sealed class ScheduledStartTests(HubSchema schema) : IClassFixture<HubSch
         Assert.Contains("not wanted", state.Output, StringComparison.Ordinal);
         Assert.Equal(0L, await schema.ScalarAsync<long>("select count(*) from orchestration_messages where instance_id = 'scheduled-2'"));
     }
+
+    [Fact]
+    public async Task GetState_OfInstanceScheduledForLater_IsPendingAndOfStartedOneRunning()
+    {
+        await using var hub = await TestHub.StartAsync(schema, [typeof(WaitForGo)]);
+
+        var later = await hub.Client.CreateScheduledOrchestrationInstanceAsync(typeof(WaitForGo), "scheduled-3", "", DateTime.UtcNow.AddHours(1));
+        var now = await hub.Client.CreateOrchestrationInstanceAsync(typeof(WaitForGo), "started-3", "");
+        var deadline = DateTime.UtcNow + TestHub.Patience;
+        while ((await hub.Client.GetOrchestrationStateAsync(now.InstanceId))?.OrchestrationStatus != OrchestrationStatus.Running && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(OrchestrationStatus.Pending, (await hub.Client.GetOrchestrationStateAsync(later.InstanceId))?.OrchestrationStatus);
+        Assert.Equal(OrchestrationStatus.Running, (await hub.Client.GetOrchestrationStateAsync(now.InstanceId))?.OrchestrationStatus);
+        await hub.Client.TerminateInstanceAsync(now, "done");
+    }
 }

@@ -126,7 +126,7 @@ public sealed class PostgreSqlBackendTests : IAsyncLifetime
         await using var dataSource = NpgsqlDataSource.Create(LocalStack.Instance.ConnectionString);
         await using (var versions = dataSource.CreateCommand($"select count(*)::int from {_schema}.schema_versions"))
         {
-            Assert.Equal(2, (int)(await versions.ExecuteScalarAsync())!); // 0001_task_hub and 0002_poison, each once
+            Assert.Equal(3, (int)(await versions.ExecuteScalarAsync())!); // 0001_task_hub, 0002_poison and 0003_history_payload, each once
         }
 
         await using (var tamper = dataSource.CreateCommand($"update {_schema}.schema_versions set checksum = 'edited'"))

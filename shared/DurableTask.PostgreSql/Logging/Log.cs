@@ -65,4 +65,8 @@ internal static partial class Log
     // log line that says an activity may execute twice.
     [LoggerMessage(20, LogLevel.Warning, "Activity call {WorkItem} ({Name}) is delivered again (delivery {Delivery}): it may have run before on a host that crashed, stalled or lost its lease")]
     public static partial void ActivityRedelivered(this ILogger logger, string workItem, string name, int delivery);
+
+    // Ids from 40 up: the events of the hot path (wake-ups, replay, the history cache).
+    [LoggerMessage(40, LogLevel.Debug, "The session of {InstanceId} was woken by a notification naming it")]
+    public static partial void SessionWoken(this ILogger logger, string instanceId);
 }

@@ -122,17 +122,31 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
                 where exists (select 1 from instances i where i.instance_id = r.instance_id))
             select id from done
             """;
+        // One round trip: the statements of a batch run in one implicit transaction (one Sync), so the results and the
+        // notification naming their instances commit together. A notification for results that all turned out stale
+        // only wakes a poller for nothing.
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", batch.Select(c => c.WorkItem.RowId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("tokens", batch.Select(c => c.WorkItem.LeaseToken).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("instance_ids", batch.Select(c => c.Result.OrchestrationInstance.InstanceId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<short[]>("event_types", batch.Select(c => (short)c.Result.Event.EventType).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("messages", batch.Select(c => EventSerializer.Serialize(c.Result)).ToArray()));
+        await using var write = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(Sql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<long[]>("ids", batch.Select(c => c.WorkItem.RowId).ToArray()),
+                        new NpgsqlParameter<long[]>("tokens", batch.Select(c => c.WorkItem.LeaseToken).ToArray()),
+                        new NpgsqlParameter<string[]>("instance_ids", batch.Select(c => c.Result.OrchestrationInstance.InstanceId).ToArray()),
+                        new NpgsqlParameter<short[]>("event_types", batch.Select(c => (short)c.Result.Event.EventType).ToArray()),
+                        new NpgsqlParameter<string[]>("messages", batch.Select(c => EventSerializer.Serialize(c.Result)).ToArray()),
+                    },
+                },
+                WakeTargets.Notify(orchestrationChannel, batch.Select(c => c.Result.OrchestrationInstance.InstanceId)),
+            },
+        };
 
         var written = new HashSet<long>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        await using (var reader = await write.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
@@ -140,14 +154,6 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
             }
         }
 
-        if (written.Count > 0)
-        {
-            await using var notify = new NpgsqlCommand("select pg_notify(@channel, '')", connection, transaction);
-            notify.Parameters.Add(new NpgsqlParameter<string>("channel", orchestrationChannel));
-            await notify.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
         return written;
     }
 

@@ -30,7 +30,50 @@ internal static class EventSerializer
         StringEscapeHandling = StringEscapeHandling.EscapeNonAscii,
     };
 
+    // As Typed, without the inputs replay does not read (microsoft/durabletask-mssql skips the same payloads).
+    private static readonly JsonSerializerSettings Lean = new()
+    {
+        TypeNameHandling = Typed.TypeNameHandling,
+        SerializationBinder = Typed.SerializationBinder,
+        ContractResolver = new HistoryEventResolver(leaveOutReplayPayloads: true),
+        DateTimeZoneHandling = Typed.DateTimeZoneHandling,
+        StringEscapeHandling = Typed.StringEscapeHandling,
+    };
+
     public static string Serialize(HistoryEvent historyEvent) => JsonConvert.SerializeObject(historyEvent, Typed);
+
+    /// <summary>
+    /// A history event as stored: the input of a scheduled activity call or sub-orchestration, which replay never reads,
+    /// comes back apart as <paramref name="payload"/> (null for every other event).
+    /// </summary>
+    public static string SerializeLean(HistoryEvent historyEvent, out string? payload)
+    {
+        payload = ReplayPayload(historyEvent);
+        return payload is null ? Serialize(historyEvent) : JsonConvert.SerializeObject(historyEvent, Lean);
+    }
+
+    /// <summary>Puts back a payload that <see cref="SerializeLean"/> kept apart (for a client reading the history).</summary>
+    public static HistoryEvent WithPayload(HistoryEvent historyEvent, string? payload)
+    {
+        switch (historyEvent)
+        {
+            case TaskScheduledEvent scheduled when payload is not null:
+                scheduled.Input = payload;
+                break;
+            case SubOrchestrationInstanceCreatedEvent created when payload is not null:
+                created.Input = payload;
+                break;
+        }
+
+        return historyEvent;
+    }
+
+    private static string? ReplayPayload(HistoryEvent historyEvent) => historyEvent switch
+    {
+        TaskScheduledEvent scheduled => scheduled.Input,
+        SubOrchestrationInstanceCreatedEvent created => created.Input,
+        _ => null,
+    };
 
     public static string Serialize(TaskMessage message) => JsonConvert.SerializeObject(message, Typed);
 
@@ -59,8 +102,20 @@ internal static class EventSerializer
     /// Some history events (ExecutionRewoundEvent) have several constructors and no parameterless one, which Newtonsoft
     /// cannot choose between; their state is all in data members, so an uninitialized object filled from them is whole.
     /// </summary>
-    private sealed class HistoryEventResolver : DefaultContractResolver
+    private sealed class HistoryEventResolver(bool leaveOutReplayPayloads = false) : DefaultContractResolver
     {
+        protected override JsonProperty CreateProperty(System.Reflection.MemberInfo member, MemberSerialization memberSerialization)
+        {
+            var property = base.CreateProperty(member, memberSerialization);
+            if (leaveOutReplayPayloads && property.PropertyName == nameof(TaskScheduledEvent.Input) &&
+                (member.DeclaringType == typeof(TaskScheduledEvent) || member.DeclaringType == typeof(SubOrchestrationInstanceCreatedEvent)))
+            {
+                property.ShouldSerialize = _ => false;
+            }
+
+            return property;
+        }
+
         protected override JsonObjectContract CreateObjectContract(Type objectType)
         {
             var contract = base.CreateObjectContract(objectType);

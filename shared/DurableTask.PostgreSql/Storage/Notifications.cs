@@ -9,7 +9,7 @@ namespace DurableTask.PostgreSql.Storage;
 /// host commits new work instead of at its next poll. The connection is reopened after a failure (a PostgreSQL
 /// restart); polling covers the gap, so a lost notification only costs latency.
 /// </summary>
-internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, TimeProvider time, ILogger logger, ProviderMetrics metrics) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
@@ -22,8 +22,9 @@ internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, 
 
     public WorkSignal Activities { get; } = new();
 
-    /// <summary>Set with <see cref="Orchestrations"/>, for the sessions waiting on their own instances.</summary>
-    public Broadcast OrchestrationMessages { get; } = new();
+    /// <summary>The sessions waiting on their own instances; a notification wakes only the sessions it names.</summary>
+    public SessionWaiters Sessions { get; } = new();
+
 
     public void Start() => _loop ??= Task.Run(() => ListenAsync(_stopping.Token));
 
@@ -39,11 +40,19 @@ internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, 
                     if (e.Channel == ActivityChannel)
                     {
                         Activities.Set();
+                        metrics.Notified("activity", wokePoller: true);
                     }
                     else
                     {
-                        Orchestrations.Set();
-                        OrchestrationMessages.Set();
+                        // The payload names the instances with new messages: their sessions here wake, and the poller
+                        // only if one of them is not held by a session here (it would find that instance leased).
+                        var wakePoller = Sessions.Wake(WakeTargets.Parse(e.Payload));
+                        if (wakePoller)
+                        {
+                            Orchestrations.Set();
+                        }
+
+                        metrics.Notified("orchestration", wakePoller);
                     }
                 };
                 await using (var listen = new NpgsqlCommand(
@@ -52,9 +61,10 @@ internal sealed class Notifications(NpgsqlDataSource dataSource, string schema, 
                     await listen.ExecuteNonQueryAsync(stopping);
                 }
 
-                // Whatever was committed while no one listened is found by the pollers now.
+                // Whatever was committed while no one listened is found by the pollers and sessions now.
                 Orchestrations.Set();
                 Activities.Set();
+                Sessions.Wake([]);
                 while (!stopping.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stopping);

@@ -53,11 +53,11 @@ internal static class Outbox
         await using (var upsert = new NpgsqlCommand(
             """
             insert into instances (instance_id, execution_id, name, version, status, created_at, updated_at, scheduled_start_at, input, parent_instance_id, tags)
-            select s.instance_id, s.execution_id, s.name, s.version, 0, now(), now(), s.scheduled_start_at, s.input, s.parent_instance_id, s.tags
+            select s.instance_id, s.execution_id, s.name, s.version, @pending, now(), now(), s.scheduled_start_at, s.input, s.parent_instance_id, s.tags
             from unnest(@instance_ids, @execution_ids, @names, @versions, @scheduled, @inputs, @parents, @tags)
                 as s(instance_id, execution_id, name, version, scheduled_start_at, input, parent_instance_id, tags)
             on conflict (instance_id) do update set
-                execution_id = excluded.execution_id, name = excluded.name, version = excluded.version, status = 0,
+                execution_id = excluded.execution_id, name = excluded.name, version = excluded.version, status = @pending,
                 created_at = now(), updated_at = now(), completed_at = null, scheduled_start_at = excluded.scheduled_start_at,
                 input = excluded.input, output = null, custom_status = null, failure_details = null,
                 parent_instance_id = excluded.parent_instance_id, tags = excluded.tags, history_count = 0,
@@ -80,6 +80,9 @@ internal static class Outbox
             upsert.Parameters.Add(new NpgsqlParameter<string?[]>("parents", events.Select(e => e.ParentInstance?.OrchestrationInstance?.InstanceId).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<string?[]>("tags", events.Select(e => EventSerializer.SerializeTags(e.Tags)).ToArray()));
             upsert.Parameters.Add(new NpgsqlParameter<short[]>("replaceable", replaceable ?? Statuses.Terminal));
+
+            // Pending until its first checkpoint stores Running: a start scheduled for later reads as not started.
+            upsert.Parameters.Add(new NpgsqlParameter<short>("pending", (short)OrchestrationStatus.Pending));
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

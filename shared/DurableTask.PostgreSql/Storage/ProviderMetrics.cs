@@ -23,6 +23,8 @@ internal sealed class ProviderMetrics : IDisposable
     private readonly Counter<long> _transientRetries;
     private readonly Counter<long> _redeliveries;
     private readonly Histogram<double> _checkpointDuration;
+    private readonly Counter<long> _notifications;
+    private readonly Counter<long> _sessionWakeups;
     private readonly KeyValuePair<string, object?> _schema;
     private volatile Sample _last = new(0, 0, 0, 0);
 
@@ -38,6 +40,8 @@ internal sealed class ProviderMetrics : IDisposable
         _transientRetries = _meter.CreateCounter<long>("durabletask.postgresql.transient_retries", description: "Database operations run again after a transient error");
         _redeliveries = _meter.CreateCounter<long>("durabletask.postgresql.redeliveries", description: "Work items delivered again after an earlier delivery did not complete (a possible second execution)");
         _checkpointDuration = _meter.CreateHistogram<double>("durabletask.postgresql.checkpoint.duration", unit: "ms", description: "Time to write an orchestration checkpoint, retries included");
+        _notifications = _meter.CreateCounter<long>("durabletask.postgresql.notifications", description: "NOTIFYs heard, by queue and whether they woke the poller");
+        _sessionWakeups = _meter.CreateCounter<long>("durabletask.postgresql.session_wakeups", description: "Extended sessions woken by a NOTIFY naming their instance");
         _meter.CreateObservableGauge("durabletask.postgresql.orchestration_queue.depth", () => new Measurement<long>(_last.OrchestrationMessages, _schema), description: "Due orchestration messages");
         _meter.CreateObservableGauge("durabletask.postgresql.orchestration_queue.oldest_age", () => new Measurement<double>(_last.OldestOrchestrationSeconds, _schema), unit: "s", description: "Age of the oldest due orchestration message");
         _meter.CreateObservableGauge("durabletask.postgresql.activity_queue.depth", () => new Measurement<long>(_last.ActivityCalls, _schema), description: "Activity calls queued or running");
@@ -53,6 +57,10 @@ internal sealed class ProviderMetrics : IDisposable
     public void Redelivered(string kind) => _redeliveries.Add(1, _schema, new("kind", kind));
 
     public void CheckpointWritten(TimeSpan elapsed) => _checkpointDuration.Record(elapsed.TotalMilliseconds, _schema);
+
+    public void Notified(string queue, bool wokePoller) => _notifications.Add(1, _schema, new("queue", queue), new("woke_poller", wokePoller));
+
+    public void SessionWoken() => _sessionWakeups.Add(1, _schema);
 
     public void TransientRetry(string operation) => _transientRetries.Add(1, _schema, new("operation", operation));
 

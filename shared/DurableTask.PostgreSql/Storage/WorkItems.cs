@@ -13,6 +13,9 @@ internal sealed class PostgreSqlOrchestrationWorkItem : TaskOrchestrationWorkIte
     /// <summary>The stored history's length: the checkpoint's fence, so a checkpoint retried after it committed is not written twice.</summary>
     public required int StoredHistoryCount { get; set; }
 
+    /// <summary>The stored history's size as read or written (UTF-16 bytes), for the history cache's byte bound.</summary>
+    public long StoredHistoryBytes { get; set; }
+
     /// <summary>The messages of the current round, deleted by its checkpoint.</summary>
     public required long[] MessageIds { get; set; }
 

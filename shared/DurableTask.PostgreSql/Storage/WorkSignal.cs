@@ -23,7 +23,8 @@ internal sealed class WorkSignal
     }
 
     /// <summary>Waits until the signal is set or <paramref name="timeout"/> passes; consumes the signal.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <returns>Whether the signal was set (false: the timeout passed).</returns>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         Task wait;
         lock (_gate)
@@ -32,7 +33,7 @@ internal sealed class WorkSignal
             {
                 _set = false;
                 _next = NewSource();
-                return;
+                return true;
             }
 
             wait = _next.Task;
@@ -49,11 +50,14 @@ internal sealed class WorkSignal
 
         lock (_gate)
         {
-            if (_set)
+            if (!_set)
             {
-                _set = false;
-                _next = NewSource();
+                return false;
             }
+
+            _set = false;
+            _next = NewSource();
+            return true;
         }
     }
 
