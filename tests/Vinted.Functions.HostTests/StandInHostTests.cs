@@ -170,7 +170,22 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
     /// </summary>
     private async Task InvokeInsightsAsync(StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities)
     {
-        var (status, _, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Get, "api/insights/filters", null, durableClient: false, ("name", "filters"));
+        // The worker's migrations (the mart's tables) run as hosted services next to its gRPC stream, so on a fresh
+        // database the first invocations can come before them: asked again until the mart is there, for minutes.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+        HttpStatusCode status;
+        string body;
+        while (true)
+        {
+            (status, _, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Get, "api/insights/filters", null, durableClient: false, ("name", "filters"));
+            if (status != HttpStatusCode.InternalServerError || DateTimeOffset.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
         Assert.True(status == HttpStatusCode.OK, $"Insights filters answered {(int)status}: {body}");
         var filters = JsonNode.Parse(body)!.AsObject();
         Assert.NotEmpty(filters);
@@ -243,7 +258,11 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var completed = (await worker.ReceiveAsync(Content.InvocationResponse, m => m.InvocationResponse.InvocationId == invocation.InvocationId)).InvocationResponse;
-        AssertSuccess(completed.Result, $"{method} {path}");
+        if (response.StatusCode != HttpStatusCode.InternalServerError)
+        {
+            AssertSuccess(completed.Result, $"{method} {path}");
+        }
+
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
     }
 

@@ -12,7 +12,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", Readiness.Live);
+        app.MapGet("/health/live", () => Readiness.Live());
         app.MapGet("/health/ready", (Readiness readiness, DurableTaskClient client, CancellationToken cancellationToken) => readiness.ReadyAsync(client, cancellationToken));
         return app;
     }

@@ -21,11 +21,16 @@ public static class PriceApi
         price.MapPost("/estimate", (HttpRequest request, PriceEstimator estimator, IOptions<PriceModelOptions> options, CancellationToken cancellationToken) =>
                 PriceEndpoints.EstimateAsync(request.Body, estimator, options.Value.MaxBatch, cancellationToken))
             .RequireFunctionKey();
-        price.MapGet("/models", PriceEndpoints.ModelsAsync).RequireFunctionKey();
+        // Lambdas, not the shared methods as groups: ASP.NET Core's route handler analyzer throws on a method group from
+        // another assembly whose route has parameters (AD0001, IndexOutOfRangeException).
+        price.MapGet("/models", (ModelRegistry registry, CancellationToken cancellationToken) => PriceEndpoints.ModelsAsync(registry, cancellationToken))
+            .RequireFunctionKey();
         price.MapPost("/models/{model}/production", (string model, HttpRequest request, ModelRegistry registry, CancellationToken cancellationToken) =>
                 PriceEndpoints.PromoteAsync(model, request.Body, registry, cancellationToken))
             .RequireFunctionKey(KeyLevel.Admin);
-        price.MapPost("/models/{model}/rollback", PriceEndpoints.RollBackAsync).RequireFunctionKey(KeyLevel.Admin);
+        price.MapPost("/models/{model}/rollback", (string model, ModelRegistry registry, CancellationToken cancellationToken) =>
+                PriceEndpoints.RollBackAsync(model, registry, cancellationToken))
+            .RequireFunctionKey(KeyLevel.Admin);
         return app;
     }
 }
