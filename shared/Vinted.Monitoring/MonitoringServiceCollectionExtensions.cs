@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Vinted.Monitoring.Health;
 using Vinted.Monitoring.Insights;
 using Vinted.Monitoring.Runs;
 using Vinted.Warehouse;
@@ -20,6 +21,7 @@ public static class MonitoringServiceCollectionExtensions
         }
 
         services.AddSingleton(sp => new InsightsStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Readiness>();
         return services;
     }
 }

@@ -15,7 +15,8 @@ namespace Vinted.Functions.HostTests;
 /// The published function app started as the Functions host starts its isolated worker, and driven over the
 /// language-worker protocol (FunctionRpc.proto) by a stand-in host: the start handshake, the function metadata the
 /// worker reports against functions.metadata, the loads, an activity invoked with the input the Durable extension
-/// sends, and the manual-start HTTP trigger through the worker's ASP.NET Core server as the host proxies it.
+/// sends, and HTTP functions (the manual start, an insight, readiness) through the worker's ASP.NET Core server as the
+/// host proxies them.
 /// </summary>
 public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output) : IClassFixture<PublishedApp>
 {
@@ -104,6 +105,8 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
 
         await InvokePlanRunAsync(worker, ids["PlanRun"]);
         await InvokeStartRunAsync(host, worker, ids["StartRun"], initialized.Capabilities);
+        await InvokeInsightsAsync(host, worker, ids["Insights"], initialized.Capabilities);
+        await InvokeHealthReadyAsync(host, worker, ids["HealthReady"], initialized.Capabilities);
     }
 
     /// <summary>
@@ -145,42 +148,122 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The manual start through HTTP as the host serves it with the ASP.NET Core integration: the InvocationRequest over
-    /// gRPC, and the request itself proxied to the worker's own server (its HttpUri capability) with the invocation id
-    /// in a header. A malformed body is answered 400 before the Durable client is used; the client binding's payload
-    /// points at this stand-in, which serves no Durable client API (see docs/azure.md).
+    /// The manual start through HTTP as the host serves it with the ASP.NET Core integration: a malformed body is
+    /// answered 400 before the Durable client is used.
     /// </summary>
     private async Task InvokeStartRunAsync(StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities)
     {
+        var (status, contentType, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Post, "api/runs", "{\"date\": ", durableClient: true);
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"StartRun answered {(int)status}: {body}");
+        Assert.Equal("application/problem+json", contentType);
+        var problem = JsonNode.Parse(body)!;
+        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.Equal("The input does not fit the pipeline", problem["title"]!.GetValue<string>());
+        output.WriteLine($"invoked: StartRun POST /api/runs with a malformed body -> {(int)status} {body}");
+    }
+
+    /// <summary>
+    /// An insight endpoint, answered from the local stack's PostgreSQL by the code the self-host serves: the filters
+    /// (every list present, empty or not, whatever the mart holds), and a price insight without its currency refused
+    /// with the problem naming the parameter.
+    /// </summary>
+    private async Task InvokeInsightsAsync(StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities)
+    {
+        // The worker's migrations (the mart's tables) run as hosted services next to its gRPC stream, so on a fresh
+        // database the first invocations can come before them: asked again until the mart is there, for minutes.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+        HttpStatusCode status;
+        string body;
+        while (true)
+        {
+            (status, _, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Get, "api/insights/filters", null, durableClient: false, ("name", "filters"));
+            if (status != HttpStatusCode.InternalServerError || DateTimeOffset.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.True(status == HttpStatusCode.OK, $"Insights filters answered {(int)status}: {body}");
+        var filters = JsonNode.Parse(body)!.AsObject();
+        Assert.NotEmpty(filters);
+        output.WriteLine($"invoked: Insights GET /api/insights/filters -> {(int)status} with {string.Join(", ", filters.Select(p => p.Key))}");
+
+        (status, _, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Get, "api/insights/price-trend?domain=pt", null, durableClient: false, ("name", "price-trend"));
+        Assert.True(status == HttpStatusCode.BadRequest, $"Insights price-trend without a currency answered {(int)status}: {body}");
+        Assert.NotNull(JsonNode.Parse(body)!["errors"]!["currency"]);
+        output.WriteLine($"invoked: Insights GET /api/insights/price-trend?domain=pt -> {(int)status} naming currency");
+    }
+
+    /// <summary>
+    /// Readiness through the Durable client binding: PostgreSQL and the object store of the local stack answer; the
+    /// engine's store is reached through the client's gRPC address, this stand-in, which serves no Durable client API,
+    /// so readiness says exactly that check is down (503), and nothing of the cause.
+    /// </summary>
+    private async Task InvokeHealthReadyAsync(StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities)
+    {
+        var (status, _, body) = await InvokeHttpAsync(host, worker, functionId, capabilities, HttpMethod.Get, "health/ready", null, durableClient: true);
+        var checks = JsonNode.Parse(body)!["checks"]!.AsArray()
+            .ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["status"]!.GetValue<string>());
+
+        Assert.True(status == HttpStatusCode.ServiceUnavailable, $"HealthReady answered {(int)status}: {body}");
+        Assert.Equal(new Dictionary<string, string> { ["postgresql"] = "Healthy", ["object-store"] = "Healthy", ["engine-store"] = "Unhealthy" }, checks);
+        output.WriteLine($"invoked: HealthReady GET /health/ready -> {(int)status} {string.Join(", ", checks.Select(c => $"{c.Key} {c.Value}"))}");
+    }
+
+    /// <summary>
+    /// An HTTP function invoked as the host serves HTTP with the ASP.NET Core integration: the InvocationRequest over
+    /// gRPC (route values in the trigger metadata), and the request itself proxied to the worker's own server (its
+    /// HttpUri capability) with the invocation id in a header. The Durable client binding's payload points at this
+    /// stand-in, which serves no Durable client API (see docs/azure.md).
+    /// </summary>
+    private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> InvokeHttpAsync(
+        StandInHost host, WorkerConnection worker, string functionId, IDictionary<string, string> capabilities,
+        HttpMethod method, string path, string? content, bool durableClient, params (string Name, string Value)[] routeValues)
+    {
         Assert.True(capabilities.TryGetValue("HttpUri", out var httpUri), "The worker announced no HttpUri: the ASP.NET Core integration is not on.");
         var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = functionId, TraceContext = new RpcTraceContext() };
-        var url = new Uri(new Uri(httpUri), "api/runs");
-        invocation.InputData.Add(new ParameterBinding { Name = "request", Data = new TypedData { Http = new RpcHttp { Method = "POST", Url = url.AbsoluteUri } } });
-        var client = new JsonObject
+        var url = new Uri(new Uri(httpUri), path);
+        invocation.InputData.Add(new ParameterBinding { Name = "request", Data = new TypedData { Http = new RpcHttp { Method = method.Method, Url = url.AbsoluteUri } } });
+        foreach (var (name, value) in routeValues)
         {
-            ["taskHubName"] = "vinted",
-            ["connectionName"] = "Storage",
-            ["rpcBaseUrl"] = host.Address.AbsoluteUri,
-            ["requiredQueryStringParameters"] = "code=stand-in",
-            ["baseUrl"] = "http://127.0.0.1/runtime/webhooks/durabletask",
-        };
-        invocation.InputData.Add(new ParameterBinding { Name = "client", Data = new TypedData { String = client.ToJsonString() } });
+            invocation.TriggerMetadata.Add(name, new TypedData { String = value });
+        }
+
+        if (durableClient)
+        {
+            var client = new JsonObject
+            {
+                ["taskHubName"] = "vinted",
+                ["connectionName"] = "Storage",
+                ["rpcBaseUrl"] = host.Address.AbsoluteUri,
+                ["requiredQueryStringParameters"] = "code=stand-in",
+                ["baseUrl"] = "http://127.0.0.1/runtime/webhooks/durabletask",
+            };
+            invocation.InputData.Add(new ParameterBinding { Name = "client", Data = new TypedData { String = client.ToJsonString() } });
+        }
+
         await worker.SendAsync(new StreamingMessage { InvocationRequest = invocation });
 
         using var http = new HttpClient { Timeout = WorkerConnection.Wait };
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("{\"date\": ", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(method, url);
+        if (content is not null)
+        {
+            request.Content = new StringContent(content, Encoding.UTF8, "application/json");
+        }
+
         request.Headers.Add(InvocationIdHeader, invocation.InvocationId);
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var completed = (await worker.ReceiveAsync(Content.InvocationResponse, m => m.InvocationResponse.InvocationId == invocation.InvocationId)).InvocationResponse;
+        if (response.StatusCode != HttpStatusCode.InternalServerError)
+        {
+            AssertSuccess(completed.Result, $"{method} {path}");
+        }
 
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"StartRun answered {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(body)!;
-        Assert.Equal(400, problem["status"]!.GetValue<int>());
-        Assert.Equal("The input does not fit the pipeline", problem["title"]!.GetValue<string>());
-        AssertSuccess(completed.Result, "StartRun");
-        output.WriteLine($"invoked: StartRun POST {url.AbsolutePath} with a malformed body -> {(int)response.StatusCode} {body}");
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
     }
 
     /// <summary>The app settings the worker starts with: the local stack's (.local/stack.env), the process environment winning.</summary>

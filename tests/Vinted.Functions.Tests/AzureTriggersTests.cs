@@ -1,5 +1,9 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Vinted.Functions.Azure;
+using Vinted.Functions.Tests.Infrastructure;
 using Vinted.Orchestration.Timer;
 
 namespace Vinted.Functions.Tests;
@@ -35,6 +39,25 @@ public sealed class AzureTriggersTests
         Assert.Equal(
             DateTimeOffset.Parse("2026-11-30T03:00:00+00:00"),
             Triggers.DueSlot(new ScheduleOptions { Cron = "0 3 * * *", TimeZone = "Europe/Lisbon", CatchUpWindow = TimeSpan.FromHours(8) }, DateTimeOffset.Parse("2026-11-30T09:30:00+00:00")));
+
+    [Fact]
+    public void TrainingSchedule_AsTheWorkerRegistersIt_StartsTrainModelOnceEachMondayAtFiveLisbonTime()
+    {
+        var sample = JsonNode.Parse(File.ReadAllText(Repository.Path("local.settings.sample.json")))!["Values"]!.AsObject()
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        using var worker = new WorkerHost(sample);
+        var training = worker.Services.GetRequiredService<IOptionsMonitor<ScheduleOptions>>().Get(Schedules.Training);
+
+        // host.json's PriceModel:Schedule, the self-host's weekly training, picked by the hourly UTC timer.
+        Assert.Equal(("price-model", "TrainModel", "0 5 * * 1", "Europe/Lisbon"), (training.Name, training.Orchestrator, training.Cron, training.TimeZone));
+        var firings = Enumerable.Range(0, 365 * 24).Select(h => DateTimeOffset.Parse("2026-01-01T00:00:00.05+00:00").AddHours(h));
+        var slots = firings.Select(now => Triggers.DueSlot(training, now)).OfType<DateTimeOffset>().ToList();
+
+        Assert.Equal(slots.Count, slots.Distinct().Count());
+        Assert.Equal(52, slots.Count); // the Mondays of 2026
+        var lisbon = TimeZoneInfo.FindSystemTimeZoneById("Europe/Lisbon");
+        Assert.All(slots, s => Assert.Equal((DayOfWeek.Monday, 5), (TimeZoneInfo.ConvertTime(s, lisbon).DayOfWeek, TimeZoneInfo.ConvertTime(s, lisbon).Hour)));
+    }
 
     [Fact]
     public void DueSlot_EveryHourOfAYear_StartsEachDailySlotOnce()

@@ -27,31 +27,61 @@ public sealed class FunctionMetadataTests
             PipelineTasks.Activities.Select(t => t.Name).Order(),
             Functions.Where(f => f.Trigger.Type == "activityTrigger").Select(f => f.Name).Order());
 
-    [Fact]
-    public void DailyTimer_RunsHourlyInUtc_WithADurableClient()
+    /// <summary>
+    /// Each timer's schedule is a literal the host reads (six fields, UTC on Flex Consumption): the run timers wake
+    /// hourly and the app's schedules (<c>Schedule</c>, <c>PriceModel:Schedule</c>) pick the slot; the purge runs off the hour.
+    /// </summary>
+    [Theory]
+    [InlineData("DailyTimer", Triggers.HourlyCron)]
+    [InlineData("TrainingTimer", Triggers.HourlyCron)]
+    [InlineData("RetentionPurge", RetentionTimer.PurgeCron)]
+    public void Timers_RunOnTheirSchedule_WithADurableClient(string name, string schedule)
     {
-        var timer = Single("DailyTimer", "timerTrigger");
+        var timer = Single(name, "timerTrigger");
 
-        // A literal the host reads (six fields, UTC on Flex Consumption); the app's schedule picks the slot.
-        Assert.Equal(Triggers.HourlyCron, timer.Trigger.Element.GetProperty("schedule").GetString());
+        Assert.Equal(schedule, timer.Trigger.Element.GetProperty("schedule").GetString());
+        Assert.Equal(6, schedule.Split(' ').Length);
         Assert.Contains(timer.Bindings, b => b.Type == "durableClient");
     }
 
+    [Fact]
+    public void Timers_AreTheThree() =>
+        Assert.Equal(["DailyTimer", "RetentionPurge", "TrainingTimer"], Functions.Where(f => f.Trigger.Type == "timerTrigger").Select(f => f.Name).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Every HTTP function at the self-host's route, with the level that stands in for the self-host's key check:
+    /// its function key is the Function level, its admin key the Admin level (the host's master key), no key Anonymous.
+    /// </summary>
     [Theory]
-    [InlineData("StartRun", "post", "api/runs")]
-    [InlineData("GetRun", "get", "api/runs/{instanceId}")]
-    [InlineData("MonitoringRuns", "get", "api/monitoring/runs")]
-    public void HttpTriggers_AreRoutedAndNeedAFunctionKey(string name, string method, string route)
+    [InlineData("StartRun", "post", "api/runs", "Function", true)]
+    [InlineData("StartBackfill", "post", "api/backfills", "Function", true)]
+    [InlineData("GetRun", "get", "api/runs/{instanceId}", "Function", true)]
+    [InlineData("RestartRun", "post", "api/runs/{instanceId}/restart", "Admin", true)]
+    [InlineData("MonitoringRuns", "get", "api/monitoring/runs", "Function", true)]
+    [InlineData("Insights", "get", "api/insights/{name}", "Function", false)]
+    [InlineData("PriceEstimate", "post", "api/price/estimate", "Function", false)]
+    [InlineData("PriceModels", "get", "api/price/models", "Function", false)]
+    [InlineData("PromotePriceModel", "post", "api/price/models/{model}/production", "Admin", false)]
+    [InlineData("RollBackPriceModel", "post", "api/price/models/{model}/rollback", "Admin", false)]
+    [InlineData("HealthLive", "get", "health/live", "Anonymous", false)]
+    [InlineData("HealthReady", "get", "health/ready", "Anonymous", true)]
+    public void HttpTriggers_AreRoutedWithTheSelfHostsKeyLevel(string name, string method, string route, string authLevel, bool durableClient)
     {
         var http = Single(name, "httpTrigger");
         var trigger = http.Trigger.Element;
 
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
-        Assert.Contains(http.Bindings, b => b.Type == "durableClient");
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(durableClient, http.Bindings.Any(b => b.Type == "durableClient"));
         Assert.Contains(http.Bindings, b => b.Type == "http" && b.Direction == "Out");
     }
+
+    [Fact]
+    public void HttpTriggers_EachIsListedAbove() =>
+        Assert.Equal(
+            ["GetRun", "HealthLive", "HealthReady", "Insights", "MonitoringRuns", "PriceEstimate", "PriceModels", "PromotePriceModel", "RestartRun", "RollBackPriceModel", "StartBackfill", "StartRun"],
+            Functions.Where(f => f.Trigger.Type == "httpTrigger").Select(f => f.Name).Order(StringComparer.Ordinal));
 
     [Fact]
     public void EntryPoints_AllResolveToMethodsOfTheApp()

@@ -9,6 +9,7 @@ using Vinted.Orchestration.Engine;
 using Vinted.Orchestration.Http;
 using Vinted.Orchestration.Timer;
 using Vinted.Pipeline;
+using Vinted.Pipeline.Orchestrators;
 
 namespace Vinted.Functions.Azure;
 
@@ -58,6 +59,8 @@ internal static class AzureFunctionsHost
                 // HTTP answers with enum names (runtimeStatus "Running"), as the self-host gives them.
                 services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
                 services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
+                services.AddSchedule(Schedules.Training, Schedules.TrainingSection, nameof(TrainModel));
+                services.AddSettings<RetentionOptions>(RetentionOptions.Section);
                 services.AddSettings<DurableHttpOptions>(DurableHttpOptions.Section);
                 services.AddMonitoring();
                 services.AddPipeline();

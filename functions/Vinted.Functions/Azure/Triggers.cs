@@ -17,11 +17,11 @@ using Vinted.Pipeline.Orchestrators;
 namespace Vinted.Functions.Azure;
 
 /// <summary>
-/// What starts and shows pipeline runs in Azure Functions: the daily timer, the manual start, a run's status and the
-/// monitoring run list. Routes are under <c>api/</c> as in the self-host (host.json's <c>routePrefix</c> is empty);
+/// What starts and shows pipeline runs in Azure Functions: the daily timer, the weekly training timer, the manual start,
+/// a run's status and restart, and the monitoring run list. Routes are under <c>api/</c> as in the self-host (host.json's <c>routePrefix</c> is empty);
 /// the host checks the function keys. The Durable extension's own management API serves terminate, rewind and purge.
 /// </summary>
-public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, IOptions<DurableHttpOptions> http, TimeProvider time, ILogger<Triggers> logger)
+public sealed partial class Triggers(IOptionsMonitor<ScheduleOptions> schedules, IOptions<DurableHttpOptions> http, TimeProvider time, ILogger<Triggers> logger)
 {
     /// <summary>A timer firing this much before its slot still belongs to it (timers can wake a little early).</summary>
     internal static readonly TimeSpan EarlyFire = TimeSpan.FromSeconds(30);
@@ -45,18 +45,18 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, IOption
     /// a past-due catch-up) starts one run.
     /// </summary>
     [Function("DailyTimer")]
-    public async Task DailyTimerAsync(
-        [TimerTrigger(HourlyCron)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        var options = schedule.Value;
-        if (!options.Enabled || DueSlot(options, time.GetUtcNow()) is not { } slot)
-        {
-            return;
-        }
+    public Task DailyTimerAsync(
+        [TimerTrigger(HourlyCron)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        StartDueSlotAsync(schedules.Get(Options.DefaultName), timer, client, cancellationToken);
 
-        var (instanceId, outcome) = await SlotStarter.StartAsync(client, options, slot, cancellationToken);
-        LogTimerSlot(options.Name, slot, outcome.ToString(), instanceId, timer.IsPastDue);
-    }
+    /// <summary>
+    /// The weekly training of the price model: the self-host's second timer, <c>PriceModel:Schedule</c>
+    /// (<see cref="Schedules.Training"/>), picked hourly in its own time zone by the same rule as the daily run.
+    /// </summary>
+    [Function("TrainingTimer")]
+    public Task TrainingTimerAsync(
+        [TimerTrigger(HourlyCron)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        StartDueSlotAsync(schedules.Get(Schedules.Training), timer, client, cancellationToken);
 
     /// <summary>
     /// A manual run: the body is an optional <see cref="PipelineInput"/>; the answer is Durable Functions' check-status
@@ -130,6 +130,28 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, IOption
         return DurableHttpApi.IsTerminal(status.RuntimeStatus) ? TypedResults.Ok(status) : TypedResults.Json(status, statusCode: StatusCodes.Status202Accepted);
     }
 
+    /// <summary>
+    /// Restarts a finished run under its id with its input, as the self-host's
+    /// <c>POST /runtime/webhooks/durabletask/instances/{id}/restart</c> does (admin key there; the admin level, the
+    /// host's master key, here). The Durable extension owns <c>/runtime/webhooks/durabletask</c> in Azure and has no
+    /// restart there, so this function serves it under the runs' route. 202 with the check-status payload.
+    /// </summary>
+    [Function("RestartRun")]
+    public static async Task<IResult> RestartRunAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/runs/{instanceId}/restart")] HttpRequest request,
+        string instanceId,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context,
+        CancellationToken cancellationToken)
+    {
+        var data = await context.GetHttpRequestDataAsync();
+        return await DurableHttpApi.RestartInstanceAsync(client, instanceId, id =>
+        {
+            var payload = client.CreateHttpManagementPayload(id, data);
+            return (payload.StatusQueryGetUri, payload);
+        }, cancellationToken);
+    }
+
     /// <summary>The monitoring run list, the self-host's <c>GET /api/monitoring/runs</c>: same code, same answers.</summary>
     [Function("MonitoringRuns")]
     public async Task<IResult> MonitoringRunsAsync(
@@ -146,6 +168,18 @@ public sealed partial class Triggers(IOptions<ScheduleOptions> schedule, IOption
 
         var (list, errors) = await RunListing.ListAsync(client, time.GetUtcNow(), query["status"], top, query["continuationToken"], cancellationToken);
         return list is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Ok(list);
+    }
+
+    /// <summary>Starts the slot of <paramref name="options"/> that this firing finds due, if any (see <see cref="DueSlot"/>).</summary>
+    private async Task StartDueSlotAsync(ScheduleOptions options, TimerInfo timer, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (!options.Enabled || DueSlot(options, time.GetUtcNow()) is not { } slot)
+        {
+            return;
+        }
+
+        var (instanceId, outcome) = await SlotStarter.StartAsync(client, options, slot, cancellationToken);
+        LogTimerSlot(options.Name, slot, outcome.ToString(), instanceId, timer.IsPastDue);
     }
 
     /// <summary>

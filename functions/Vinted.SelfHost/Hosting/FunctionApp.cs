@@ -82,7 +82,6 @@ public static class FunctionApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSettings<FunctionKeyOptions>(FunctionKeyOptions.Section);
         builder.Services.AddMonitoring();
-        builder.Services.AddReadinessChecks();
         builder.AddTelemetry();
         builder.Services.AddPipeline();
         var engine = builder.Services.AddDurableTaskEngine()

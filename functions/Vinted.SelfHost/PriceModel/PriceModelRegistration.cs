@@ -11,9 +11,9 @@ namespace Vinted.SelfHost.PriceModel;
 public static class PriceModelRegistration
 {
     /// <summary>The training timer's settings: <c>PriceModel:Schedule</c>, a <see cref="ScheduleOptions"/> (weekly by default).</summary>
-    public const string ScheduleSection = "PriceModel:Schedule";
+    public const string ScheduleSection = Schedules.TrainingSection;
 
-    private const string ScheduleName = "price-model";
+    private const string ScheduleName = Schedules.Training;
 
     /// <summary>
     /// A second timer that starts <see cref="TrainModel"/> on <c>PriceModel:Schedule</c>. A host whose daily timer is off
@@ -22,11 +22,7 @@ public static class PriceModelRegistration
     public static DurableTaskEngineBuilder AddPriceModelTraining(this DurableTaskEngineBuilder engine, IConfiguration configuration)
     {
         engine.AllowHttpStart<TrainModel>();
-        engine.Services.AddOptions<ScheduleOptions>(ScheduleName)
-            .BindConfiguration(ScheduleSection)
-            .Configure(o => o.Orchestrator = nameof(TrainModel))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        engine.Services.AddSchedule(ScheduleName, ScheduleSection, nameof(TrainModel));
         if (configuration.GetValue("Schedule:Enabled", true))
         {
             engine.Services.AddSingleton<IHostedService>(sp => new TimerTrigger(

@@ -4,10 +4,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vinted.Orchestration.Logging;
 using Vinted.Orchestration.Options;
+using Vinted.Orchestration.Timer;
 
 namespace Vinted.Orchestration.Engine;
 
-/// <summary>Purges finished instances older than <see cref="DurableTaskEngineOptions.Retention"/>, hourly; several hosts doing it is harmless.</summary>
+/// <summary>
+/// Purges finished instances whose last update is older than <see cref="DurableTaskEngineOptions.Retention"/>, hourly, by
+/// the code the Azure app's purge timer runs (<see cref="FinishedInstancePurge"/>); several hosts doing it is harmless.
+/// </summary>
 internal sealed class RetentionPurge(DurableTaskClient client, IOptions<DurableTaskEngineOptions> options, TimeProvider time, ILogger<RetentionPurge> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,10 +28,10 @@ internal sealed class RetentionPurge(DurableTaskClient client, IOptions<DurableT
             var cutoff = time.GetUtcNow() - retention;
             try
             {
-                var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(null, cutoff, null), stoppingToken);
-                if (result.PurgedInstanceCount > 0)
+                var purged = await FinishedInstancePurge.PurgeAsync(client, cutoff, stoppingToken);
+                if (purged > 0)
                 {
-                    logger.Purged(result.PurgedInstanceCount, cutoff);
+                    logger.Purged(purged, cutoff);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

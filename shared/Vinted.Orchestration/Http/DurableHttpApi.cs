@@ -270,13 +270,26 @@ public static class DurableHttpApi
         }
     }
 
-    private static async Task<IResult> RestartAsync(string instanceId, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken)
+    private static Task<IResult> RestartAsync(string instanceId, HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        RestartInstanceAsync(client, instanceId, id =>
+        {
+            var links = CheckStatusFor(request, id);
+            return (links.StatusQueryGetUri, links);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Restarts a finished instance under the same id with its input, whichever host serves the request: 202 with the
+    /// host's status links (<paramref name="links"/>: the status URI and the payload for an instance id), 404 for an
+    /// unknown instance, 409 for one still running, 501 when the engine's client cannot restart.
+    /// </summary>
+    public static async Task<IResult> RestartInstanceAsync(
+        DurableTaskClient client, string instanceId, Func<string, (string? StatusUri, object Payload)> links, CancellationToken cancellationToken)
     {
         try
         {
             var id = await client.RestartAsync(instanceId, restartWithNewInstanceId: false, cancellationToken);
-            var links = CheckStatusFor(request, id);
-            return TypedResults.Accepted(links.StatusQueryGetUri, links);
+            var (statusUri, payload) = links(id);
+            return TypedResults.Accepted(statusUri, payload);
         }
         catch (ArgumentException)
         {
@@ -285,6 +298,10 @@ public static class DurableHttpApi
         catch (InvalidOperationException e)
         {
             return Problem(StatusCodes.Status409Conflict, "Only a finished instance can be restarted", e.Message);
+        }
+        catch (NotSupportedException e)
+        {
+            return Problem(StatusCodes.Status501NotImplemented, "This engine cannot restart an instance", e.Message);
         }
     }
 

@@ -5,7 +5,7 @@ namespace Vinted.Orchestration.Logging;
 /// <summary>The engine host's log events; ids are stable so that alerts can key on them.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(121, LogLevel.Information, "Purged {Count} instances created before {Cutoff}")]
+    [LoggerMessage(121, LogLevel.Information, "Purged {Count} instances finished before {Cutoff}")]
     public static partial void Purged(this ILogger logger, int count, DateTimeOffset cutoff);
 
     [LoggerMessage(122, LogLevel.Error, "Retention purge failed")]

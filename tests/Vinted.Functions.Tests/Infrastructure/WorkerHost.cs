@@ -30,6 +30,9 @@ internal sealed class WorkerHost : IDisposable
             .ToList();
     }
 
+    /// <summary>The worker's services, to resolve what it registers (named options, the functions' dependencies).</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The product's options classes the worker registers (configured or validated), whatever their section.</summary>
     public IReadOnlyList<Type> OptionsTypes { get; }
 

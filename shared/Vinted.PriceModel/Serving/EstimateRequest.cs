@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vinted.PriceModel.Features;
 
-namespace Vinted.SelfHost.PriceModel;
+namespace Vinted.PriceModel.Serving;
 
 /// <summary>
 /// One item to estimate: what the features view holds of a listing. <c>currency</c>, <c>domain</c> and <c>catalog</c>
