@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Vinted.Api;
 
 namespace Vinted.Pipeline;
 
@@ -9,6 +10,15 @@ namespace Vinted.Pipeline;
 public static class PipelineTelemetry
 {
     public const string Name = "Vinted.Pipeline";
+
+    /// <summary>
+    /// The trace sources both hosts export: the Vinted client's page spans, the engine's orchestrations and activities
+    /// (DurableTask.Core in the self-host, Microsoft.DurableTask in both), and Npgsql's commands.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Sources = [VintedTelemetry.Name, "DurableTask.Core", "Microsoft.DurableTask", "Npgsql"];
+
+    /// <summary>The meters both hosts export: ours, Npgsql's, and the HTTP server's and client's.</summary>
+    public static readonly IReadOnlyList<string> Meters = [VintedTelemetry.Name, Name, "Npgsql", "Microsoft.AspNetCore.Hosting", "System.Net.Http"];
 
     private static readonly Meter Meter = new(Name);
 

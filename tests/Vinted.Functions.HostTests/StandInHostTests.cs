@@ -107,6 +107,7 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
         await InvokeStartRunAsync(host, worker, ids["StartRun"], initialized.Capabilities);
         await InvokeInsightsAsync(host, worker, ids["Insights"], initialized.Capabilities);
         await InvokeHealthReadyAsync(host, worker, ids["HealthReady"], initialized.Capabilities);
+        await InvokePagesAsync(host, worker, ids["RunPage"], ids["StaticFile"], initialized.Capabilities);
     }
 
     /// <summary>
@@ -211,6 +212,26 @@ public sealed class StandInHostTests(PublishedApp app, ITestOutputHelper output)
         Assert.True(status == HttpStatusCode.ServiceUnavailable, $"HealthReady answered {(int)status}: {body}");
         Assert.Equal(new Dictionary<string, string> { ["postgresql"] = "Healthy", ["object-store"] = "Healthy", ["engine-store"] = "Unhealthy" }, checks);
         output.WriteLine($"invoked: HealthReady GET /health/ready -> {(int)status} {string.Join(", ", checks.Select(c => $"{c.Key} {c.Value}"))}");
+    }
+
+    /// <summary>
+    /// A page and a static file as the Azure app serves them, anonymous: the run page's shell with its id encoded and
+    /// the security headers, and the page modules' shared script, which carries a key from <c>?code=</c> to its fetches.
+    /// </summary>
+    private async Task InvokePagesAsync(StandInHost host, WorkerConnection worker, string pageId, string fileId, IDictionary<string, string> capabilities)
+    {
+        var (status, contentType, body) = await InvokeHttpAsync(host, worker, pageId, capabilities, HttpMethod.Get, "runs/a%3Cb", null, durableClient: false, ("id", "a<b"));
+        Assert.True(status == HttpStatusCode.OK, $"RunPage answered {(int)status}: {body}");
+        Assert.StartsWith("text/html", contentType);
+        Assert.Contains("data-run-id=\"a&lt;b\"", body);
+        Assert.Contains("<script type=\"module\" src=\"/js/run.js\"></script>", body);
+        output.WriteLine($"invoked: RunPage GET /runs/a%3Cb -> {(int)status} {contentType}, {body.Length} chars, the id encoded");
+
+        (status, contentType, body) = await InvokeHttpAsync(host, worker, fileId, capabilities, HttpMethod.Get, "js/common.js", null, durableClient: false, ("folder", "js"), ("file", "common.js"));
+        Assert.True(status == HttpStatusCode.OK, $"StaticFile answered {(int)status}: {body}");
+        Assert.StartsWith("text/javascript", contentType);
+        Assert.Contains("x-functions-key", body);
+        output.WriteLine($"invoked: StaticFile GET /js/common.js -> {(int)status} {contentType}, {body.Length} chars");
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Vinted.Functions.Azure;
 using Vinted.Functions.Tests.Infrastructure;
 using Vinted.RawZone;
 using Xunit.Abstractions;
@@ -23,8 +24,8 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
         ["AzureWebJobsStorage__blobServiceUri"] = "leases, large payloads, timer schedule, deployment",
         ["AzureWebJobsStorage__queueServiceUri"] = "the Durable extension's control and work-item queues",
         ["AzureWebJobsStorage__tableServiceUri"] = "the Durable extension's history and instance tables",
-        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the host's telemetry",
-        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "telemetry sent with the identity (the component refuses local authentication)",
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the host's telemetry, and the worker's traces and metrics when set (AzureTelemetry)",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "telemetry sent with the identity (the component refuses local authentication), by the host and the worker",
         ["AZURE_CLIENT_ID"] = "the identity Azure.Identity's DefaultAzureCredential picks in the worker (the Blob object store)",
     };
 
@@ -89,6 +90,8 @@ public sealed class AppSettingsTests(ITestOutputHelper output)
     private static Dictionary<string, string> Dummies(IReadOnlyDictionary<string, string> settings) =>
         settings.ToDictionary(s => s.Key, s => !s.Value.StartsWith('[') ? s.Value : s.Key switch
         {
+            AzureTelemetry.ConnectionStringKey => AzureTelemetryTests.LocalConnectionString,
+            AzureTelemetry.AuthenticationStringKey => "ClientId=00000000-0000-0000-0000-000000000001;Authorization=AAD",
             "ConnectionStrings__Warehouse" => "Host=psql-dummy.postgres.database.azure.com;Port=5432;Database=vinted;Username=vintedadmin;Password=dummy;SSL Mode=Require",
             _ when s.Key.EndsWith("Uri", StringComparison.Ordinal) => "https://stdummy.blob.core.windows.net/",
             _ when s.Key.EndsWith("clientId", StringComparison.OrdinalIgnoreCase) || s.Key == "AZURE_CLIENT_ID" => "00000000-0000-0000-0000-000000000001",

@@ -51,6 +51,7 @@ public sealed class FunctionMetadataTests
     /// <summary>
     /// Every HTTP function at the self-host's route, with the level that stands in for the self-host's key check:
     /// its function key is the Function level, its admin key the Admin level (the host's master key), no key Anonymous.
+    /// The pages and their static files are anonymous here (see MonitoringFunctions): the data they read is not.
     /// </summary>
     [Theory]
     [InlineData("StartRun", "post", "api/runs", "Function", true)]
@@ -58,6 +59,12 @@ public sealed class FunctionMetadataTests
     [InlineData("GetRun", "get", "api/runs/{instanceId}", "Function", true)]
     [InlineData("RestartRun", "post", "api/runs/{instanceId}/restart", "Admin", true)]
     [InlineData("MonitoringRuns", "get", "api/monitoring/runs", "Function", true)]
+    [InlineData("MonitoringRun", "get", "api/monitoring/runs/{id}", "Function", true)]
+    [InlineData("RunsPage", "get", "runs", "Anonymous", false)]
+    [InlineData("RunPage", "get", "runs/{id}", "Anonymous", false)]
+    [InlineData("InsightsPage", "get", "insights", "Anonymous", false)]
+    [InlineData("ModelsPage", "get", "models", "Anonymous", false)]
+    [InlineData("StaticFile", "get", "{folder:regex(^(css|js|lib)$)}/{*file}", "Anonymous", false)]
     [InlineData("Insights", "get", "api/insights/{name}", "Function", false)]
     [InlineData("PriceEstimate", "post", "api/price/estimate", "Function", false)]
     [InlineData("PriceModels", "get", "api/price/models", "Function", false)]
@@ -80,7 +87,8 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void HttpTriggers_EachIsListedAbove() =>
         Assert.Equal(
-            ["GetRun", "HealthLive", "HealthReady", "Insights", "MonitoringRuns", "PriceEstimate", "PriceModels", "PromotePriceModel", "RestartRun", "RollBackPriceModel", "StartBackfill", "StartRun"],
+            ["GetRun", "HealthLive", "HealthReady", "Insights", "InsightsPage", "ModelsPage", "MonitoringRun", "MonitoringRuns", "PriceEstimate", "PriceModels",
+                "PromotePriceModel", "RestartRun", "RollBackPriceModel", "RunPage", "RunsPage", "StartBackfill", "StartRun", "StaticFile"],
             Functions.Where(f => f.Trigger.Type == "httpTrigger").Select(f => f.Name).Order(StringComparer.Ordinal));
 
     [Fact]

@@ -50,8 +50,9 @@ internal static class AzureFunctionsHost
 
                 config.AddEnvironmentVariables();
             })
-            .ConfigureServices(services =>
+            .ConfigureServices((context, services) =>
             {
+                services.AddAzureTelemetry(context.Configuration);
                 services.AddSingleton(TimeProvider.System);
                 // Inputs, outputs and custom status as the self-host stores them (camelCase, enum names): the monitoring
                 // code reads run reports in that shape.

@@ -152,24 +152,6 @@ public sealed partial class Triggers(IOptionsMonitor<ScheduleOptions> schedules,
         }, cancellationToken);
     }
 
-    /// <summary>The monitoring run list, the self-host's <c>GET /api/monitoring/runs</c>: same code, same answers.</summary>
-    [Function("MonitoringRuns")]
-    public async Task<IResult> MonitoringRunsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/monitoring/runs")] HttpRequest request,
-        [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
-    {
-        var query = request.Query;
-        var top = 50;
-        if (query.TryGetValue("top", out var text) && !int.TryParse(text, out top))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"'{text}' is not a number."] });
-        }
-
-        var (list, errors) = await RunListing.ListAsync(client, time.GetUtcNow(), query["status"], top, query["continuationToken"], cancellationToken);
-        return list is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Ok(list);
-    }
-
     /// <summary>Starts the slot of <paramref name="options"/> that this firing finds due, if any (see <see cref="DueSlot"/>).</summary>
     private async Task StartDueSlotAsync(ScheduleOptions options, TimerInfo timer, DurableTaskClient client, CancellationToken cancellationToken)
     {

@@ -4,7 +4,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Vinted.Api;
 using Vinted.Settings;
 using Vinted.Settings.Validation;
 using Vinted.Pipeline;
@@ -40,11 +39,6 @@ public sealed class TelemetryOptions
 /// </summary>
 public static class Telemetry
 {
-    /// <summary>The engine's and Npgsql's own sources, next to ours.</summary>
-    private static readonly string[] Sources = [VintedTelemetry.Name, "DurableTask.Core", "Microsoft.DurableTask", "Npgsql"];
-
-    private static readonly string[] Meters = [VintedTelemetry.Name, PipelineTelemetry.Name, "Npgsql", "Microsoft.AspNetCore.Hosting", "System.Net.Http"];
-
     public static void AddTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddSettings<TelemetryOptions>(TelemetryOptions.Section);
@@ -58,7 +52,7 @@ public static class Telemetry
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
-                .AddSource(Sources)
+                .AddSource([.. PipelineTelemetry.Sources])
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter(otlp =>
@@ -67,7 +61,7 @@ public static class Telemetry
                     otlp.BatchExportProcessorOptions = new BatchExportProcessorOptions<System.Diagnostics.Activity> { ScheduledDelayMilliseconds = interval };
                 }))
             .WithMetrics(metrics => metrics
-                .AddMeter(Meters)
+                .AddMeter([.. PipelineTelemetry.Meters])
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter((otlp, reader) =>

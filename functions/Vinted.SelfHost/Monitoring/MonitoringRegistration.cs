@@ -7,12 +7,11 @@ namespace Vinted.SelfHost.Monitoring;
 public static class MonitoringRegistration
 {
     /// <summary>
-    /// Static files (<c>wwwroot</c>: the one stylesheet, the page modules and the vendored plotly.js) are public:
-    /// they hold code, no data. Everything else needs a function key.
+    /// Static files (the one stylesheet, the page modules and the vendored plotly.js, embedded in Vinted.Monitoring) are
+    /// public: they hold code, no data. Everything else needs a function key.
     /// </summary>
     public static WebApplication MapMonitoring(this WebApplication app)
     {
-        app.UseStaticFiles();
         app.MapPagesApi();
         app.MapRunsApi();
         app.MapInsightsApi();

@@ -1,9 +1,23 @@
-// Helpers shared by the page modules. The function key travels in the HttpOnly cookie the pages set, so
-// requests are plain same-origin fetches.
+// Helpers shared by the page modules. On the self-host the function key travels in the HttpOnly cookie the pages
+// set, so requests are plain same-origin fetches. On Azure the Functions host checks keys itself and reads no cookie:
+// a page opened with ?code= keeps the key in this tab's session storage, takes it out of the address bar, and sends
+// it in the x-functions-key header (the self-host's redirect has already taken the code away there).
+const keyName = 'vinted-functions-key';
+const address = new URL(window.location.href);
+if (address.searchParams.has('code')) {
+  sessionStorage.setItem(keyName, address.searchParams.get('code'));
+  address.searchParams.delete('code');
+  window.history.replaceState(null, '', address);
+}
+
+function headers(extra = {}) {
+  const key = sessionStorage.getItem(keyName);
+  return key ? { ...extra, 'x-functions-key': key } : extra;
+}
 
 /** GETs JSON; throws an Error carrying the problem details' title and detail on a non-2xx answer. */
 export async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  const response = await fetch(url, { headers: headers({ Accept: 'application/json' }), credentials: 'same-origin' });
   if (!response.ok) {
     throw await problemOf(response);
   }
@@ -12,7 +26,7 @@ export async function getJson(url) {
 
 /** POSTs with no body (the management API's terminate, rewind and restart). */
 export async function post(url) {
-  const response = await fetch(url, { method: 'POST', credentials: 'same-origin' });
+  const response = await fetch(url, { method: 'POST', headers: headers(), credentials: 'same-origin' });
   if (!response.ok) {
     throw await problemOf(response);
   }

@@ -1,6 +1,4 @@
-using Vinted.Monitoring.Runs;
-using Vinted.Monitoring.Insights;
-namespace Vinted.SelfHost.Pages;
+namespace Vinted.Monitoring.Pages;
 
 /// <summary>The static markup of each page; the page's module fills it from the JSON endpoints.</summary>
 internal static class PageBodies

@@ -1,15 +1,13 @@
-using Vinted.Monitoring.Runs;
-using Vinted.Monitoring.Insights;
 using System.Text.Encodings.Web;
 
-namespace Vinted.SelfHost.Pages;
+namespace Vinted.Monitoring.Pages;
 
 /// <summary>
 /// The server-rendered HTML of the pages: a layout (navigation, the one stylesheet) around a page's static markup
 /// and its script module. The data comes from the JSON endpoints, read by the module; the server only puts in
 /// the values the module needs (as <c>data-*</c> attributes), HTML-encoded.
 /// </summary>
-internal static class PageShell
+public static class PageShell
 {
     public static string Render(string title, string active, string body, string script)
     {
