@@ -8,10 +8,23 @@ namespace DurableTask.PostgreSql;
 
 // The activity side: calls are taken in batches into a small local buffer (one statement for many calls), handed to
 // the dispatcher one by one, renewed while they run, and completed through the batching writer.
+//
+// A call delivered again (its earlier delivery never completed: the host crashed, stalled or lost the lease) may be
+// the one that crashes its host. It is taken alone and runs alone on this host: nothing else is taken until it
+// completes, is abandoned, or a lease time has passed. So a crash counts a delivery against the call that caused it,
+// and not against calls that happened to be taken or running beside it, which would otherwise reach the poison bound
+// together with it and be set aside although nothing is wrong with them.
 public sealed partial class PostgreSqlOrchestrationService
 {
     private readonly ConcurrentQueue<PostgreSqlActivityWorkItem> _taken = new();
     private readonly SemaphoreSlim _takeGate = new(1, 1);
+    private Isolation? _isolation;
+
+    /// <summary>A redelivered call running alone on this host, until it ends or <see cref="Until"/>.</summary>
+    private sealed record Isolation(long RowId, DateTimeOffset Until)
+    {
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
@@ -20,11 +33,16 @@ public sealed partial class PostgreSqlOrchestrationService
         await _takeGate.WaitAsync(linked.Token);
         try
         {
+            if (!await WaitForIsolationAsync(deadline, linked.Token))
+            {
+                return null!;
+            }
+
             do
             {
                 if (await NextTakenAsync(linked.Token) is { } buffered)
                 {
-                    return buffered;
+                    return Isolate(buffered);
                 }
 
                 // A claim that committed before its connection broke leaves calls leased to a token nobody knows: they
@@ -32,7 +50,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 await Transient.RetryAsync(_ => TakeActivitiesAsync(linked.Token), _dataSource, _logger, "activity claim", linked.Token, _metrics);
                 if (await NextTakenAsync(linked.Token) is { } taken)
                 {
-                    return taken;
+                    return Isolate(taken);
                 }
             }
             while (await WaitForWorkAsync(_notifications.Activities, deadline, linked.Token));
@@ -43,6 +61,57 @@ public sealed partial class PostgreSqlOrchestrationService
         }
 
         return null!;
+    }
+
+    /// <summary>Waits while a redelivered call runs alone here; false when the dispatcher's wait ends first.</summary>
+    private async Task<bool> WaitForIsolationAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        if (_isolation is not { } isolation)
+        {
+            return true;
+        }
+
+        var until = isolation.Until < deadline ? isolation.Until : deadline;
+        var wait = until - Time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await isolation.Ended.Task.WaitAsync(wait, Time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // decided below
+            }
+        }
+
+        if (isolation.Ended.Task.IsCompleted || Time.GetUtcNow() >= isolation.Until)
+        {
+            // Ended, or its lease time is over (its lease was lost, or it hangs): this host takes work again.
+            Interlocked.CompareExchange(ref _isolation, null, isolation);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Starts running a redelivered call alone (see the class comment); other calls pass through.</summary>
+    private PostgreSqlActivityWorkItem Isolate(PostgreSqlActivityWorkItem item)
+    {
+        if (item.Delivery > 1)
+        {
+            _isolation = new Isolation(item.RowId, Time.GetUtcNow() + Lease);
+        }
+
+        return item;
+    }
+
+    private void EndIsolation(PostgreSqlActivityWorkItem item)
+    {
+        if (_isolation is { } isolation && isolation.RowId == item.RowId)
+        {
+            isolation.Ended.TrySetResult();
+        }
     }
 
     /// <summary>
@@ -71,14 +140,21 @@ public sealed partial class PostgreSqlOrchestrationService
     {
         await using var command = _dataSource.CreateCommand(
             """
+            with next as (
+                select id, dequeue_count from activity_tasks
+                where locked_until is null or locked_until < now()
+                order by id
+                limit @limit
+                for update skip locked),
+            -- A call delivered before without completing is taken alone (see the class comment); the others in batches.
+            pick as (
+                select id from next where not exists (select from next where dequeue_count > 0)
+                union all
+                (select id from next where dequeue_count > 0 order by id limit 1))
             update activity_tasks t
             set lock_owner = @owner, lock_token = nextval('lease_tokens'), locked_until = now() + @lease, dequeue_count = t.dequeue_count + 1
-            from (select id from activity_tasks
-                  where locked_until is null or locked_until < now()
-                  order by id
-                  limit @limit
-                  for update skip locked) next
-            where t.id = next.id
+            from pick
+            where t.id = pick.id
             returning t.id, t.lock_token, t.locked_until, t.message, t.dequeue_count, t.instance_id, t.execution_id
             """);
         command.Parameters.Add(P("owner", _settings.WorkerId));
@@ -117,6 +193,7 @@ public sealed partial class PostgreSqlOrchestrationService
                     LockedUntilUtc = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
                     Id = $"{message.OrchestrationInstance.InstanceId}:{rowId}",
                     TaskMessage = message,
+                    Delivery = deliveries,
                 });
             }
         }
@@ -198,13 +275,18 @@ public sealed partial class PostgreSqlOrchestrationService
         return false;
     }
 
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        _completions.CompleteAsync((PostgreSqlActivityWorkItem)workItem, responseMessage);
+    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        var item = (PostgreSqlActivityWorkItem)workItem;
+        EndIsolation(item);
+        return _completions.CompleteAsync(item, responseMessage);
+    }
 
     /// <summary>Hands the call back at once (this host is stopping or could not run it); the lease token fences the old holder.</summary>
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         var item = (PostgreSqlActivityWorkItem)workItem;
+        EndIsolation(item);
         await Transient.RetryAsync(
             async _ =>
             {

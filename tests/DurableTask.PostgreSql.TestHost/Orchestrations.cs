@@ -7,15 +7,16 @@ namespace DurableTask.PostgreSql.TestHost;
 public sealed record EffectCall(string Key, int DelayMs);
 
 /// <summary>
-/// Calls <see cref="KillsItsProcess"/> beside a few good calls; the crashing call's failure (once it is set aside as
-/// poison) is handled: the output says what happened to each.
+/// Calls <see cref="KillsItsProcess"/> (scheduled first, so taken first) beside a few good calls that work
+/// <see cref="CrashInput.GoodDelayMs"/> each; the crashing call's failure (once it is set aside as poison) is handled:
+/// the output says what happened to each.
 /// </summary>
-public sealed class CrashOrReport : TaskOrchestration<string, int>
+public sealed class CrashOrReport : TaskOrchestration<string, CrashInput>
 {
-    public override async Task<string> RunTask(OrchestrationContext context, int goodCalls)
+    public override async Task<string> RunTask(OrchestrationContext context, CrashInput input)
     {
         var crash = context.ScheduleTask<string>(typeof(KillsItsProcess), "crash");
-        var good = Enumerable.Range(0, goodCalls).Select(i => context.ScheduleTask<string>(typeof(RecordEffect), new EffectCall($"good-{i}", 0))).ToList();
+        var good = Enumerable.Range(0, input.GoodCalls).Select(i => context.ScheduleTask<string>(typeof(RecordEffect), new EffectCall($"good-{i}", input.GoodDelayMs))).ToList();
         var results = await Task.WhenAll(good);
         try
         {
@@ -28,6 +29,9 @@ public sealed class CrashOrReport : TaskOrchestration<string, int>
         }
     }
 }
+
+/// <summary>Input of <see cref="CrashOrReport"/>.</summary>
+public sealed record CrashInput(int GoodCalls, int GoodDelayMs);
 
 /// <summary>Fans out <c>count</c> calls and returns how many came back with their own key.</summary>
 public sealed class FanOut : TaskOrchestration<int, FanOutInput>

@@ -29,6 +29,9 @@ internal sealed class PostgreSqlActivityWorkItem : TaskActivityWorkItem
     public required long RowId { get; init; }
 
     public required long LeaseToken { get; init; }
+
+    /// <summary>How many times the call has been taken, this time included; above 1 an earlier delivery did not complete.</summary>
+    public required int Delivery { get; init; }
 }
 
 /// <summary>The orchestration statuses after which an instance takes no more messages.</summary>
