@@ -43,7 +43,7 @@ public sealed partial class PostgreSqlOrchestrationService :
         _metrics = new ProviderMetrics(settings.SchemaName);
         _histories = new HistoryCache(settings.HistoryCacheBytes);
         _notifications = new Notifications(_dataSource, settings.SchemaName, Time, _logger, _metrics);
-        _completions = new ActivityCompletionWriter(_dataSource, _notifications.OrchestrationChannel, settings.CompletionBatchSize, _logger);
+        _completions = new ActivityCompletionWriter(_dataSource, _notifications.OrchestrationChannel, settings.CompletionBatchSize, settings.TimeProvider, _logger);
     }
 
     private TimeProvider Time => _settings.TimeProvider;

@@ -12,7 +12,7 @@ namespace DurableTask.PostgreSql.Storage;
 /// row still carries the lease token it was taken with; a stale one (the lease expired, another worker runs the call)
 /// is dropped and logged.
 /// </summary>
-internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, string orchestrationChannel, int batchSize, ILogger logger)
+internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, string orchestrationChannel, int batchSize, TimeProvider time, ILogger logger)
 {
     private Channel<Completion> _queue = NewQueue();
     private Task? _loop;
@@ -61,8 +61,9 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
             try
             {
                 // Fenced by the lease tokens: a retry after a commit whose answer was lost finds the calls gone and
-                // writes nothing twice.
-                Settle(batch, await Transient.RetryAsync(_ => WriteAsync(batch), dataSource, logger, "activity completions"));
+                // writes nothing twice. So it is retried for as long as the leases hold: a completion given up earlier
+                // fails the call back to the dispatcher, which hands it out to run a second time.
+                Settle(batch, await Transient.RetryUntilAsync(_ => WriteAsync(batch), LeasesEnd(batch), time, dataSource, logger, "activity completions"));
             }
             catch (Exception e) when (batch.Count > 1)
             {
@@ -72,7 +73,7 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
                 {
                     try
                     {
-                        Settle([c], await Transient.RetryAsync(_ => WriteAsync([c]), dataSource, logger, "activity completion"));
+                        Settle([c], await Transient.RetryUntilAsync(_ => WriteAsync([c]), LeasesEnd([c]), time, dataSource, logger, "activity completion"));
                     }
                     catch (Exception single)
                     {
@@ -89,6 +90,9 @@ internal sealed class ActivityCompletionWriter(NpgsqlDataSource dataSource, stri
             batch.Clear();
         }
     }
+
+    /// <summary>When the first lease of the batch ends, less a margin for the clocks of host and database.</summary>
+    private static DateTime LeasesEnd(List<Completion> batch) => batch.Min(c => c.WorkItem.LockedUntilUtc) - TimeSpan.FromSeconds(2);
 
     /// <summary>Completes the callers' waits; a result whose lease was gone is reported as dropped.</summary>
     private void Settle(List<Completion> batch, HashSet<long> written)

@@ -24,23 +24,38 @@ internal static class Transient
     };
 
     /// <summary>Runs <paramref name="operation"/> (told its attempt number, from 1) until it succeeds or fails for good.</summary>
-    public static async Task<T> RetryAsync<T>(
-        Func<int, Task<T>> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default, ProviderMetrics? metrics = null)
+    public static Task<T> RetryAsync<T>(
+        Func<int, Task<T>> operation, NpgsqlDataSource dataSource, ILogger logger, string name, CancellationToken cancellationToken = default, ProviderMetrics? metrics = null) =>
+        RetryAsync(operation, dataSource, logger, name, (attempt, _) => attempt < Attempts, cancellationToken, metrics);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> until it succeeds, fails for good, or <paramref name="until"/> (UTC) has passed.
+    /// For writes fenced by a lease: a retry is safe for as long as the lease holds, and giving up earlier would hand the
+    /// work back to run a second time.
+    /// </summary>
+    public static Task<T> RetryUntilAsync<T>(
+        Func<int, Task<T>> operation, DateTime until, TimeProvider time, NpgsqlDataSource dataSource, ILogger logger, string name, ProviderMetrics? metrics = null) =>
+        RetryAsync(operation, dataSource, logger, name, (_, delay) => time.GetUtcNow().UtcDateTime + delay < until, CancellationToken.None, metrics);
+
+    private static async Task<T> RetryAsync<T>(
+        Func<int, Task<T>> operation, NpgsqlDataSource dataSource, ILogger logger, string name, Func<int, TimeSpan, bool> again, CancellationToken cancellationToken, ProviderMetrics? metrics)
     {
         for (var attempt = 1; ; attempt++)
         {
+            // 100 ms, doubling, at most 0.8 s.
+            var delay = TimeSpan.FromMilliseconds(100 << Math.Min(attempt - 1, 3));
             try
             {
                 return await operation(attempt);
             }
-            catch (Exception e) when (attempt < Attempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTransient(e) && again(attempt, delay) && !cancellationToken.IsCancellationRequested)
             {
                 logger.TransientRetry(name, attempt, e);
                 metrics?.TransientRetry(name);
 
                 // After a restart or a terminated backend the pool's idle connections are dead too: start afresh.
                 dataSource.Clear();
-                await Task.Delay(TimeSpan.FromMilliseconds(100 << (attempt - 1)), cancellationToken);
+                await Task.Delay(delay, cancellationToken);
             }
         }
     }
