@@ -80,6 +80,7 @@ internal sealed class PipelineBenchmark : IBenchmark
 
         // The peak from here on is the run's: the model trained above for the benchmark's sake is not the host's.
         var peakReset = PeakWorkingSet.Reset();
+        await using var sampler = new WorkingSetSampler(TimeSpan.FromMilliseconds(200));
         var wall = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(DailyPipeline),
@@ -138,6 +139,9 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             $"peak working set {peak / 1024 / 1024:N0} MiB of the host {(peakReset ? "during the run" : "since its start (the kernel kept no reset)")}; " +
             $"the simulator's process {simulator.PeakWorkingSet / 1024 / 1024:N0} MiB apart");
+        Console.WriteLine(
+            "  peak working set while each activity ran (sampled every 200 ms): " +
+            string.Join(", ", sampler.PeakByActivity(steps).Select(a => $"{a.Activity} {a.PeakBytes / 1024 / 1024:N0} MiB")));
         var scored = report.Prices?.Rows ?? 0;
         if (scored != report.Mart?.FactRows)
         {
