@@ -96,9 +96,36 @@ public abstract class ObjectStoreContract : IDisposable
         await Store.PutAsync(key, original, "application/json", CancellationToken.None);
         Assert.Equal(original, await Store.ReadVerifiedAsync(key, Sha256(original), CancellationToken.None));
 
+        using (var pooled = await Store.ReadVerifiedPooledAsync(key, Sha256(original), CancellationToken.None))
+        {
+            Assert.Equal(original, pooled.Memory.ToArray());
+        }
+
         await Store.PutAsync(key, "{\"items\":[1]}"u8.ToArray(), "application/json", CancellationToken.None);
 
         await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedAsync(key, Sha256(original), CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedPooledAsync(key, Sha256(original), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReadVerifiedPooled_ManyObjectsInARow_EachReadsItsOwnBytesAndDisposingTwiceIsHarmless()
+    {
+        // Arrays come back from the pool with the last reader's bytes in them: each read must see exactly its object.
+        var bodies = Enumerable.Range(0, 6).Select(i => Bytes(90_000 + (i * 7_919), seed: i)).ToList();
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            await Store.PutAsync($"{Root}/pooled/page={i}.json", bodies[i], "application/json", CancellationToken.None);
+        }
+
+        for (var i = bodies.Count - 1; i >= 0; i--)
+        {
+            var pooled = await Store.ReadVerifiedPooledAsync($"{Root}/pooled/page={i}.json", Sha256(bodies[i]), CancellationToken.None);
+            Assert.Equal(bodies[i].Length, pooled.Length);
+            Assert.True(pooled.Memory.Span.SequenceEqual(bodies[i]));
+            pooled.Dispose();
+            pooled.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => pooled.Memory);
+        }
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ObservationWriterTests
         Assert.Equal([0, 3], prepared.Rows.Select(r => r.Index));
         Assert.Equal(
             """{"id":4,"price":"5.00","currency":"EUR"}""",
-            Encoding.UTF8.GetString(prepared.Body, prepared.Rows[1].Start, prepared.Rows[1].Length));
+            Encoding.UTF8.GetString(prepared.Body.Span.Slice(prepared.Rows[1].Start, prepared.Rows[1].Length)));
         Assert.Equal([(1, "price not positive: 0"), (2, "text holds a NUL character")], prepared.Load.Rejects.Select(r => (r.ItemIndex, r.Reason)));
         Assert.Equal((2, 4, 3L, 1), (prepared.Load.Rows, prepared.Load.Items, prepared.Load.TotalEntries, prepared.Load.Promoted));
     }

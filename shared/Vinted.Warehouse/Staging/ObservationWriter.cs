@@ -20,9 +20,13 @@ internal readonly record struct StagedItem(int Index, ParsedItem Item, int Start
 
 /// <summary>
 /// A raw page made ready for the COPY: every check and every pass over its JSON done (on any thread), so that the one
-/// COPY stream only writes values. <see cref="Load"/> is what the page contributes to the run's counts.
+/// COPY stream only writes values. <see cref="Load"/> is what the page contributes to the run's counts. Disposing it
+/// disposes the body's <see cref="Owner"/> (a pooled array), once its rows are written.
 /// </summary>
-internal sealed record PreparedPage(byte[] Body, IReadOnlyList<StagedItem> Rows, PageLoad Load);
+internal sealed record PreparedPage(ReadOnlyMemory<byte> Body, IReadOnlyList<StagedItem> Rows, PageLoad Load, IDisposable? Owner) : IDisposable
+{
+    public void Dispose() => Owner?.Dispose();
+}
 
 /// <summary>Prepares raw pages (<see cref="Prepare"/>, CPU only, any thread) and writes their items as staging rows into an open binary COPY (<see cref="Write"/>).</summary>
 internal static class ObservationWriter
@@ -38,10 +42,10 @@ internal static class ObservationWriter
     /// Parses the page and decides each item: a row, or a reject with its reason. Everything that reads the JSON is
     /// here, apart from the write, so that pages are prepared on every core while one COPY writes (issue 21).
     /// </summary>
-    public static PreparedPage Prepare(StoredPage page, byte[] body)
+    public static PreparedPage Prepare(StoredPage page, ReadOnlyMemory<byte> body, IDisposable? owner = null)
     {
         var parsed = VintedPageParser.Parse(body);
-        var slices = ItemSlices.Find(body);
+        var slices = ItemSlices.Find(body.Span);
         var problems = parsed.ItemProblems.ToDictionary(p => p.Index, p => p.Message);
         var rejects = new List<ItemReject>();
         var rows = new List<StagedItem>(slices.Count);
@@ -50,7 +54,7 @@ internal static class ObservationWriter
         for (var index = 0; index < slices.Count; index++)
         {
             var (start, length) = slices[index];
-            var slice = new ReadOnlySpan<byte>(body, start, length);
+            var slice = body.Span.Slice(start, length);
             if (problems.TryGetValue(index, out var problem))
             {
                 rejects.Add(new ItemReject(page, index, problem, slice.ToArray()));
@@ -76,7 +80,7 @@ internal static class ObservationWriter
         }
 
         var load = new PageLoad(page, rows.Count, slices.Count, parsed.Pagination?.TotalEntries, rejects, PromotedCount(body, parsed, slices.Count));
-        return new PreparedPage(body, rows, load);
+        return new PreparedPage(body, rows, load, owner);
     }
 
     /// <summary>Writes the prepared page's rows into the open COPY; synchronous, for the one thread that owns the COPY.</summary>
@@ -121,7 +125,7 @@ internal static class ObservationWriter
             Write(importer, item.FavouriteCount, NpgsqlDbType.Integer);
             Write(importer, item.ViewCount, NpgsqlDbType.Integer);
             Write(importer, item.Url, NpgsqlDbType.Text);
-            importer.Write(new ReadOnlyMemory<byte>(prepared.Body, start, length), NpgsqlDbType.Jsonb);
+            importer.Write(prepared.Body.Slice(start, length), NpgsqlDbType.Jsonb);
             Write(importer, SourceName(item.AttributeSource), NpgsqlDbType.Text);
             importer.Write(item.IsPromoted, NpgsqlDbType.Boolean);
         }
@@ -132,7 +136,7 @@ internal static class ObservationWriter
     /// parser read every element of <c>items</c> its own flags give the count (the same rule on the same property);
     /// otherwise (an item problem, the single-item envelope, a broken body) the page is inspected again, which is rare.
     /// </summary>
-    private static int PromotedCount(byte[] body, ParsedPage parsed, int elements) =>
+    private static int PromotedCount(ReadOnlyMemory<byte> body, ParsedPage parsed, int elements) =>
         parsed.ItemProblems.Count == 0 && parsed.Items.Count == elements && parsed.ProblemKind is PageProblemKind.None or PageProblemKind.MissingPagination
             ? parsed.Items.Count(i => i.IsPromoted)
             : VintedPageParser.Inspect(body).PromotedCount;
