@@ -39,6 +39,10 @@ public sealed class ProcessCrashTests(HubSchema schema, ITestOutputHelper output
             if (host.HasExited)
             {
                 crashes++;
+
+                // The exit can be seen before the last lines of the host's output are read (CI failed on that once):
+                // waiting for the exit also waits for the end of its redirected output.
+                await host.WaitForExitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("KillsItsProcess", host.Output, StringComparison.Ordinal);
             }
         }
