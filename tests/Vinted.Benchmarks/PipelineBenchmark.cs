@@ -35,6 +35,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         var day = new DateOnly(2026, 10, 1);
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
         var hub = $"bench{Guid.NewGuid():N}"[..17];
+        var objects = BenchmarkDatabase.S3($"bench/pipeline/{Guid.NewGuid():N}");
         await using var simulator = await SimulatorProcess.StartAsync(
             new SimulatorOptions { Listings = listings, Date = day, MaxReachableResults = 10_000_000, MarketDays = 30, MarketStart = day.AddDays(-29) },
             cancellationToken);
@@ -47,7 +48,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         await using var app = FunctionApp.Build(
         [
             .. BenchmarkHost.Arguments(connectionString, backend, hub, concurrency),
-            $"--S3:Prefix=bench/pipeline/{Guid.NewGuid():N}",
+            $"--S3:Prefix={objects.Prefix}",
             "--Ingestion:MaxReachableResults=10000000",
             .. new[] { "pt", "fr" }.SelectMany(d => new[]
             {
@@ -104,6 +105,8 @@ internal sealed class PipelineBenchmark : IBenchmark
             ? await PipelineFloors.MeasureAsync(app.Services, connectionString, report, searches, concurrency, cancellationToken)
             : [];
         await app.StopAsync(cancellationToken);
+        // The day's raw zone, lake and models are not kept: the next run writes its own, and four runs filled 8 GB.
+        Console.WriteLine($"removed the run's {await BenchmarkDatabase.DeletePrefixAsync(objects, cancellationToken):N0} objects from the local S3 server");
         if (backend == EngineBackend.AzureStorage && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
         {
             await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
@@ -140,8 +143,8 @@ internal sealed class PipelineBenchmark : IBenchmark
             $"peak working set {peak / 1024 / 1024:N0} MiB of the host {(peakReset ? "during the run" : "since its start (the kernel kept no reset)")}; " +
             $"the simulator's process {simulator.PeakWorkingSet / 1024 / 1024:N0} MiB apart");
         Console.WriteLine(
-            "  peak working set while each activity ran (sampled every 200 ms): " +
-            string.Join(", ", sampler.PeakByActivity(steps).Select(a => $"{a.Activity} {a.PeakBytes / 1024 / 1024:N0} MiB")));
+            "  peak working set while each activity ran (sampled every 200 ms), and the GC's committed memory: " +
+            string.Join(", ", sampler.PeakByActivity(steps).Select(a => $"{a.Activity} {a.PeakBytes / 1024 / 1024:N0} MiB (GC {a.PeakGcCommitted / 1024 / 1024:N0})")));
         var scored = report.Prices?.Rows ?? 0;
         if (scored != report.Mart?.FactRows)
         {

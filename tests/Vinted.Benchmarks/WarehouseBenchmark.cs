@@ -130,10 +130,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             return;
         }
 
-        foreach (var chunk in pages.Select(p => p.Key).Chunk(1_000))
-        {
-            await s3.DeleteObjectsAsync(new Amazon.S3.Model.DeleteObjectsRequest { BucketName = bucket, Objects = [.. chunk.Select(k => new Amazon.S3.Model.KeyVersion { Key = k })] }, cancellationToken);
-        }
+        await BenchmarkDatabase.DeleteObjectsAsync(s3, bucket, pages.Select(p => p.Key), cancellationToken);
 
         await using var truncate = dataSource.CreateCommand("select staging.prepare_run($1)");
         truncate.Parameters.Add(new NpgsqlParameter { Value = run });

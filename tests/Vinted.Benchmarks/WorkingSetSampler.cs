@@ -5,18 +5,22 @@ namespace Vinted.Benchmarks;
 
 /// <summary>
 /// Samples the process's working set a few times a second, so that a run's peak can be laid at the door of the
-/// activity that was running then (the kernel's high-water mark says how high, not when).
+/// activity that was running then (the kernel's high-water mark says how high, not when), and beside it the memory the
+/// GC has committed, which tells the managed heap from native memory.
 /// </summary>
 internal sealed class WorkingSetSampler : IAsyncDisposable
 {
-    private readonly List<(DateTimeOffset At, long Bytes)> _samples = [];
+    private readonly List<(DateTimeOffset At, long Bytes, long GcCommitted)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public WorkingSetSampler(TimeSpan interval) => _loop = SampleAsync(interval);
 
-    /// <summary>Per activity name, the highest sample taken while any call of it was between scheduling and result.</summary>
-    public IReadOnlyList<(string Activity, long PeakBytes)> PeakByActivity(IEnumerable<ActivityStep> steps)
+    /// <summary>
+    /// Per activity name, the highest working set and GC commit sampled while any call of it was between scheduling and
+    /// result.
+    /// </summary>
+    public IReadOnlyList<(string Activity, long PeakBytes, long PeakGcCommitted)> PeakByActivity(IEnumerable<ActivityStep> steps)
     {
         lock (_samples)
         {
@@ -24,7 +28,8 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 .GroupBy(s => s.Name)
                 .Select(g => (Activity: g.Key, From: g.Min(s => s.Scheduled), To: g.Max(s => s.Completed!.Value)))
                 .OrderBy(a => a.From)
-                .Select(a => (a.Activity, _samples.Where(s => s.At >= a.From && s.At <= a.To).Select(s => s.Bytes).DefaultIfEmpty(0).Max()))];
+                .Select(a => (a.Activity, Within: _samples.Where(s => s.At >= a.From && s.At <= a.To).ToList()))
+                .Select(a => (a.Activity, a.Within.Select(s => s.Bytes).DefaultIfEmpty(0).Max(), a.Within.Select(s => s.GcCommitted).DefaultIfEmpty(0).Max()))];
         }
     }
 
@@ -39,7 +44,7 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 process.Refresh();
                 lock (_samples)
                 {
-                    _samples.Add((TimeProvider.System.GetUtcNow(), process.WorkingSet64));
+                    _samples.Add((TimeProvider.System.GetUtcNow(), process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes));
                 }
             }
         }
