@@ -1,10 +1,11 @@
 -- SCD2 key integrity: a listing has at most one open price version, and versions never overlap.
+-- The date's sightings, not the run's: they are the same rows, and why run_id is left out is in Counts/normalize.sql.
 select count(*) as observed, 0 as expected, 'run listings with more than one open or overlapping price version' as details
 from (
     select h.domain, h.item_id
     from core.item_price_history h
     join core.item_sighting s on s.domain = h.domain and s.item_id = h.item_id
-    where s.observed_date = @observed_date and s.run_id = @run_id
+    where s.observed_date = @observed_date
     group by h.domain, h.item_id
     having count(*) filter (where h.valid_to is null) > 1
         or bool_or(h.valid_to is not null and h.valid_to <= h.valid_from)
