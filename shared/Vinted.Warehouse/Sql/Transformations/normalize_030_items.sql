@@ -115,8 +115,9 @@ from staging.run_scope
 where run_id = @run_id;
 
 -- Today's scope runs, before disappearances are judged on them. The sighting tables are not analyzed here: the exits
--- copy the judged date's sightings into a table of their own and analyze that, and read earlier dates from partitions
--- normalize_050 analyzed when they were written. ANALYZE of the partitioned parents here took 11-18 s by day 5 of a
--- 1,000,000-listing month (it samples every partition, then each partition again, as autovacuum works on the same
--- pages; issue 21).
+-- copy the judged date's sightings into a table of their own and analyze that; in the daily case the previous runs'
+-- scope sightings they read were analyzed by normalize_050 on their own day (a late date's re-judging of later dates
+-- also reads this date's, unanalyzed, through a date the planner cannot see in advance). ANALYZE of the partitioned
+-- parents here took 11-18 s by day 5 of a 1,000,000-listing month (it samples every partition, then each partition
+-- again, as autovacuum works on the same pages; issue 21).
 analyze core.scope_run;
