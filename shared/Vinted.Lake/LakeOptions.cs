@@ -8,8 +8,8 @@ public sealed class LakeOptions
     public const string Section = "Lake";
 
     /// <summary>
-    /// Rows buffered per Parquet row group: what bounds the writer's memory (a few hundred bytes a row), whatever a day
-    /// holds. Readers skip row groups by their statistics, so groups of 10^5 rows keep both sides cheap.
+    /// Rows buffered per Parquet row group: what bounds the writer's memory (two groups of a few hundred bytes a row:
+    /// one filling while the other is encoded), whatever a day holds. Readers skip row groups by their statistics, so groups of 10^5 rows keep both sides cheap.
     /// </summary>
     [Range(1_000, 5_000_000)]
     public int RowGroupRows { get; set; } = 100_000;

@@ -11,7 +11,7 @@ namespace Vinted.Lake.Tests;
 
 /// <summary>
 /// The lake writer against a migrated database and each object store (the S3 server, Azurite's blob service): rewrites of a
-/// day, and a value it cannot hold.
+/// day, a day of several row groups, and a value it cannot hold.
 /// </summary>
 public sealed class LakeWriterTests
 {
@@ -65,6 +65,45 @@ public sealed class LakeWriterTests
         var after = await store.ReadManifestAsync(Daily, CancellationToken.None);
         Assert.Equal(before!.Partitions.Single().Files.Single(), after!.Partitions.Single().Files.Single());
         Assert.Equal([before.Partitions.Single().Files.Single().Key], await store.ListPartsAsync(store.Keys.Partition(Daily, Day), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DayOfSeveralRowGroups_EveryRowInKeyOrder_GroupsOfTheConfiguredSize()
+    {
+        // 2,500 rows in groups of 1,000: two full groups (each encoded while the next one fills) and a partial last one.
+        var (dataSource, objects, store, writer) = await CreateAsync("groups", ObjectStoreProvider.S3);
+        await using var _ = dataSource;
+        using var __ = objects;
+        var prices = Enumerable.Range(0, 2_500).Select(i => 1m + i / 100m).ToArray();
+        await InsertFactsAsync(dataSource, prices);
+
+        var result = await writer.WriteAsync([Day], CancellationToken.None, dimensions: false);
+
+        var part = result.Writes.Single(w => w.Table == Daily.Name);
+        Assert.Equal(2_500, part.Rows);
+        await using var file = new MemoryStream(await ReadAsync(store, part.Key));
+        await using var parquet = await Parquet.ParquetReader.CreateAsync(file);
+        var itemId = parquet.Schema.DataFields.Single(f => f.Name == "item_id");
+        var price = parquet.Schema.DataFields.Single(f => f.Name == "price");
+        var sizes = new List<int>();
+        var ids = new List<long>();
+        var read = new List<decimal>();
+        for (var g = 0; g < parquet.RowGroupCount; g++)
+        {
+            using var group = parquet.OpenRowGroupReader(g);
+            // The query's columns are nullable to the reader, so the file's are too.
+            var groupIds = new long?[group.RowCount];
+            var groupPrices = new decimal?[group.RowCount];
+            await group.ReadAsync<long>(itemId, groupIds);
+            await group.ReadAsync<decimal>(price, groupPrices);
+            sizes.Add(groupIds.Length);
+            ids.AddRange(groupIds.Select(i => i!.Value));
+            read.AddRange(groupPrices.Select(p => p!.Value));
+        }
+
+        Assert.Equal([1_000, 1_000, 500], sizes);
+        Assert.Equal(Enumerable.Range(0, 2_500).Select(i => 1000L + i), ids);
+        Assert.Equal(prices, read);
     }
 
     private static async Task<(NpgsqlDataSource, IObjectStore, LakeStore, LakeWriter)> CreateAsync(string name, ObjectStoreProvider provider)

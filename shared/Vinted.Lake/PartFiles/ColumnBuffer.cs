@@ -25,6 +25,9 @@ internal abstract class ColumnBuffer(LakeColumn column)
 
     public abstract Task WriteAsync(ParquetRowGroupWriter group, int rows, CancellationToken cancellationToken);
 
+    /// <summary>An empty buffer of the same column, field and capacity: the second of a pair, filled while this one is written.</summary>
+    public abstract ColumnBuffer Twin();
+
     /// <summary>A buffer for a PostgreSQL column type; a type the lake has no mapping for is refused, naming the column.</summary>
     public static ColumnBuffer For(string table, string name, string postgresType, bool nullable, int capacity) => postgresType switch
     {
@@ -62,6 +65,8 @@ internal abstract class ColumnBuffer(LakeColumn column)
     {
         private readonly T[] _values = new T[capacity];
 
+        public override ColumnBuffer Twin() => new ValueBuffer<T>(Column, dataField, capacity, check);
+
         public override DataField Field => dataField;
 
         public override void Read(NpgsqlDataReader reader, int ordinal, int row)
@@ -78,6 +83,8 @@ internal abstract class ColumnBuffer(LakeColumn column)
         where T : struct
     {
         private readonly T?[] _values = new T?[capacity];
+
+        public override ColumnBuffer Twin() => new NullableBuffer<T>(Column, dataField, capacity, check);
 
         public override DataField Field => dataField;
 
@@ -97,12 +104,14 @@ internal abstract class ColumnBuffer(LakeColumn column)
             group.WriteAsync<T>(dataField, _values.AsMemory(0, rows), cancellationToken: cancellationToken);
     }
 
-    private sealed class StringBuffer(LakeColumn column, int capacity) : ColumnBuffer(column)
+    private sealed class StringBuffer(LakeColumn column, int capacity, DataField? field = null) : ColumnBuffer(column)
     {
         private readonly string?[] _values = new string?[capacity];
-        private readonly DataField _field = new(column.Name, typeof(string), column.Nullable);
+        private readonly DataField _field = field ?? new(column.Name, typeof(string), column.Nullable);
 
         public override DataField Field => _field;
+
+        public override ColumnBuffer Twin() => new StringBuffer(Column, capacity, _field);
 
         public override void Read(NpgsqlDataReader reader, int ordinal, int row) =>
             _values[row] = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Npgsql;
 using Parquet;
 using Parquet.Schema;
+using Vinted.Platform.Threading;
 
 namespace Vinted.Lake.PartFiles;
 
@@ -10,8 +11,8 @@ internal sealed record PartFile(string Path, IReadOnlyList<LakeColumn> Columns, 
 
 /// <summary>
 /// Streams a query's rows into one local Parquet file, a row group at a time: the reader is consumed row by row into
-/// column buffers of <see cref="LakeOptions.RowGroupRows"/> rows, which are written out and reused, so memory stays at one
-/// row group whatever the query returns. The file's schema is the query's select list.
+/// column buffers of <see cref="LakeOptions.RowGroupRows"/> rows, which are written out and reused, so memory stays at two
+/// row groups (one filling, one being encoded) whatever the query returns. The file's schema is the query's select list.
 /// </summary>
 internal static class PartFileWriter
 {
@@ -29,30 +30,49 @@ internal static class PartFileWriter
             CompressionLevel = options.CompressionLevel,
         };
 
+        // Two sets of buffers: the reader fills one while the other's row group is encoded and compressed on another
+        // core. Row groups still reach the file one at a time and in order; memory is two groups, not the day.
+        ColumnBuffer[][] sets = [columns, [.. columns.Select(c => c.Twin())]];
         long rows = 0;
         await using (var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(columns.Select(c => (Field)c.Field).ToArray()), file, parquetOptions, cancellationToken: cancellationToken))
         {
+            Task encoding = Task.CompletedTask;
+            var filling = 0;
             var buffered = 0;
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                for (var i = 0; i < columns.Length; i++)
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    columns[i].Read(reader, i, buffered);
+                    var set = sets[filling];
+                    for (var i = 0; i < set.Length; i++)
+                    {
+                        set[i].Read(reader, i, buffered);
+                    }
+
+                    rows++;
+                    if (++buffered == options.RowGroupRows)
+                    {
+                        await encoding;
+                        encoding = Task.Run(() => WriteGroupAsync(writer, set, options.RowGroupRows, cancellationToken), cancellationToken);
+                        filling = 1 - filling;
+                        buffered = 0;
+                    }
                 }
 
-                rows++;
-                if (++buffered == options.RowGroupRows)
-                {
-                    await WriteGroupAsync(writer, columns, buffered, cancellationToken);
-                    buffered = 0;
-                }
+                await encoding;
+            }
+            catch
+            {
+                // The read failed: the group being encoded is waited for (its buffers and the file are about to go).
+                await encoding.ObserveAsync();
+                throw;
             }
 
             // A day without rows still gets a file (with its schema and no row group): the partition exists and is empty.
             if (buffered > 0)
             {
-                await WriteGroupAsync(writer, columns, buffered, cancellationToken);
+                await WriteGroupAsync(writer, sets[filling], buffered, cancellationToken);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,6 +7,7 @@ using Vinted.PriceModel.Logging;
 using Vinted.PriceModel.Registry;
 using Vinted.PriceModel.Serving;
 using Vinted.Platform.Sql;
+using Vinted.Platform.Threading;
 
 namespace Vinted.PriceModel.Scoring;
 
@@ -23,7 +25,7 @@ public sealed record ScoreResult(DateOnly Date, IReadOnlyList<CurrencyScore> Cur
 /// loaded model and code path the HTTP estimates use). The day's earlier scores are removed first, so the table never
 /// shows an estimate no model now stands behind. A currency without a production model costs nothing but that delete:
 /// its features are never read. The rows stream from the feature table to the COPY in batches, each estimated on every
-/// core, so memory stays bounded by a batch whatever the day holds.
+/// core while the batch before is written, so memory stays bounded by two batches whatever the day holds.
 /// </summary>
 public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore features, PriceEstimator estimator, TimeProvider time, ILogger<PriceScorer> logger)
 {
@@ -64,48 +66,94 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
     private async Task<int> WriteAsync(NpgsqlConnection connection, DateOnly date, string currency, ServedModel served, CancellationToken cancellationToken)
     {
         var scoredAt = time.GetUtcNow();
-        var total = 0;
-        var batch = new List<FeatureRow>(BatchRows);
         await using var writer = await connection.BeginBinaryImportAsync(
             "copy mart.listing_price_estimate (snapshot_date, domain, item_id, currency, price, estimate, deviation, model_name, model_version, scored_at) from stdin (format binary)",
             cancellationToken);
-        await foreach (var row in features.StreamAsync(currency, date, date, cancellationToken))
+
+        // Reading and estimating a batch overlap the COPY of the one before: the COPY's rows are written synchronously
+        // on a thread of their own (ten awaited writes a row cost more than the estimates), and the bound keeps two
+        // batches in memory whatever the day holds.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var producer = EstimateBatchesAsync(currency, date, served.Model, scored.Writer, abandon.Token);
+        int total;
+        try
         {
-            batch.Add(row);
-            if (batch.Count == BatchRows)
-            {
-                total += await WriteBatchAsync(writer, batch, currency, served, scoredAt, cancellationToken);
-            }
+            total = await Task.Factory.StartNew(
+                () => WriteAll(writer, scored.Reader, currency, served.Pointer, scoredAt, abandon.Token), abandon.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            await abandon.CancelAsync();
+            await producer.ObserveAsync();
         }
 
-        total += await WriteBatchAsync(writer, batch, currency, served, scoredAt, cancellationToken);
         await writer.CompleteAsync(cancellationToken);
         return total;
     }
 
-    private static async Task<int> WriteBatchAsync(
-        NpgsqlBinaryImporter writer, List<FeatureRow> rows, string currency, ServedModel served, DateTimeOffset scoredAt, CancellationToken cancellationToken)
+    /// <summary>A batch of the day's feature rows with the model's estimates, in the same order.</summary>
+    private sealed record ScoredBatch(List<FeatureRow> Rows, decimal[] Estimates);
+
+    private async Task EstimateBatchesAsync(string currency, DateOnly date, LoadedPriceModel model, ChannelWriter<ScoredBatch> writer, CancellationToken cancellationToken)
     {
-        var estimates = EstimateOnEveryCore(served.Model, rows);
-        for (var i = 0; i < rows.Count; i++)
+        try
         {
-            var row = rows[i];
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(row.Day, NpgsqlDbType.Date, cancellationToken);
-            await writer.WriteAsync(row.Domain, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(row.ItemId, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(currency, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(row.Price, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(estimates[i], NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(Math.Round(row.Price / estimates[i] - 1, 4), NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(served.Pointer.ModelName, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(served.Pointer.Version, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(scoredAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            var batch = new List<FeatureRow>(BatchRows);
+            await foreach (var row in features.StreamAsync(currency, date, date, cancellationToken))
+            {
+                batch.Add(row);
+                if (batch.Count == BatchRows)
+                {
+                    await writer.WriteAsync(new ScoredBatch(batch, EstimateOnEveryCore(model, batch)), cancellationToken);
+                    batch = new List<FeatureRow>(BatchRows);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await writer.WriteAsync(new ScoredBatch(batch, EstimateOnEveryCore(model, batch)), cancellationToken);
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception exception)
+        {
+            // The writer's loop rethrows it: a failed read or estimate fails the scoring, an abandoned one ends quietly.
+            writer.TryComplete(exception);
+        }
+    }
+
+    private static int WriteAll(
+        NpgsqlBinaryImporter writer, ChannelReader<ScoredBatch> reader, string currency, ModelPointer model, DateTimeOffset scoredAt, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var batch))
+            {
+                for (var i = 0; i < batch.Rows.Count; i++)
+                {
+                    var row = batch.Rows[i];
+                    var estimate = batch.Estimates[i];
+                    writer.StartRow();
+                    writer.Write(row.Day, NpgsqlDbType.Date);
+                    writer.Write(row.Domain, NpgsqlDbType.Text);
+                    writer.Write(row.ItemId, NpgsqlDbType.Bigint);
+                    writer.Write(currency, NpgsqlDbType.Text);
+                    writer.Write(row.Price, NpgsqlDbType.Numeric);
+                    writer.Write(estimate, NpgsqlDbType.Numeric);
+                    writer.Write(Math.Round(row.Price / estimate - 1, 4), NpgsqlDbType.Numeric);
+                    writer.Write(model.ModelName, NpgsqlDbType.Text);
+                    writer.Write(model.Version, NpgsqlDbType.Integer);
+                    writer.Write(scoredAt, NpgsqlDbType.TimestampTz);
+                }
+
+                total += batch.Rows.Count;
+            }
         }
 
-        var written = rows.Count;
-        rows.Clear();
-        return written;
+        return total;
     }
 
     // A prediction engine serves one caller at a time; the model's pool hands each slice its own.

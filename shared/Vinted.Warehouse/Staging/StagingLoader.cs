@@ -6,6 +6,7 @@ using Vinted.RawZone;
 using Vinted.Warehouse.Logging;
 using Vinted.Warehouse.Options;
 using Vinted.Warehouse.Quality;
+using Vinted.Platform.Threading;
 
 namespace Vinted.Warehouse.Staging;
 
@@ -199,10 +200,10 @@ public sealed class StagingLoader
         {
             // Pages still in flight when the load stops early are cancelled and observed, not leaked.
             await abandon.CancelAsync();
-            await ObserveAsync(producer);
+            await producer.ObserveAsync();
             while (prepared.Reader.TryRead(out var pending))
             {
-                await ObserveAsync(pending);
+                await pending.ObserveAsync();
             }
         }
     }
@@ -257,7 +258,7 @@ public sealed class StagingLoader
             if (task is not null)
             {
                 // The page that found no room in the channel: its read is cancelled with the rest, and observed here.
-                await ObserveAsync(task);
+                await task.ObserveAsync();
             }
         }
     }
@@ -281,18 +282,5 @@ public sealed class StagingLoader
         }
 
         return loads;
-    }
-
-    private static async Task ObserveAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-#pragma warning disable CA1031 // The load already failed or stopped; a leftover read's own error adds nothing.
-        catch (Exception)
-        {
-        }
-#pragma warning restore CA1031
     }
 }
