@@ -64,9 +64,10 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             var price = reader.GetDecimal(3);
-            yield return new FeatureRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetInt64(2), price, new ListingFeatures
+            var domain = reader.GetString(1);
+            yield return new FeatureRow(reader.GetFieldValue<DateOnly>(0), domain, reader.GetInt64(2), price, new ListingFeatures
             {
-                Domain = reader.GetString(1),
+                Domain = domain,
                 Brand = reader.GetString(4),
                 Catalog = reader.GetString(5),
                 Size = reader.GetString(6),

@@ -67,11 +67,7 @@ public sealed class LoadedPriceModel : IDisposable
         try
         {
             var scores = new float[items.Count];
-            for (var i = 0; i < scores.Length; i++)
-            {
-                scores[i] = _compiled.Score(items[i], scratch);
-            }
-
+            _compiled.Score(items, scores, scratch);
             return scores;
         }
         finally
