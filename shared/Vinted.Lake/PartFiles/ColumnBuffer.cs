@@ -1,6 +1,7 @@
 using Npgsql;
 using Parquet;
 using Parquet.Schema;
+using Vinted.Platform.Text;
 
 namespace Vinted.Lake.PartFiles;
 
@@ -104,17 +105,21 @@ internal abstract class ColumnBuffer(LakeColumn column)
             group.WriteAsync<T>(dataField, _values.AsMemory(0, rows), cancellationToken: cancellationToken);
     }
 
-    private sealed class StringBuffer(LakeColumn column, int capacity, DataField? field = null) : ColumnBuffer(column)
+    private sealed class StringBuffer(LakeColumn column, int capacity, DataField? field = null, StringPool? pool = null) : ColumnBuffer(column)
     {
         private readonly string?[] _values = new string?[capacity];
         private readonly DataField _field = field ?? new(column.Name, typeof(string), column.Nullable);
 
+        // Shared by the pair of buffers of a column (filled one at a time, by the reading thread only); room for a day's
+        // page keys (about 10,000 at 1,000,000 listings).
+        private readonly StringPool _pool = pool ?? new StringPool(capacity: 16_384);
+
         public override DataField Field => _field;
 
-        public override ColumnBuffer Twin() => new StringBuffer(Column, capacity, _field);
+        public override ColumnBuffer Twin() => new StringBuffer(Column, capacity, _field, _pool);
 
         public override void Read(NpgsqlDataReader reader, int ordinal, int row) =>
-            _values[row] = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+            _values[row] = reader.IsDBNull(ordinal) ? null : _pool.Intern(reader.GetString(ordinal));
 
         public override Task WriteAsync(ParquetRowGroupWriter group, int rows, CancellationToken cancellationToken) =>
             group.WriteAsync(_field, new ArraySegment<string?>(_values, 0, rows)!);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using Vinted.Platform.Sql;
+using Vinted.Platform.Text;
 
 namespace Vinted.PriceModel.Features;
 
@@ -61,17 +62,20 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // The categorical columns repeat on most rows; scoring keeps a batch of rows, so each row's own copies would be
+        // promoted with it (see StringPool). Titles are mostly distinct and are not pooled.
+        var strings = new StringPool();
         while (await reader.ReadAsync(cancellationToken))
         {
             var price = reader.GetDecimal(3);
-            var domain = reader.GetString(1);
+            var domain = strings.Intern(reader.GetString(1));
             yield return new FeatureRow(reader.GetFieldValue<DateOnly>(0), domain, reader.GetInt64(2), price, new ListingFeatures
             {
                 Domain = domain,
-                Brand = reader.GetString(4),
-                Catalog = reader.GetString(5),
-                Size = reader.GetString(6),
-                Condition = reader.GetString(7),
+                Brand = strings.Intern(reader.GetString(4)),
+                Catalog = strings.Intern(reader.GetString(5)),
+                Size = strings.Intern(reader.GetString(6)),
+                Condition = strings.Intern(reader.GetString(7)),
                 Title = reader.GetString(8),
                 PhotoCount = reader.GetInt32(9),
                 DaysOnSale = reader.GetInt32(10),

@@ -24,8 +24,8 @@ public sealed record ScoreResult(DateOnly Date, IReadOnlyList<CurrencyScore> Cur
 /// Scores a day's listings into <c>mart.listing_price_estimate</c> with each currency's production model (the same
 /// loaded model and code path the HTTP estimates use). The day's earlier scores are removed first, so the table never
 /// shows an estimate no model now stands behind. A currency without a production model costs nothing but that delete:
-/// its features are never read. The rows stream from the feature table to the COPY in batches, read, estimated on every
-/// core and written in three overlapping stages, so memory stays bounded by a few batches whatever the day holds.
+/// its features are never read. The rows stream from the feature table to the COPY in batches, each estimated on every
+/// core while the batch before is written, so memory stays bounded by two batches whatever the day holds.
 /// </summary>
 public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore features, PriceEstimator estimator, TimeProvider time, ILogger<PriceScorer> logger)
 {
@@ -70,15 +70,12 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
             "copy mart.listing_price_estimate (snapshot_date, domain, item_id, currency, price, estimate, deviation, model_name, model_version, scored_at) from stdin (format binary)",
             cancellationToken);
 
-        // Three stages overlap, a batch apiece: the feature rows are read, the batch before is estimated on every core,
-        // and the one before that is written to the COPY, synchronously on a thread of its own (ten awaited writes a
-        // row cost more than the estimates). Read then estimate in one loop left the reading (a third of the stage)
-        // unoverlapped. The bounds keep a few batches in memory whatever the day holds.
+        // Reading and estimating a batch overlap the COPY of the one before: the COPY's rows are written synchronously
+        // on a thread of their own (ten awaited writes a row cost more than the estimates), and the bound keeps two
+        // batches in memory whatever the day holds.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var read = Channel.CreateBounded<List<FeatureRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var scored = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reading = ReadBatchesAsync(currency, date, read.Writer, abandon.Token);
-        var estimating = EstimateBatchesAsync(served.Model, read.Reader, scored.Writer, abandon.Token);
+        var producer = EstimateBatchesAsync(currency, date, served.Model, scored.Writer, abandon.Token);
         int total;
         try
         {
@@ -88,8 +85,7 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
         finally
         {
             await abandon.CancelAsync();
-            await reading.ObserveAsync();
-            await estimating.ObserveAsync();
+            await producer.ObserveAsync();
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -99,7 +95,7 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
     /// <summary>A batch of the day's feature rows with the model's estimates, in the same order.</summary>
     private sealed record ScoredBatch(List<FeatureRow> Rows, decimal[] Estimates);
 
-    private async Task ReadBatchesAsync(string currency, DateOnly date, ChannelWriter<List<FeatureRow>> writer, CancellationToken cancellationToken)
+    private async Task EstimateBatchesAsync(string currency, DateOnly date, LoadedPriceModel model, ChannelWriter<ScoredBatch> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -109,30 +105,12 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
                 batch.Add(row);
                 if (batch.Count == BatchRows)
                 {
-                    await writer.WriteAsync(batch, cancellationToken);
+                    await writer.WriteAsync(new ScoredBatch(batch, EstimateOnEveryCore(model, batch)), cancellationToken);
                     batch = new List<FeatureRow>(BatchRows);
                 }
             }
 
             if (batch.Count > 0)
-            {
-                await writer.WriteAsync(batch, cancellationToken);
-            }
-
-            writer.TryComplete();
-        }
-        catch (Exception exception)
-        {
-            // Handed on to the writer's loop: a failed read fails the scoring, an abandoned one ends quietly.
-            writer.TryComplete(exception);
-        }
-    }
-
-    private static async Task EstimateBatchesAsync(LoadedPriceModel model, ChannelReader<List<FeatureRow>> reader, ChannelWriter<ScoredBatch> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var batch in reader.ReadAllAsync(cancellationToken))
             {
                 await writer.WriteAsync(new ScoredBatch(batch, EstimateOnEveryCore(model, batch)), cancellationToken);
             }
@@ -141,7 +119,7 @@ public sealed class PriceScorer(NpgsqlDataSource dataSource, FeatureStore featur
         }
         catch (Exception exception)
         {
-            // The read's own failure arrives here through its channel and goes on to the writer's loop with this one's.
+            // The writer's loop rethrows it: a failed read or estimate fails the scoring, an abandoned one ends quietly.
             writer.TryComplete(exception);
         }
     }
