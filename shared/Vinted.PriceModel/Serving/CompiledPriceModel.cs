@@ -85,9 +85,10 @@ internal sealed class CompiledPriceModel
     /// <summary>The model's scores (log prices) of <paramref name="items"/>, as ML.NET's prediction engine gives them.</summary>
     public void Score(IReadOnlyList<ListingFeatures> items, Span<float> scores, Scratch scratch)
     {
-        // Four listings walk each tree together: one listing's walk is a chain of dependent loads (node, then its slot
-        // of the features, then the next node), so the core waits at every level; four independent chains fill those
-        // waits. Rows past the end of the batch are walked with empty features and their scores dropped.
+        // Four listings walk each tree together, so that one listing's chain of dependent loads (node, its slot of the
+        // features, the next node) can overlap the others'; measured alone it was no faster (136-138k against 145k
+        // rows/s, within this machine's noise). Rows past the end of the batch are walked with empty features and their
+        // scores dropped.
         var rows = scratch.Rows;
         for (var start = 0; start < items.Count; start += rows.Length)
         {
@@ -286,11 +287,12 @@ internal sealed class CompiledPriceModel
 
     /// <summary>
     /// The ensemble's trees in one array of nodes, tree after tree, reading a features vector of only the slots some split
-    /// reads. A day's million listings walk 300 trees each: over the model's whole Features vector (every title word and
-    /// categorical value a slot) each split was a likely cache miss, about 16 µs a listing on a core (measured with
-    /// dotnet-trace: the walk was all of it). A node goes to <see cref="Node.Lte"/> or <see cref="Node.Gt"/>; a negative
-    /// child is <c>~leaf</c>; a negative feature is <c>~categorical split</c>, whose slots send the item right when any is
-    /// positive.
+    /// reads (134 of the model's slots in the benchmark's model). A day's million listings walk 300 trees each, and the
+    /// walk was all of the scoring's time (dotnet-trace; 2.9 M rows/s without it): 126k rows/s on two cores with a tree of
+    /// six arrays over the whole vector, 145k in one node array over the dense one, 165-180k once a one-hot split became
+    /// one bit look-up (<c>./vinted bench model</c>). A node goes to <see cref="Node.Lte"/> or <see cref="Node.Gt"/>; a
+    /// negative child is <c>~leaf</c>; a negative feature is <c>~categorical split</c>, whose slots send the item right
+    /// when any is positive.
     /// </summary>
     private sealed class Forest
     {
