@@ -74,13 +74,13 @@ internal sealed class CompiledPriceModel
         }
 
         var ensemble = predictor.TrainedTreeEnsemble;
-        var trees = Forest.Of(ensemble.Trees, offset, [.. ranges.Take(PricePipeline.Categorical.Length)]);
-        return new CompiledPriceModel(
-            featurize, [.. ranges.Take(PricePipeline.Categorical.Length)], ranges[^1], numericStart, trees, [.. ensemble.TreeWeights], ensemble.Bias);
+        (int, int)[] categoricalRanges = [.. ranges.Take(PricePipeline.Categorical.Length)];
+        var trees = Forest.Of(ensemble.Trees, offset, categoricalRanges);
+        return new CompiledPriceModel(featurize, categoricalRanges, ranges[^1], numericStart, trees, [.. ensemble.TreeWeights], ensemble.Bias);
     }
 
     /// <summary>A scratch for <see cref="Score"/>, one per thread at a time.</summary>
-    public Scratch NewScratch() => new(_trees.Dense, _trees.Width, _categoricalRanges.Length);
+    public Scratch NewScratch() => new(_trees.Dense, _trees.Width, _trees.Words, _categoricalRanges.Length);
 
     /// <summary>The model's scores (log prices) of <paramref name="items"/>, as ML.NET's prediction engine gives them.</summary>
     public void Score(IReadOnlyList<ListingFeatures> items, Span<float> scores, Scratch scratch)
@@ -96,6 +96,7 @@ internal sealed class CompiledPriceModel
             for (var r = 0; r < count; r++)
             {
                 Featurize(items[start + r], rows[r]);
+                _trees.AnswerSplits(rows[r]);
             }
 
             // The same sum in the same order as ML.NET's ensemble (double, tree by tree), then to float as its score column.
@@ -228,25 +229,29 @@ internal sealed class CompiledPriceModel
     }
 
     /// <summary>The Features vectors of the listings walked together, as the trees see them (see <see cref="Forest"/>).</summary>
-    public sealed class Scratch(int[] dense, int width, int categoricalColumns)
+    public sealed class Scratch(int[] dense, int width, int words, int categoricalColumns)
     {
         /// <summary>One vector per listing of a group of four, zero again after each use (only the slots set are cleared).</summary>
-        public Row[] Rows { get; } = [.. Enumerable.Range(0, 4).Select(_ => new Row(dense, width, categoricalColumns))];
+        public Row[] Rows { get; } = [.. Enumerable.Range(0, 4).Select(_ => new Row(dense, width, words, categoricalColumns))];
 
         public sealed class Row
         {
             private readonly List<int> _touched = new(64);
             private readonly int[] _dense;
 
-            public Row(int[] dense, int width, int categoricalColumns)
+            public Row(int[] dense, int width, int words, int categoricalColumns)
             {
                 _dense = dense;
                 Vector = new float[width];
+                Splits = new ulong[words];
                 OneHot = new int[categoricalColumns];
                 Array.Fill(OneHot, -1);
             }
 
             public float[] Vector { get; }
+
+            /// <summary>One bit per categorical split of the forest: set when the split sends this listing right.</summary>
+            public ulong[] Splits { get; }
 
             /// <summary>Per categorical column, the trees' slot its value set (a one-hot column sets at most one); -1 for none.</summary>
             public int[] OneHot { get; }
@@ -281,6 +286,7 @@ internal sealed class CompiledPriceModel
 
                 _touched.Clear();
                 Array.Fill(OneHot, -1);
+                Array.Clear(Splits);
             }
         }
     }
@@ -290,25 +296,40 @@ internal sealed class CompiledPriceModel
     /// reads (134 of the model's slots in the benchmark's model). A day's million listings walk 300 trees each, and the
     /// walk was all of the scoring's time (dotnet-trace; 2.9 M rows/s without it): 126k rows/s on two cores with a tree of
     /// six arrays over the whole vector, 145k in one node array over the dense one, 165-180k once a one-hot split became
-    /// one bit look-up (<c>./vinted bench model</c>). A node goes to <see cref="Node.Lte"/> or <see cref="Node.Gt"/>; a
-    /// negative child is <c>~leaf</c>; a negative feature is <c>~categorical split</c>, whose slots send the item right
-    /// when any is positive.
+    /// one bit look-up, 368-370k with the branch-free step below (<c>./vinted bench model</c>; the same step without
+    /// bounds checks measured 364-389k, not worth unsafe code).
+    /// <para>
+    /// A step has no branch to mispredict: the categorical splits are answered for the listing before the walk (one bit
+    /// each: a one-hot value ORs in the bits of the splits that contain it, known at load), and every node then reads
+    /// both its numeric slot and its split bit, one of them a constant: a numeric node's bit is one that is never set, a
+    /// categorical node's slot one that is always zero. The answer indexes the node's two children. A leaf is a node
+    /// of its own that steps to itself, so the four listings walked together step in lockstep until all four are at a
+    /// leaf.
+    /// </para>
     /// </summary>
     private sealed class Forest
     {
         private readonly Node[] _nodes;
+        private readonly int[] _children;
         private readonly int[] _roots;
         private readonly double[] _leaves;
-        private readonly CategoricalSplit[] _categories;
+        private readonly int _firstLeaf;
+        private readonly (int Word, ulong Mask)[][] _slotSplits;
+        private readonly CategoricalSplit[] _otherSplits;
 
-        private Forest(Node[] nodes, int[] roots, double[] leaves, CategoricalSplit[] categories, int[] dense, int width)
+        private Forest(
+            Node[] nodes, int[] children, int[] roots, double[] leaves, (int, ulong)[][] slotSplits, CategoricalSplit[] otherSplits, int[] dense, int width, int words)
         {
             _nodes = nodes;
+            _children = children;
             _roots = roots;
             _leaves = leaves;
-            _categories = categories;
+            _firstLeaf = nodes.Length - leaves.Length;
+            _slotSplits = slotSplits;
+            _otherSplits = otherSplits;
             Dense = dense;
             Width = width;
+            Words = words;
         }
 
         public int Count => _roots.Length;
@@ -316,108 +337,153 @@ internal sealed class CompiledPriceModel
         /// <summary>Per slot of the model's Features vector, its place in the trees' vector; -1 when no split reads it.</summary>
         public int[] Dense { get; }
 
-        /// <summary>The slots some split reads: the trees' vector's length.</summary>
+        /// <summary>The trees' vector's length: the slots some split reads, and one that is always zero.</summary>
         public int Width { get; }
+
+        /// <summary>The length of a listing's split bits: one per categorical split, and a word that is always zero.</summary>
+        public int Words { get; }
 
         public static Forest Of(IReadOnlyList<RegressionTree> trees, int features, (int Start, int Length)[] categoricalRanges)
         {
             var dense = new int[features];
             Array.Fill(dense, -1);
             var width = 0;
-            int Dense(int slot) => dense[slot] >= 0 ? dense[slot] : dense[slot] = width++;
-            var nodes = new List<Node>();
-            var roots = new int[trees.Count];
+            int DenseSlot(int slot) => dense[slot] >= 0 ? dense[slot] : dense[slot] = width++;
+
+            // First pass: the internal nodes (a categorical one numbered among the categorical splits) and the leaves.
+            var raw = new List<(int Slot, float Threshold, int Split, int Lte, int Gt)>();
+            var splits = new List<(int[] Slots, int Column)>();
             var leaves = new List<double>();
-            var categories = new List<(int[] Slots, int Column)>();
+            var rawRoots = new int[trees.Count];
             for (var t = 0; t < trees.Count; t++)
             {
                 var tree = trees[t];
-                int nodeOffset = nodes.Count, leafOffset = leaves.Count;
+                int nodeOffset = raw.Count, leafOffset = leaves.Count;
                 int Child(int child) => child >= 0 ? child + nodeOffset : ~(~child + leafOffset);
-                roots[t] = tree.NumberOfNodes == 0 ? ~leafOffset : nodeOffset;
+                rawRoots[t] = tree.NumberOfNodes == 0 ? ~leafOffset : nodeOffset;
                 for (var n = 0; n < tree.NumberOfNodes; n++)
                 {
-                    int feature;
                     if (tree.CategoricalSplitFlags[n])
                     {
                         var slots = tree.GetCategoricalSplitFeaturesAt(n);
                         var column = Array.FindIndex(categoricalRanges, r => slots.All(s => s >= r.Start && s < r.Start + r.Length));
-                        categories.Add(([.. slots.Select(Dense)], column));
-                        feature = ~(categories.Count - 1);
+                        splits.Add(([.. slots.Select(DenseSlot)], column));
+                        raw.Add((-1, 0, splits.Count - 1, Child(tree.LeftChild[n]), Child(tree.RightChild[n])));
                     }
                     else
                     {
-                        feature = Dense(tree.NumericalSplitFeatureIndexes[n]);
+                        raw.Add((DenseSlot(tree.NumericalSplitFeatureIndexes[n]), tree.NumericalSplitThresholds[n], -1, Child(tree.LeftChild[n]), Child(tree.RightChild[n])));
                     }
-
-                    nodes.Add(new Node(feature, tree.NumericalSplitThresholds[n], Child(tree.LeftChild[n]), Child(tree.RightChild[n])));
                 }
 
                 leaves.AddRange(tree.LeafValues);
             }
 
-            return new Forest([.. nodes], roots, [.. leaves], [.. categories.Select(c => new CategoricalSplit(c.Slots, width, c.Column))], dense, width);
+            // Second pass: leaves become nodes after the internal ones; the constant slot and bit take the last places.
+            int zeroSlot = width, words = (splits.Count + 63) / 64, zeroBit = words * 64, firstLeaf = raw.Count;
+            int Node(int child) => child >= 0 ? child : firstLeaf + ~child;
+            var nodes = new Node[raw.Count + leaves.Count];
+            var children = new int[2 * nodes.Length];
+            for (var n = 0; n < raw.Count; n++)
+            {
+                var (slot, threshold, split, lte, gt) = raw[n];
+                nodes[n] = slot >= 0 ? new Node(slot, threshold, zeroBit) : new Node(zeroSlot, 0, split);
+                (children[2 * n], children[2 * n + 1]) = (Node(lte), Node(gt));
+            }
+
+            for (var n = firstLeaf; n < nodes.Length; n++)
+            {
+                nodes[n] = new Node(zeroSlot, 0, zeroBit);
+                (children[2 * n], children[2 * n + 1]) = (n, n);
+            }
+
+            var slotSplits = new List<(int, ulong)>[width];
+            var otherSplits = new List<CategoricalSplit>();
+            for (var k = 0; k < splits.Count; k++)
+            {
+                var (slots, column) = splits[k];
+                if (column < 0)
+                {
+                    otherSplits.Add(new CategoricalSplit(slots, width, k));
+                    continue;
+                }
+
+                foreach (var slot in slots)
+                {
+                    (slotSplits[slot] ??= []).Add((k >> 6, 1UL << k));
+                }
+            }
+
+            return new Forest(
+                nodes, children, [.. rawRoots.Select(Node)], [.. leaves],
+                [.. slotSplits.Select(s => s is null ? [] : s.GroupBy(b => b.Item1, (word, bits) => (word, bits.Aggregate(0UL, (all, b) => all | b.Item2))).ToArray())],
+                [.. otherSplits], dense, width + 1, words + 1);
         }
 
-        /// <summary>Tree <paramref name="tree"/>'s leaf values for four features vectors, walked together.</summary>
+        /// <summary>Answers every categorical split for <paramref name="row"/>, once its vector and one-hot slots are set.</summary>
+        public void AnswerSplits(Scratch.Row row)
+        {
+            var bits = row.Splits;
+            foreach (var slot in row.OneHot)
+            {
+                if (slot >= 0)
+                {
+                    foreach (var (word, mask) in _slotSplits[slot])
+                    {
+                        bits[word] |= mask;
+                    }
+                }
+            }
+
+            foreach (var split in _otherSplits)
+            {
+                if (split.AnyPositive(row))
+                {
+                    bits[split.Index >> 6] |= 1UL << split.Index;
+                }
+            }
+        }
+
+        /// <summary>Tree <paramref name="tree"/>'s leaf values for four listings, walked together.</summary>
         public (double, double, double, double) Leaves(int tree, Scratch.Row a, Scratch.Row b, Scratch.Row c, Scratch.Row d)
         {
             var root = _roots[tree];
             int na = root, nb = root, nc = root, nd = root;
-            // Until all four reached a leaf (a leaf is negative, so the AND of the four is negative only then).
-            while ((na & nb & nc & nd) >= 0)
+            var first = _firstLeaf;
+
+            // Until all four reached a leaf (a node number below the first leaf's makes its difference negative).
+            while (((na - first) | (nb - first) | (nc - first) | (nd - first)) < 0)
             {
-                if (na >= 0)
-                {
-                    na = Step(na, a);
-                }
-
-                if (nb >= 0)
-                {
-                    nb = Step(nb, b);
-                }
-
-                if (nc >= 0)
-                {
-                    nc = Step(nc, c);
-                }
-
-                if (nd >= 0)
-                {
-                    nd = Step(nd, d);
-                }
+                na = Step(na, a.Vector, a.Splits);
+                nb = Step(nb, b.Vector, b.Splits);
+                nc = Step(nc, c.Vector, c.Splits);
+                nd = Step(nd, d.Vector, d.Splits);
             }
 
-            return (_leaves[~na], _leaves[~nb], _leaves[~nc], _leaves[~nd]);
+            return (_leaves[na - first], _leaves[nb - first], _leaves[nc - first], _leaves[nd - first]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private int Step(int node, Scratch.Row row)
+        private int Step(int node, float[] vector, ulong[] splits)
         {
             ref readonly var split = ref _nodes[node];
-            return split.Feature >= 0
-                ? row.Vector[split.Feature] <= split.Threshold ? split.Lte : split.Gt
-                : _categories[~split.Feature].AnyPositive(row) ? split.Gt : split.Lte;
+            var right = (vector[split.Slot] > split.Threshold ? 1 : 0) | (int)(splits[split.Bit >> 6] >> split.Bit) & 1;
+            return _children[2 * node + right];
         }
 
         /// <summary>
-        /// A categorical split's slots, as a list and as a bit set. Two thirds of the walk's steps are such splits, most
-        /// listing dozens of values: looping over them was nearly all of the scoring's time. A split within one one-hot
-        /// column (the usual case) needs one look-up: the column's one slot the listing set, if any, in the bit set.
-        /// Any other split loops over the shorter of its slots and the listing's.
+        /// A categorical split whose slots are not all in one one-hot column: answered per listing by looking at the
+        /// shorter of its slots and the listing's set slots.
         /// </summary>
-        private sealed class CategoricalSplit(int[] slots, int width, int column)
+        private sealed class CategoricalSplit(int[] slots, int width, int index)
         {
             private readonly ulong[] _bits = Bits(slots, width);
 
+            /// <summary>The split's number among the forest's categorical splits: its bit in <see cref="Scratch.Row.Splits"/>.</summary>
+            public int Index => index;
+
             public bool AnyPositive(Scratch.Row row)
             {
-                if (column >= 0)
-                {
-                    var set = row.OneHot[column];
-                    return set >= 0 && (_bits[set >> 6] & (1UL << set)) != 0;
-                }
-
                 var features = row.Vector;
                 var touched = row.Touched;
                 if (slots.Length <= touched.Count)
@@ -457,6 +523,7 @@ internal sealed class CompiledPriceModel
             }
         }
 
-        private readonly record struct Node(int Feature, float Threshold, int Lte, int Gt);
+        /// <summary>A split: right when the slot's value is above the threshold or the split's bit is set (one of the two is constant).</summary>
+        private readonly record struct Node(int Slot, float Threshold, int Bit);
     }
 }
