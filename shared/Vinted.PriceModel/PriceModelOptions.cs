@@ -11,6 +11,17 @@ public sealed class PriceModelOptions
     [Range(1, 365)]
     public int TrainingDays { get; set; } = 28;
 
+    /// <summary>
+    /// The most rows a training reads (about; a sample by listing beyond it): 28 days of a 1,000,000-listing market are
+    /// 28,000,000 rows, which held 10.7 GB of the host before LightGBM began (issue 21).
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public int MaxTrainingRows { get; set; } = 1_000_000;
+
+    /// <summary>The most rows of the held-out day a training evaluates on (about; a sample by listing beyond it).</summary>
+    [Range(100, 10_000_000)]
+    public int MaxTestRows { get; set; } = 200_000;
+
     /// <summary>A currency with fewer training rows than this is not trained (its run says so).</summary>
     [Range(10, int.MaxValue)]
     public int MinTrainingRows { get; set; } = 200;

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Vinted.PriceModel.Features;
 using Vinted.Testing;
 
 namespace Vinted.PriceModel.Tests;
@@ -75,6 +77,27 @@ public sealed class PriceModelTests(PriceModelFixture fixture) : IClassFixture<P
         Assert.Equal(await ScalarAsync("select count(*) from mart.fact_listing_daily"), await ScalarAsync("select count(*) from mart.fact_listing_features"));
         Assert.True(await ScalarAsync("select count(*) from mart.fact_listing_features where photo_count > 0") > 0);
         Assert.True(await ScalarAsync("select count(*) from mart.fact_listing_features where price_drops > 0") > 0);
+    }
+
+    [Fact]
+    public async Task ReadForTraining_MoreRowsThanTheBound_ASampleByListingTheSameEachTime()
+    {
+        var store = fixture.Host.Services.GetRequiredService<FeatureStore>();
+        var (from, to) = (PriceModelFixture.FirstDay, PriceModelFixture.TestDay);
+        var all = await store.ReadAsync("EUR", from, to, int.MaxValue, CancellationToken.None);
+        Assert.False(all.Sampled);
+        Assert.Equal(await ScalarAsync("select count(*) from mart.fact_listing_features where snapshot_date between $1 and $2", from, to), all.Rows.Count);
+
+        var half = await store.ReadAsync("EUR", from, to, all.Rows.Count / 2, CancellationToken.None);
+        Assert.True(half.Sampled);
+        Assert.Equal(all.Available, half.Available);
+        Assert.InRange(half.Rows.Count, all.Rows.Count * 4 / 10, all.Rows.Count * 6 / 10);
+
+        // A listing's days are all in the sample or all out of it, and the same bound reads the same sample.
+        var kept = half.Rows.Select(r => (r.Domain, r.ItemId)).ToHashSet();
+        Assert.Equal(all.Rows.Count(r => kept.Contains((r.Domain, r.ItemId))), half.Rows.Count);
+        var again = await store.ReadAsync("EUR", from, to, all.Rows.Count / 2, CancellationToken.None);
+        Assert.Equal(half.Rows.Select(r => (r.Day, r.Domain, r.ItemId)), again.Rows.Select(r => (r.Day, r.Domain, r.ItemId)));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
 {
     private static readonly EmbeddedSql Sql = EmbeddedSql.Of<FeatureStore>();
 
+    // The sample's resolution: a listing is kept when the low 16 bits of its id's hash are below the bound (features_window.sql).
+    private const int EveryListing = 65_536;
+
     /// <summary>The currencies with listings up to <paramref name="upTo"/>, each with its newest day.</summary>
     public async Task<IReadOnlyList<(string Currency, DateOnly NewestDay)>> CurrenciesAsync(DateOnly upTo, CancellationToken cancellationToken)
     {
@@ -41,26 +44,38 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
         return currencies;
     }
 
-    /// <summary>The currency's feature rows from <paramref name="from"/> to <paramref name="to"/> (inclusive), ordered by day and listing.</summary>
-    public async Task<IReadOnlyList<FeatureRow>> ReadAsync(string currency, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The currency's feature rows from <paramref name="from"/> to <paramref name="to"/> (inclusive), ordered by day and
+    /// listing; when the range holds more than <paramref name="maxRows"/>, a sample of about that many, by listing (a
+    /// listing's days are all in or all out; the same range and bound read the same sample).
+    /// </summary>
+    public async Task<FeatureSample> ReadAsync(string currency, DateOnly from, DateOnly to, int maxRows, CancellationToken cancellationToken)
     {
-        var rows = new List<FeatureRow>();
-        await foreach (var row in StreamAsync(currency, from, to, cancellationToken))
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        long available;
+        await using (var count = Command("Queries/features_count", currency, from, to))
+        {
+            available = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var keep = available <= maxRows ? EveryListing : (int)Math.Max(1, maxRows * (long)EveryListing / available);
+        var rows = new List<FeatureRow>((int)Math.Min(available, maxRows));
+        await foreach (var row in StreamAsync(currency, from, to, keep, cancellationToken))
         {
             rows.Add(row);
         }
 
-        return rows;
+        return new FeatureSample(rows, available);
     }
 
     /// <summary>The same rows as <see cref="ReadAsync"/>, one at a time: memory stays bounded by what the caller keeps.</summary>
-    public async IAsyncEnumerable<FeatureRow> StreamAsync(string currency, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<FeatureRow> StreamAsync(string currency, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        StreamAsync(currency, from, to, EveryListing, cancellationToken);
+
+    private async IAsyncEnumerable<FeatureRow> StreamAsync(string currency, DateOnly from, DateOnly to, int keep, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(Sql["Queries/features_window"]);
-        command.CommandTimeout = 0;
-        command.Parameters.Add(new NpgsqlParameter<string>("currency", NpgsqlDbType.Text) { TypedValue = currency });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
+        await using var command = Command("Queries/features_window", currency, from, to);
+        command.Parameters.Add(new NpgsqlParameter<int>("keep", NpgsqlDbType.Integer) { TypedValue = keep });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         // The categorical columns repeat on most rows; scoring keeps a batch of rows, so each row's own copies would be
         // promoted with it (see StringPool). Titles are mostly distinct and are not pooled.
@@ -87,4 +102,20 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
             });
         }
     }
+
+    private NpgsqlCommand Command(string query, string currency, DateOnly from, DateOnly to)
+    {
+        var command = dataSource.CreateCommand(Sql[query]);
+        command.CommandTimeout = 0;
+        command.Parameters.Add(new NpgsqlParameter<string>("currency", NpgsqlDbType.Text) { TypedValue = currency });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = to });
+        return command;
+    }
+}
+
+/// <summary>Feature rows read for training: the rows, and how many the range holds (more when the rows are a sample).</summary>
+public sealed record FeatureSample(IReadOnlyList<FeatureRow> Rows, long Available)
+{
+    public bool Sampled => Rows.Count < Available;
 }

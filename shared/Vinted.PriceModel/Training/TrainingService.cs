@@ -66,8 +66,9 @@ public sealed class TrainingService(FeatureStore features, ModelRegistry registr
         var started = time.GetUtcNow();
         var trainFrom = testDay.AddDays(-settings.TrainingDays);
         var trainTo = testDay.AddDays(-1);
-        var training = await features.ReadAsync(currency, trainFrom, trainTo, cancellationToken);
-        var test = await features.ReadAsync(currency, testDay, testDay, cancellationToken);
+        var trainingSample = await features.ReadAsync(currency, trainFrom, trainTo, settings.MaxTrainingRows, cancellationToken);
+        var testSample = await features.ReadAsync(currency, testDay, testDay, settings.MaxTestRows, cancellationToken);
+        var (training, test) = (trainingSample.Rows, testSample.Rows);
         var parameters = PricePipeline.Parameters(settings);
         TrainingRunRecord Record(string status, string? note, Training.TrainedModel? result) =>
             new(runId, modelName, currency, started, time.GetUtcNow(), status, note, parameters, ModelRegistry.CodeVersion, trainFrom, trainTo, testDay, result);
@@ -82,8 +83,11 @@ public sealed class TrainingService(FeatureStore features, ModelRegistry registr
 
         var result = PriceTrainer.Train(training, test, settings);
         var status = "registered";
-        var promoteNote = result.BeatsBaseline ? null : "did not beat the baseline: not promoted";
-        await registry.RecordRunAsync(Record(status, promoteNote, result), cancellationToken);
+        string? Sampled(string what, FeatureSample sample) =>
+            sample.Sampled ? $"{what} on a sample of {sample.Rows.Count:N0} of {sample.Available:N0} rows (by listing)" : null;
+        string[] notes = [.. new[] { result.BeatsBaseline ? null : "did not beat the baseline: not promoted", Sampled("trained", trainingSample), Sampled("tested", testSample) }.OfType<string>()];
+        var runNote = notes.Length == 0 ? null : string.Join("; ", notes);
+        await registry.RecordRunAsync(Record(status, runNote, result), cancellationToken);
         var version = await registry.RegisterAsync(modelName, runId, result.File, result.BeatsBaseline, cancellationToken);
         var promoted = promote && result.BeatsBaseline;
         if (promoted)
@@ -92,6 +96,6 @@ public sealed class TrainingService(FeatureStore features, ModelRegistry registr
         }
 
         logger.Trained(modelName, runId, result.TrainRows, testDay, result.Model.Mae, result.Baseline.Mae, result.Model.Mape, result.Baseline.Mape, version, promoted);
-        return new TrainOutcome(runId, modelName, currency, status, promoteNote, testDay, result.TrainRows, result.TestRows, result.Model, result.Baseline, version, promoted);
+        return new TrainOutcome(runId, modelName, currency, status, runNote, testDay, result.TrainRows, result.TestRows, result.Model, result.Baseline, version, promoted);
     }
 }
