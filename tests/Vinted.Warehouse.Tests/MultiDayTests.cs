@@ -160,6 +160,56 @@ public sealed class MultiDayTests
     }
 
     [Fact]
+    public async Task NextDay_PhotoMovedBackAndPhotoSeenAnew_EachListingsPhotoCountIsItsPhotos()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_photos");
+        await bed.IngestAsync(Day1);
+        await bed.RunPipelineAsync(Day1);
+
+        // Three of day 1's photos that day 2's staged observations show on the same listings: one is made another's (as
+        // if it had moved there), one is forgotten, each listing's count following as normalize would have left it.
+        // Normalizing day 2 then moves the first back and adds the second again.
+        await bed.IngestAsync(Day2);
+        await bed.Loader.LoadAsync(RunId(Day2), Day2, CancellationToken.None);
+        var photos = await bed.QueryAsync(
+            """
+            select p.domain, p.photo_id, p.item_id
+            from core.photo p
+            join staging.item_observation o on o.domain = p.domain and o.photo_id = p.photo_id and o.item_id = p.item_id
+            where o.run_id = $1
+            order by p.domain, p.photo_id limit 3
+            """,
+            r => (Domain: r.GetString(0), PhotoId: r.GetInt64(1), ItemId: r.GetInt64(2)), RunId(Day2));
+        Assert.Equal(3, photos.Count);
+        var (moved, other, forgotten) = (photos[0], photos[1], photos[2]);
+        var changed = await bed.QueryAsync(
+            """
+            with m as (update core.photo set item_id = $3 where domain = $1 and photo_id = $2 returning 1),
+                 f as (delete from core.photo where domain = $5 and photo_id = $6 returning 1),
+                 c as (update core.item_attributes a set photo_count = a.photo_count + d.delta
+                       from (values ($1, $4::bigint, -1), ($1, $3::bigint, 1), ($5, $7::bigint, -1)) d(domain, item_id, delta)
+                       where a.domain = d.domain and a.item_id = d.item_id returning 1)
+            select (select count(*) from m), (select count(*) from f), (select count(*) from c)
+            """,
+            r => (Moved: r.GetInt64(0), Forgotten: r.GetInt64(1), Counts: r.GetInt64(2)),
+            moved.Domain, moved.PhotoId, other.ItemId, moved.ItemId, forgotten.Domain, forgotten.PhotoId, forgotten.ItemId);
+        Assert.Equal((1L, 1L, 3L), changed.Single());
+
+        await bed.Normalizer.NormalizeAsync(RunId(Day2), CancellationToken.None);
+        await bed.Mart.BuildAsync(RunId(Day2), CancellationToken.None);
+
+        Assert.Equal(moved.ItemId, await bed.ScalarAsync("select item_id from core.photo where domain = $1 and photo_id = $2", moved.Domain, moved.PhotoId));
+        Assert.Equal(1, await bed.ScalarAsync("select count(*) from core.photo where domain = $1 and photo_id = $2", forgotten.Domain, forgotten.PhotoId));
+        Assert.Equal(0, await bed.ScalarAsync(
+            """
+            select count(*) from core.item_attributes a
+            where a.photo_count <> (select count(*) from core.photo p where p.domain = a.domain and p.item_id = a.item_id)
+            """));
+        Assert.Equal(0, await bed.ScalarAsync(
+            "select count(*) from mart.fact_listing_features f join core.item_attributes a using (domain, item_id) where f.photo_count <> a.photo_count and f.snapshot_date = $1", Day2));
+    }
+
+    [Fact]
     public async Task NextDay_ListingsSeenAgainUnchanged_OnlyTheirNarrowStateIsRewritten()
     {
         await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_unchanged");

@@ -2,7 +2,8 @@
 -- day's brand, catalog, size, condition and favourites (from the fact), price drops counted up to that date, days on
 -- sale up to that date. The condition is one id across the sites' languages: Vinted's status id, which seller pages
 -- name; a condition only ever seen by its title (catalog pages) keeps a per-site key rather than a guess. The title and
--- the photo count are the listing's as the build sees them (the normalized model keeps no history of them).
+-- the photo count are the listing's as the build sees them (the normalized model keeps no history of them; normalize
+-- keeps the count).
 -- Set-based: each aggregate is computed once for the day, never per listing.
 --
 -- Hash joins only, for this statement: the facts are read through the partitioned parent, which has no statistics of its
@@ -26,7 +27,7 @@ select f.snapshot_date,
        coalesce(sz.title, '(none)'),
        coalesce('status-' || c.vinted_id, c.domain || ':' || c.title, '(unknown)'),
        coalesce(i.title, ''),
-       coalesce(p.photos, 0)::int,
+       i.photo_count,
        greatest(0, f.snapshot_date - coalesce((i.listed_at at time zone 'UTC')::date, i.first_seen)),
        coalesce(f.favourite_count, 0),
        coalesce(d.drops, 0)::int,
@@ -40,10 +41,6 @@ left join mart.dim_brand b on b.brand_key = f.brand_key
 left join mart.dim_size sz on sz.size_key = f.size_key
 left join mart.dim_condition c on c.condition_key = f.condition_key and f.condition_key <> -1
 left join core.seller sel on sel.domain = f.domain and sel.seller_id = f.seller_id
-left join (select p.domain, p.item_id, count(*) as photos
-           from core.photo p
-           group by p.domain, p.item_id) p
-       on p.domain = f.domain and p.item_id = f.item_id
 left join (select s.domain, s.item_id, count(*) as drops
            from core.item_sighting s
            where s.previous_price > s.price and s.observed_date <= @observed_date

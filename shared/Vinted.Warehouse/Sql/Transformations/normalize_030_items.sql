@@ -35,14 +35,45 @@ where a.domain = p.domain and a.item_id = p.item_id
       is distinct from
       (p.title, p.brand_key, p.size_key, p.condition_key, p.catalog_id, p.catalog_source, p.seller_id, p.photo_id, p.listed_at, p.url);
 
+-- Photos: rewritten only when they moved or changed, inserted when new. Each listing keeps its number of photos, which
+-- the mart's features read (counting every photo ever seen was 3 s of the features' 7.3 s on day 21 of the 1M-listing
+-- month, issue 21): a photo added to or moved onto a listing counts one more for it, one moved off a listing one less.
+-- This runs before the new listings' attributes are inserted, so the count reaches known listings only; a new listing's
+-- count is its one photo, set with its attributes below. The three parts read the photos as they were before it.
+with seen as (
+    select r.domain, r.item_id, r.photo_id, r.photo_url, p.item_id as owner, p.url
+    from run_item r
+    left join core.photo p on p.domain = r.domain and p.photo_id = r.photo_id
+    where r.photo_id is not null
+),
+moved as (
+    update core.photo p
+    set item_id = s.item_id, url = s.photo_url
+    from seen s
+    where p.domain = s.domain and p.photo_id = s.photo_id and s.owner is not null
+      and (s.owner, s.url) is distinct from (s.item_id, s.photo_url)
+),
+added as (
+    insert into core.photo (domain, photo_id, item_id, url)
+    select domain, photo_id, item_id, photo_url from seen where owner is null
+)
+update core.item_attributes a
+set photo_count = a.photo_count + d.delta
+from (select domain, item_id, sum(delta) as delta
+      from (select domain, item_id, 1 as delta from seen where owner is distinct from item_id
+            union all
+            select domain, owner, -1 from seen where owner <> item_id) c
+      group by domain, item_id) d
+where a.domain = d.domain and a.item_id = d.item_id and d.delta <> 0;
+
 -- New listings. An anti-join, then a plain insert: INSERT ... ON CONFLICT pays a speculative insertion per row even
 -- where nothing conflicts (the attributes of a first 1,000,000-listing day took 45 s that way, issue 21). The stage
 -- holds the shared warehouse lock, so no other writer can add the same key in between.
 insert into core.item_attributes (
     domain, item_id, title, brand_key, size_key, condition_key, catalog_id, catalog_source, seller_id, photo_id,
-    listed_at, url, first_seen)
+    listed_at, url, first_seen, photo_count)
 select r.domain, r.item_id, r.title, b.brand_key, z.size_key, c.condition_key, r.catalog_id, r.catalog_source,
-       r.seller_id, r.photo_id, r.listed_at, r.url, @observed_date
+       r.seller_id, r.photo_id, r.listed_at, r.url, @observed_date, (r.photo_id is not null)::int
 from run_item r
 left join core.brand b on b.title = r.brand_title
 left join core.size z on z.title = r.size_title
@@ -69,19 +100,6 @@ select r.domain, r.item_id, r.price, r.currency, r.total_item_price, r.service_f
        @observed_date, null, @run_id
 from run_item r
 where not exists (select 1 from core.item_state s where s.domain = r.domain and s.item_id = r.item_id);
-
--- Photos: rewritten only when they moved or changed, inserted when new.
-update core.photo p
-set item_id = r.item_id, url = r.photo_url
-from run_item r
-where p.domain = r.domain and p.photo_id = r.photo_id
-  and (p.item_id, p.url) is distinct from (r.item_id, r.photo_url);
-
-insert into core.photo (domain, photo_id, item_id, url)
-select r.domain, r.photo_id, r.item_id, r.photo_url
-from run_item r
-where r.photo_id is not null
-  and not exists (select 1 from core.photo p where p.domain = r.domain and p.photo_id = r.photo_id);
 
 -- Price observations with the attributes of this day; an attribute the day's observation lacks is the last known one.
 insert into core.item_sighting (
