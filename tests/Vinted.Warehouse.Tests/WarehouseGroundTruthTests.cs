@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Text.Json;
 using Vinted.Api.Models;
 using Vinted.Simulator.Market;
 using Vinted.Testing;
@@ -45,8 +45,19 @@ public sealed class WarehouseGroundTruthTests(GroundTruthPipelineFixture fixture
         Assert.Equal(expected, actual.Order(StringComparer.Ordinal).ToList());
         // Both price forms (object and old string) land in the same columns; totals stay consistent.
         Assert.Equal(0, await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1 and total_item_price <> price + service_fee", RunId(date)));
-        Assert.True(await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1 and jsonb_typeof(raw->'price') = 'string'", RunId(date)) > 0);
-        Assert.True(await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1 and jsonb_typeof(raw->'price') = 'object'", RunId(date)) > 0);
+        // The pages as stored hold both forms, and every item of either form has its row.
+        var staged = (await _bed.QueryAsync("select s3_key, item_id from staging.item_observation where run_id = $1", r => (Key: r.GetString(0), Id: r.GetInt64(1)), RunId(date))).ToHashSet();
+        var forms = new List<(JsonValueKind Form, bool Staged)>();
+        foreach (var key in staged.Select(r => r.Key).Distinct())
+        {
+            using var page = JsonDocument.Parse(await _bed.RawZone.ReadAsync(key, CancellationToken.None));
+            forms.AddRange(page.RootElement.GetProperty("items").EnumerateArray()
+                .Select(item => (item.GetProperty("price").ValueKind, staged.Contains((key, item.GetProperty("id").GetInt64())))));
+        }
+
+        Assert.Contains(forms, f => f.Form == JsonValueKind.String);
+        Assert.Contains(forms, f => f.Form == JsonValueKind.Object);
+        Assert.All(forms, f => Assert.True(f.Staged));
     }
 
     [Fact]
@@ -178,22 +189,22 @@ public sealed class WarehouseGroundTruthTests(GroundTruthPipelineFixture fixture
     {
         var rows = await _bed.QueryAsync(
             """
-            select f.item_id, o.item_id, o.s3_key, o.raw->>'id'
+            select f.item_id, o.item_id, o.s3_key, o.item_index
             from mart.fact_listing_daily f
             join staging.item_observation o on o.run_id = f.run_id and o.s3_key = f.s3_key and o.item_index = f.item_index
             where f.snapshot_date = $1
             order by f.item_id
             limit 5
             """,
-            r => (Fact: r.GetInt64(0), Staged: r.GetInt64(1), Key: r.GetString(2), RawId: r.GetString(3)), Day2);
+            r => (Fact: r.GetInt64(0), Staged: r.GetInt64(1), Key: r.GetString(2), Index: r.GetInt32(3)), Day2);
 
         Assert.Equal(5, rows.Count);
         foreach (var row in rows)
         {
             Assert.Equal(row.Fact, row.Staged);
-            Assert.Equal(row.Fact.ToString(CultureInfo.InvariantCulture), row.RawId);
-            var body = Encoding.UTF8.GetString(await _bed.RawZone.ReadAsync(row.Key, CancellationToken.None));
-            Assert.Contains($"\"id\":{row.Fact},", body, StringComparison.Ordinal);
+            // The S3 key and item index name the item's element in the page as stored.
+            using var page = JsonDocument.Parse(await _bed.RawZone.ReadAsync(row.Key, CancellationToken.None));
+            Assert.Equal(row.Fact, page.RootElement.GetProperty("items")[row.Index].GetProperty("id").GetInt64());
         }
 
         Assert.Equal(0, await _bed.ScalarAsync(

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Vinted.Warehouse.Staging;
 
 /// <summary>
-/// Finds where each element of a page's top-level <c>items</c> array lies in the body, so every staging row keeps
-/// its item's JSON exactly as stored, without building a DOM a second time (the parser already built one).
+/// Finds where each element of a page's top-level <c>items</c> array lies in the body, so each item's text is checked
+/// and a rejected item is kept with its bytes exactly as stored, without building a DOM a second time (the parser
+/// already built one).
 /// </summary>
 internal static class ItemSlices
 {

@@ -4,9 +4,9 @@ using System.Text.Unicode;
 namespace Vinted.Warehouse.Staging;
 
 /// <summary>
-/// Whether an item's JSON can be stored by PostgreSQL: <c>jsonb</c> and <c>text</c> refuse a NUL character and a
-/// lone surrogate anywhere in the item (an escaped <c>\u0000</c> or <c>\ud800</c>), and invalid UTF-8. One such item
-/// would fail the whole COPY, and every retry the same way; it is rejected instead.
+/// Whether an item's text can be stored by PostgreSQL: <c>text</c> refuses a NUL character and a lone surrogate (an
+/// escaped <c>\u0000</c> or <c>\ud800</c>) and invalid UTF-8. One such value would fail the whole COPY, and every
+/// retry the same way; an item holding one anywhere is rejected instead (kept, with its bytes, in the rejects).
 /// </summary>
 internal static class ItemText
 {

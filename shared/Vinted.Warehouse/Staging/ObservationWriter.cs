@@ -15,18 +15,15 @@ internal sealed record ItemReject(StoredPage Page, int ItemIndex, string Reason,
 /// <param name="Promoted">Items that are promoted cards (adverts), not results of the search.</param>
 internal sealed record PageLoad(StoredPage Page, int Rows, int Items, long? TotalEntries, IReadOnlyList<ItemReject> Rejects, int Promoted = 0);
 
-/// <summary>An item of a page that becomes a staging row: its element index, what the parser read, where it lies in the body, and its catalog.</summary>
-internal readonly record struct StagedItem(int Index, ParsedItem Item, int Start, int Length, long? CatalogId, string? CatalogSource);
+/// <summary>An item of a page that becomes a staging row: its element index, what the parser read, and its catalog.</summary>
+internal readonly record struct StagedItem(int Index, ParsedItem Item, long? CatalogId, string? CatalogSource);
 
 /// <summary>
 /// A raw page made ready for the COPY: every check and every pass over its JSON done (on any thread), so that the one
-/// COPY stream only writes values. <see cref="Load"/> is what the page contributes to the run's counts. Disposing it
-/// disposes the body's <see cref="Owner"/> (a pooled array), once its rows are written.
+/// COPY stream only writes values. <see cref="Load"/> is what the page contributes to the run's counts. It holds
+/// nothing of the body: the item's bytes stay in the raw zone, where the row's S3 key and item index find them.
 /// </summary>
-internal sealed record PreparedPage(ReadOnlyMemory<byte> Body, IReadOnlyList<StagedItem> Rows, PageLoad Load, IDisposable? Owner) : IDisposable
-{
-    public void Dispose() => Owner?.Dispose();
-}
+internal sealed record PreparedPage(IReadOnlyList<StagedItem> Rows, PageLoad Load);
 
 /// <summary>Prepares raw pages (<see cref="Prepare"/>, CPU only, any thread) and writes their items as staging rows into an open binary COPY (<see cref="Write"/>).</summary>
 internal static class ObservationWriter
@@ -36,13 +33,13 @@ internal static class ObservationWriter
         "run_id, observed_date, domain, endpoint, search_key, s3_key, page, item_index, fetched_at, item_id, title, price, currency, " +
         "total_item_price, service_fee, brand_id, brand_title, size_id, size_title, condition_id, condition_title, catalog_id, " +
         "catalog_source, seller_id, seller_login, seller_business, photo_id, photo_url, listed_at, is_visible, favourite_count, " +
-        "view_count, url, raw, attribute_source, promoted";
+        "view_count, url, attribute_source, promoted";
 
     /// <summary>
     /// Parses the page and decides each item: a row, or a reject with its reason. Everything that reads the JSON is
     /// here, apart from the write, so that pages are prepared on every core while one COPY writes (issue 21).
     /// </summary>
-    public static PreparedPage Prepare(StoredPage page, ReadOnlyMemory<byte> body, IDisposable? owner = null)
+    public static PreparedPage Prepare(StoredPage page, ReadOnlyMemory<byte> body)
     {
         var parsed = VintedPageParser.Parse(body);
         var slices = ItemSlices.Find(body.Span);
@@ -76,11 +73,11 @@ internal static class ObservationWriter
 
             var catalogId = item.CatalogId ?? searchCatalog;
             var catalogSource = item.CatalogId is not null ? "item" : searchCatalog is not null ? "search" : null;
-            rows.Add(new StagedItem(index, item, start, length, catalogId, catalogSource));
+            rows.Add(new StagedItem(index, item, catalogId, catalogSource));
         }
 
         var load = new PageLoad(page, rows.Count, slices.Count, parsed.Pagination?.TotalEntries, rejects, PromotedCount(body, parsed, slices.Count));
-        return new PreparedPage(body, rows, load, owner);
+        return new PreparedPage(rows, load);
     }
 
     /// <summary>Writes the prepared page's rows into the open COPY; synchronous, for the one thread that owns the COPY.</summary>
@@ -88,7 +85,7 @@ internal static class ObservationWriter
     {
         var page = prepared.Load.Page;
         var address = page.Address;
-        foreach (var (index, item, start, length, catalogId, catalogSource) in prepared.Rows)
+        foreach (var (index, item, catalogId, catalogSource) in prepared.Rows)
         {
             importer.StartRow();
             importer.Write(runId, NpgsqlDbType.Text);
@@ -125,7 +122,6 @@ internal static class ObservationWriter
             Write(importer, item.FavouriteCount, NpgsqlDbType.Integer);
             Write(importer, item.ViewCount, NpgsqlDbType.Integer);
             Write(importer, item.Url, NpgsqlDbType.Text);
-            importer.Write(prepared.Body.Slice(start, length), NpgsqlDbType.Jsonb);
             Write(importer, SourceName(item.AttributeSource), NpgsqlDbType.Text);
             importer.Write(item.IsPromoted, NpgsqlDbType.Boolean);
         }
