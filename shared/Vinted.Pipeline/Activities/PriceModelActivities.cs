@@ -11,12 +11,12 @@ namespace Vinted.Pipeline.Activities;
 public sealed class TrainPriceModel(TrainingService training) : TaskActivity<TrainRequest, IReadOnlyList<TrainOutcome>>
 {
     public override Task<IReadOnlyList<TrainOutcome>> RunAsync(TaskActivityContext context, TrainRequest input) =>
-        training.TrainAsync($"{context.InstanceId}-{Guid.NewGuid().ToString("N")[..8]}", input, CancellationToken.None);
+        BulkStage.RunAsync(() => training.TrainAsync($"{context.InstanceId}-{Guid.NewGuid().ToString("N")[..8]}", input, CancellationToken.None));
 }
 
 /// <summary>Scores the run's day into the mart with the production price models; idempotent per day.</summary>
 public sealed class ScorePrices(PriceScorer scorer) : TaskActivity<WarehouseInput, ScoreResult>
 {
     public override Task<ScoreResult> RunAsync(TaskActivityContext context, WarehouseInput input) =>
-        scorer.ScoreAsync(input.Date, CancellationToken.None);
+        BulkStage.RunAsync(() => scorer.ScoreAsync(input.Date, CancellationToken.None));
 }

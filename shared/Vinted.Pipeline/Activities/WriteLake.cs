@@ -17,7 +17,7 @@ public sealed class WriteLake(LakeWriter writer) : TaskActivity<LakeInput, LakeR
     {
         try
         {
-            return await writer.WriteAsync(input.Days, CancellationToken.None);
+            return await BulkStage.RunAsync(() => writer.WriteAsync(input.Days, CancellationToken.None));
         }
         catch (LakeDataException e)
         {
