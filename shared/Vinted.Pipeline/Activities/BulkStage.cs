@@ -9,10 +9,19 @@ namespace Vinted.Pipeline.Activities;
 /// </summary>
 internal static class BulkStage
 {
-    public static async Task<T> RunAsync<T>(Func<Task<T>> stage)
+    /// <param name="stage">The stage.</param>
+    /// <param name="compactFirst">
+    /// Whether to collect before it as well: for staging, which starts from what ingestion's thousands of small activities
+    /// left committed. The stages after it start from the heap the one before handed back; collecting again there cost the
+    /// lake 0.7-0.8 s a day (3.2-3.3 s against 4.0-4.1 s).
+    /// </param>
+    public static async Task<T> RunAsync<T>(Func<Task<T>> stage, bool compactFirst = false)
     {
-        // Before as well: staging starts from what ingestion's thousands of small activities left committed.
-        Release();
+        if (compactFirst)
+        {
+            Release();
+        }
+
         try
         {
             return await stage();

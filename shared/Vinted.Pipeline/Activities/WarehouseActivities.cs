@@ -17,7 +17,7 @@ public sealed record WarehouseInput(string RunId, DateOnly Date);
 public sealed class LoadStaging(StagingLoader loader) : TaskActivity<WarehouseInput, StageResult>
 {
     public override Task<StageResult> RunAsync(TaskActivityContext context, WarehouseInput input) =>
-        BulkStage.RunAsync(() => QualityGate.RunAsync(() => loader.LoadAsync(input.RunId, input.Date, CancellationToken.None)));
+        BulkStage.RunAsync(() => QualityGate.RunAsync(() => loader.LoadAsync(input.RunId, input.Date, CancellationToken.None)), compactFirst: true);
 }
 
 /// <summary>Upserts the normalized model from the run's staging rows (idempotent per run).</summary>
