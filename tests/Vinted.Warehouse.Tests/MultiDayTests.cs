@@ -131,6 +131,15 @@ public sealed class MultiDayTests
         Assert.Equal(0, await bed.ScalarAsync(
             "select count(*) from core.item_price_history h where h.valid_from = $1 and not exists (select 1 from core.item_sighting s where s.observed_date = $1 and s.domain = h.domain and s.item_id = h.item_id)",
             Day2));
+
+        // The listings only the first run saw are gone with their photos; every listing still counts exactly its photos.
+        Assert.Equal(0, await bed.ScalarAsync(
+            "select count(*) from core.photo p where not exists (select 1 from core.item_attributes a where a.domain = p.domain and a.item_id = p.item_id)"));
+        Assert.Equal(0, await bed.ScalarAsync(
+            """
+            select count(*) from core.item_attributes a
+            where a.photo_count <> (select count(*) from core.photo p where p.domain = a.domain and p.item_id = a.item_id)
+            """));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
             rows.Add(row);
         }
 
-        return new FeatureSample(rows, available);
+        return new FeatureSample(rows, available, Sampled: keep < EveryListing);
     }
 
     /// <summary>The same rows as <see cref="ReadAsync"/>, one at a time: memory stays bounded by what the caller keeps.</summary>
@@ -114,8 +114,8 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>Feature rows read for training: the rows, and how many the range holds (more when the rows are a sample).</summary>
-public sealed record FeatureSample(IReadOnlyList<FeatureRow> Rows, long Available)
-{
-    public bool Sampled => Rows.Count < Available;
-}
+/// <summary>
+/// Feature rows read for training: the rows, how many the range held when they were counted, and whether the rows are a
+/// sample of those (by listing) rather than all of them.
+/// </summary>
+public sealed record FeatureSample(IReadOnlyList<FeatureRow> Rows, long Available, bool Sampled);

@@ -381,14 +381,14 @@ internal sealed class CompiledPriceModel
 
             // Second pass: leaves become nodes after the internal ones; the constant slot and bit take the last places.
             int zeroSlot = width, words = (splits.Count + 63) / 64, zeroBit = words * 64, firstLeaf = raw.Count;
-            int Node(int child) => child >= 0 ? child : firstLeaf + ~child;
+            int NodeOf(int child) => child >= 0 ? child : firstLeaf + ~child;
             var nodes = new Node[raw.Count + leaves.Count];
             var children = new int[2 * nodes.Length];
             for (var n = 0; n < raw.Count; n++)
             {
                 var (slot, threshold, split, lte, gt) = raw[n];
                 nodes[n] = slot >= 0 ? new Node(slot, threshold, zeroBit) : new Node(zeroSlot, 0, split);
-                (children[2 * n], children[2 * n + 1]) = (Node(lte), Node(gt));
+                (children[2 * n], children[2 * n + 1]) = (NodeOf(lte), NodeOf(gt));
             }
 
             for (var n = firstLeaf; n < nodes.Length; n++)
@@ -397,7 +397,7 @@ internal sealed class CompiledPriceModel
                 (children[2 * n], children[2 * n + 1]) = (n, n);
             }
 
-            var slotSplits = new List<(int, ulong)>[width];
+            var slotSplits = new List<(int Word, ulong Mask)>[width];
             var otherSplits = new List<CategoricalSplit>();
             for (var k = 0; k < splits.Count; k++)
             {
@@ -415,8 +415,8 @@ internal sealed class CompiledPriceModel
             }
 
             return new Forest(
-                nodes, children, [.. rawRoots.Select(Node)], [.. leaves],
-                [.. slotSplits.Select(s => s is null ? [] : s.GroupBy(b => b.Item1, (word, bits) => (word, bits.Aggregate(0UL, (all, b) => all | b.Item2))).ToArray())],
+                nodes, children, [.. rawRoots.Select(NodeOf)], [.. leaves],
+                [.. slotSplits.Select(s => s is null ? [] : s.GroupBy(b => b.Word, (word, bits) => (word, bits.Aggregate(0UL, (all, b) => all | b.Mask))).ToArray())],
                 [.. otherSplits], dense, width + 1, words + 1);
         }
 
@@ -467,7 +467,9 @@ internal sealed class CompiledPriceModel
         private int Step(int node, float[] vector, ulong[] splits)
         {
             ref readonly var split = ref _nodes[node];
-            var right = (vector[split.Slot] > split.Threshold ? 1 : 0) | (int)(splits[split.Bit >> 6] >> split.Bit) & 1;
+            // Written as "not at most" so that NaN goes right, as in ML.NET's own walk (value <= threshold goes left).
+            // A ulong shift takes its count modulo 64, so shifting by the bit's index is shifting by its place in its word.
+            var right = (!(vector[split.Slot] <= split.Threshold) ? 1 : 0) | (int)(splits[split.Bit >> 6] >> split.Bit) & 1;
             return _children[2 * node + right];
         }
 

@@ -7,6 +7,8 @@ namespace Vinted.Warehouse.Staging;
 /// Whether an item's text can be stored by PostgreSQL: <c>text</c> refuses a NUL character and a lone surrogate (an
 /// escaped <c>\u0000</c> or <c>\ud800</c>) and invalid UTF-8. One such value would fail the whole COPY, and every
 /// retry the same way; an item holding one anywhere is rejected instead (kept, with its bytes, in the rejects).
+/// The whole item is checked, not only the fields staging keeps: one rule that holds for any field the loader reads
+/// now or later, at the price of rejecting an item whose only such value is in a field nothing reads.
 /// </summary>
 internal static class ItemText
 {

@@ -191,7 +191,7 @@ public sealed class StagingLoader
         var producer = ProduceAsync(pages, prepared.Writer, cores, abandon.Token);
         try
         {
-            // The writes are synchronous on a thread of their own: a million rows of 36 values each, written through
+            // The writes are synchronous on a thread of their own: a million rows of 35 values each, written through
             // awaits, spent seconds of the two cores on async machinery alone, and this thread has nothing else to do.
             return await Task.Factory.StartNew(
                 () => WriteAll(importer, runId, date, prepared.Reader, abandon.Token), abandon.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -99,10 +99,18 @@ using touched t
 where t.domain = i.domain and t.item_id = i.item_id
   and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id);
 
-delete from core.item_attributes i
-using touched t
-where t.domain = i.domain and t.item_id = i.item_id
-  and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id);
+-- Its photos go with it: a listing seen again later starts from its one photo (normalize_030), and a photo kept here
+-- would belong to no listing, or be counted twice once the listing is back.
+with gone as (
+    delete from core.item_attributes i
+    using touched t
+    where t.domain = i.domain and t.item_id = i.item_id
+      and not exists (select 1 from core.item_sighting s where s.domain = i.domain and s.item_id = i.item_id)
+    returning i.domain, i.item_id
+)
+delete from core.photo p
+using gone g
+where p.domain = g.domain and p.item_id = g.item_id;
 
 -- A listing now first seen later (only a superseded run had seen it earlier) is new on that later date.
 insert into stale_day (observed_date)
