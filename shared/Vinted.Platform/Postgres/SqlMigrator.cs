@@ -29,33 +29,35 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
             .ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(
-            """
-            create table if not exists public.schema_migrations (
-                component  text        not null,
-                version    text        not null,
-                applied_at timestamptz not null default now(),
-                checksum   text,
-                primary key (component, version));
-            -- Databases from before checksums get the column once; an unconditional ALTER would take an exclusive
-            -- lock on the table at every host's start.
-            do $$
-            begin
-                if not exists (select from information_schema.columns
-                               where table_schema = 'public' and table_name = 'schema_migrations' and column_name = 'checksum') then
-                    alter table public.schema_migrations add column checksum text;
-                end if;
-            end $$
-            """, connection))
+        // CREATE TABLE IF NOT EXISTS is not atomic: hosts starting at the same instant can both pass the check and the
+        // loser fails (42P07, or a unique violation in the catalog; seen in CI). The table is created under a lock of
+        // its own, taken with the transaction and released at its commit.
+        await using (var setup = await connection.BeginTransactionAsync(cancellationToken))
         {
-            try
+            await using (var create = new NpgsqlCommand(
+                """
+                select pg_advisory_xact_lock(hashtext('schema_migrations'));
+                create table if not exists public.schema_migrations (
+                    component  text        not null,
+                    version    text        not null,
+                    applied_at timestamptz not null default now(),
+                    checksum   text,
+                    primary key (component, version));
+                -- Databases from before checksums get the column once; an unconditional ALTER would take an exclusive
+                -- lock on the table at every host's start.
+                do $$
+                begin
+                    if not exists (select from information_schema.columns
+                                   where table_schema = 'public' and table_name = 'schema_migrations' and column_name = 'checksum') then
+                        alter table public.schema_migrations add column checksum text;
+                    end if;
+                end $$
+                """, connection, setup))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
-            {
-                // Two hosts created the table at the same instant; the other one won, which is what we wanted.
-            }
+
+            await setup.CommitAsync(cancellationToken);
         }
 
         var applied = 0;
