@@ -164,7 +164,9 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
             {
                 using var response = await rig.Http.GetAsync("/runtime/webhooks/durabletask/instances?top=10");
                 var runs = await response.Content.ReadFromJsonAsync<JsonElement[]>();
-                runId = runs?.FirstOrDefault(r => r.GetProperty("name").GetString() == "DailyPipeline").GetProperty("instanceId").GetString();
+                // While only other instances are listed, no run is null: FirstOrDefault over JsonElements gave the default
+                // element, whose GetProperty threw instead of waiting (seen once in a fresh-clone CI run).
+                runId = runs?.Where(r => r.GetProperty("name").GetString() == "DailyPipeline").Select(r => r.GetProperty("instanceId").GetString()).FirstOrDefault();
                 return runId is not null;
             },
             TimeSpan.FromSeconds(60),
