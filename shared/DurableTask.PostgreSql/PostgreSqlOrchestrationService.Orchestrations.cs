@@ -151,6 +151,7 @@ public sealed partial class PostgreSqlOrchestrationService
                 LockedUntilUtc = DateTime.SpecifyKind(lockedUntil, DateTimeKind.Utc),
             };
             workItem.Session = _settings.ExtendedSessions ? new Session(this, workItem) : null;
+            _notifications.Sessions.Hold(instanceId);
             return workItem;
         }
     }
@@ -420,7 +421,7 @@ public sealed partial class PostgreSqlOrchestrationService
     {
         var item = (PostgreSqlOrchestrationWorkItem)workItem;
         await ReleaseWithRetryAsync(item, _settings.AbandonDelay);
-        item.Released = true;
+        MarkReleased(item);
         _logger.Abandoned("orchestration", item.InstanceId);
         _metrics.Abandoned("orchestration");
     }
@@ -431,8 +432,18 @@ public sealed partial class PostgreSqlOrchestrationService
         if (!item.Released)
         {
             await ReleaseWithRetryAsync(item, TimeSpan.Zero);
-            item.Released = true;
+            MarkReleased(item);
             _notifications.Orchestrations.Set();
+        }
+    }
+
+    /// <summary>Notes that the lease is gone: from now on a notification naming the instance wakes the poller.</summary>
+    private void MarkReleased(PostgreSqlOrchestrationWorkItem item)
+    {
+        if (!item.Released)
+        {
+            item.Released = true;
+            _notifications.Sessions.LetGo(item.InstanceId);
         }
     }
 
@@ -473,15 +484,23 @@ public sealed partial class PostgreSqlOrchestrationService
             "checkpoint",
             metrics: _metrics);
         ReportCheckpoint(item.InstanceId, Time.GetElapsedTime(started), newOrchestrationRuntimeState.Events.Count);
-        item.Released = !keepLease;
+        if (!keepLease)
+        {
+            MarkReleased(item);
+        }
+
         item.StoredHistoryBytes = checkpoint.ReplacesHistory ? checkpoint.WrittenBytes : item.StoredHistoryBytes + checkpoint.WrittenBytes;
         item.StoredExecutionId = checkpoint.ExecutionId;
         item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;
         item.MessageIds = [];
 
-        // Results that arrived while the instance was leased woke this host's poller, which found the instance taken
-        // and went back to sleep: it looks again now that the lease is gone.
-        _notifications.Orchestrations.Set();
+        // Results that arrived while the instance was held here did not wake the poller: with the lease gone it looks
+        // now; a session that keeps the lease looks itself at its next fetch.
+        if (!keepLease)
+        {
+            _notifications.Orchestrations.Set();
+        }
+
         if (checkpoint.IsTerminal)
         {
             _histories.Remove(item.InstanceId);
@@ -734,9 +753,9 @@ public sealed partial class PostgreSqlOrchestrationService
 
             var first = state.Events.Count - newEvents.Count;
             var (events, payloads) = (new string[newEvents.Count], new string?[newEvents.Count]);
+            EventSerializer.Each(newEvents.Count, i => events[i] = EventSerializer.SerializeLean(newEvents[i], out payloads[i]));
             for (var i = 0; i < newEvents.Count; i++)
             {
-                events[i] = EventSerializer.SerializeLean(newEvents[i], out payloads[i]);
                 WrittenBytes += (events[i].Length + (payloads[i]?.Length ?? 0)) * sizeof(char);
             }
 

@@ -38,7 +38,7 @@ public sealed partial class PostgreSqlOrchestrationService :
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("DurableTask.PostgreSql");
 
         // Every statement names tables unqualified; the search path puts them in the hub's schema.
-        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.SchemaName };
+        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.SchemaName, NoResetOnClose = true };
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(loggerFactory).Build();
         _metrics = new ProviderMetrics(settings.SchemaName);
         _histories = new HistoryCache(settings.HistoryCacheBytes);

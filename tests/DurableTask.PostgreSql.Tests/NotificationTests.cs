@@ -68,6 +68,37 @@ public sealed class NotificationTests(HubSchema schema) : IClassFixture<HubSchem
     public void Payload_TooLongForNotify_NamesNoInstance() =>
         Assert.Equal("", WakeTargets.Payload(Enumerable.Range(0, 1_000).Select(i => $"instance-{i:D5}")));
 
+    [Fact]
+    public void Wake_ForAnInstanceHeldHere_LeavesThePollerAsleepUntilItIsLetGo()
+    {
+        // A fan-in's results name the instance the session here is running: the poller would only find it leased.
+        var sessions = new SessionWaiters();
+        sessions.Hold("fan-in");
+
+        Assert.False(sessions.Wake(["fan-in"]));
+        Assert.True(sessions.Wake(["fan-in", "other"]));
+        Assert.True(sessions.Wake([]));
+
+        sessions.LetGo("fan-in");
+        Assert.True(sessions.Wake(["fan-in"]));
+    }
+
+    [Fact]
+    public void LetGo_OfOneOfTwoLeases_KeepsTheInstanceHeld()
+    {
+        // A lease taken again before the old work item's release arrives counts twice.
+        var sessions = new SessionWaiters();
+        sessions.Hold("twice");
+        sessions.Hold("twice");
+
+        sessions.LetGo("twice");
+        Assert.False(sessions.Wake(["twice"]));
+
+        sessions.LetGo("twice");
+        sessions.LetGo("twice");
+        Assert.True(sessions.Wake(["twice"]));
+    }
+
     private static int Woken(TestHub hub, string instanceId) =>
         hub.Logs.Entries.Count(e => e.Id.Id == SessionWokenEvent && e.Message.Contains(instanceId, StringComparison.Ordinal));
 

@@ -75,4 +75,19 @@ public sealed class SettingsAndSerializerTests
 
         Assert.Throws<JsonSerializationException>(() => EventSerializer.DeserializeEvent(json));
     }
+
+    [Fact]
+    public void Serializer_ManyMessagesAtOnce_AreEachInItsPlace()
+    {
+        // Past a few hundred the messages are serialized in parallel: each must still land in its own slot.
+        var instance = new OrchestrationInstance { InstanceId = "fan-out", ExecutionId = "e1" };
+        var messages = Enumerable.Range(0, 2_000)
+            .Select(i => new TaskMessage { OrchestrationInstance = instance, Event = new TaskScheduledEvent(i, $"Call{i}", "", $"\"input {i}\"") })
+            .ToList();
+
+        var json = EventSerializer.Serialize(messages);
+
+        Assert.Equal(messages.Select(EventSerializer.Serialize), json);
+        Assert.Equal("Call1234", ((TaskScheduledEvent)EventSerializer.DeserializeMessage(json[1234]).Event).Name);
+    }
 }

@@ -77,6 +77,34 @@ internal static class EventSerializer
 
     public static string Serialize(TaskMessage message) => JsonConvert.SerializeObject(message, Typed);
 
+    /// <summary>Messages as stored, in order; a large turn's (a fan-out's) spread over the cores.</summary>
+    public static string[] Serialize(IList<TaskMessage> messages)
+    {
+        var json = new string[messages.Count];
+        Each(messages.Count, i => json[i] = Serialize(messages[i]));
+        return json;
+    }
+
+    // Newtonsoft takes ~40 us a message here: a fan-out of 10,000 calls serialized its history and its calls for 0.9 s
+    // on one core while the other waited (nothing else runs before the calls are queued).
+    private const int ParallelFrom = 256;
+
+    /// <summary>Runs <paramref name="serialize"/> for 0..count-1, in parallel when there are many (it must only write slot i).</summary>
+    public static void Each(int count, Action<int> serialize)
+    {
+        if (count < ParallelFrom)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                serialize(i);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, count, serialize);
+    }
+
     public static HistoryEvent DeserializeEvent(string json) =>
         JsonConvert.DeserializeObject<HistoryEvent>(json, Typed) ?? throw new InvalidDataException("A stored history event is empty.");
 

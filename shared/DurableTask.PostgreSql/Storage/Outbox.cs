@@ -26,7 +26,7 @@ internal static class Outbox
                 new NpgsqlParameter<string[]>("instance_ids", messages.Select(m => m.OrchestrationInstance.InstanceId).ToArray()),
                 new NpgsqlParameter<string[]>("execution_ids", messages.Select(m => m.OrchestrationInstance.ExecutionId ?? "").ToArray()),
                 new NpgsqlParameter<string[]>("names", messages.Select(m => (m.Event as TaskScheduledEvent)?.Name ?? m.Event.EventType.ToString()).ToArray()),
-                new NpgsqlParameter<string[]>("messages", messages.Select(EventSerializer.Serialize).ToArray()),
+                new NpgsqlParameter<string[]>("messages", EventSerializer.Serialize(messages)),
             },
         });
         return messages.Count;
@@ -137,7 +137,7 @@ internal static class Outbox
                 new NpgsqlParameter<string[]>("instance_ids", messages.Select(m => m.OrchestrationInstance.InstanceId).ToArray()),
                 Timestamps("visible_at", messages.Select(VisibleAt)),
                 new NpgsqlParameter<short[]>("event_types", messages.Select(m => (short)m.Event.EventType).ToArray()),
-                new NpgsqlParameter<string[]>("messages", messages.Select(EventSerializer.Serialize).ToArray()),
+                new NpgsqlParameter<string[]>("messages", EventSerializer.Serialize(messages)),
             },
         });
         return messages.Count;
