@@ -77,7 +77,8 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine($"production model price-eur trained first on {training.Count:N0} synthetic rows in {trained.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine(
             $"pipeline benchmark: two searches (pt, fr) over {expected:N0} visible listings on {day}; engine store {backend}; {concurrency} concurrent activities; " +
-            $"{Environment.ProcessorCount} cores; the simulator in a process of its own, the host in this one, PostgreSQL, S3 server and Azurite on this machine");
+            $"{Environment.ProcessorCount} cores; {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; " +
+            "the simulator in a process of its own, the host in this one, PostgreSQL, S3 server and Azurite on this machine");
 
         // The peak from here on is the run's: the model trained above for the benchmark's sake is not the host's.
         var peakReset = PeakWorkingSet.Reset();
