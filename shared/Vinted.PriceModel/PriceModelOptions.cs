@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Vinted.PriceModel;
 
 /// <summary>The <c>PriceModel</c> section: how the price model trains and serves. Every setting has a working default.</summary>
-public sealed class PriceModelOptions
+public sealed class PriceModelOptions : IValidatableObject
 {
     public const string Section = "PriceModel";
 
@@ -58,4 +58,18 @@ public sealed class PriceModelOptions
     /// <summary>The most items one estimate request may carry.</summary>
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 1_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A floor above the bound refuses every training: the bounded sample never reaches it.
+        if (MinTrainingRows > MaxTrainingRows)
+        {
+            yield return new ValidationResult($"must not exceed MaxTrainingRows ({MaxTrainingRows})", [nameof(MinTrainingRows)]);
+        }
+
+        if (MinTestRows > MaxTestRows)
+        {
+            yield return new ValidationResult($"must not exceed MaxTestRows ({MaxTestRows})", [nameof(MinTestRows)]);
+        }
+    }
 }

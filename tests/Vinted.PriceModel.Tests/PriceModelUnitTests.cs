@@ -1,15 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Vinted.SelfHost.Cli;
 using Vinted.SelfHost.PriceModel;
 using Vinted.PriceModel;
 using Vinted.PriceModel.Features;
 using Vinted.PriceModel.Serving;
 using Vinted.PriceModel.Training;
+using Vinted.Settings;
 
 namespace Vinted.PriceModel.Tests;
 
 /// <summary>The price model's pure parts: metrics, the baseline, a small training through the saved file, the request checks, the command line.</summary>
 public sealed class PriceModelUnitTests
 {
+    [Theory]
+    [InlineData("MinTrainingRows", "2000", "MaxTrainingRows", "1000")]
+    [InlineData("MinTestRows", "500", "MaxTestRows", "100")]
+    public void Settings_FloorAboveItsBound_FailureNamesTheFloor(string floor, string floorValue, string bound, string boundValue)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"PriceModel:{floor}"] = floorValue, [$"PriceModel:{bound}"] = boundValue })
+            .Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddSettings<PriceModelOptions>(PriceModelOptions.Section);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<PriceModelOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains($"'PriceModel:{floor}'", StringComparison.Ordinal) && f.Contains(bound, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Scores_KnownErrors_MaeMapeAndR2()
     {

@@ -24,12 +24,12 @@ public static class TrainCommand
             return 1;
         }
 
-        string[] headers = ["model", "test day", "train rows", "test rows", "MAE", "baseline MAE", "MAPE", "baseline MAPE", "R²", "version", "production"];
+        string[] headers = ["model", "test day", "train rows", "test rows", "MAE", "baseline MAE", "MAPE", "baseline MAPE", "R²", "version", "production", "note"];
         var rows = outcomes.Select(o => new[]
         {
             o.ModelName, o.TestDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", CommandLine.Format(o.TrainRows), CommandLine.Format(o.TestRows),
             Figure(o.Model?.Mae, "0.00"), Figure(o.Baseline?.Mae, "0.00"), Figure(o.Model?.Mape, "0.0%"), Figure(o.Baseline?.Mape, "0.0%"), Figure(o.Model?.R2, "0.000"),
-            o.Version?.ToString(CultureInfo.InvariantCulture) ?? "", o.Promoted ? "promoted" : o.Note ?? "kept",
+            o.Version?.ToString(CultureInfo.InvariantCulture) ?? "", o.Promoted ? "promoted" : o.Version is null ? "not trained" : "kept", o.Note ?? "",
         }).ToList();
         ConsoleTables.Write(null, headers, rows);
         return 0;

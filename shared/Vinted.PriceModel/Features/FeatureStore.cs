@@ -11,7 +11,8 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
 {
     private static readonly EmbeddedSql Sql = EmbeddedSql.Of<FeatureStore>();
 
-    // The sample's resolution: a listing is kept when the low 16 bits of its id's hash are below the bound (features_window.sql).
+    // The sample's resolution, a power of two: a listing is kept when its id's hash modulo this is below the bound
+    // (features_window.sql).
     private const int EveryListing = 65_536;
 
     /// <summary>The currencies with listings up to <paramref name="upTo"/>, each with its newest day.</summary>
@@ -76,6 +77,7 @@ public sealed class FeatureStore(NpgsqlDataSource dataSource)
     {
         await using var command = Command("Queries/features_window", currency, from, to);
         command.Parameters.Add(new NpgsqlParameter<int>("keep", NpgsqlDbType.Integer) { TypedValue = keep });
+        command.Parameters.Add(new NpgsqlParameter<int>("every", NpgsqlDbType.Integer) { TypedValue = EveryListing });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         // The categorical columns repeat on most rows; scoring keeps a batch of rows, so each row's own copies would be
         // promoted with it (see StringPool). Titles are mostly distinct and are not pooled.
