@@ -432,8 +432,7 @@ public sealed partial class PostgreSqlOrchestrationService
         if (!item.Released)
         {
             await ReleaseWithRetryAsync(item, TimeSpan.Zero);
-            MarkReleased(item);
-            _notifications.Orchestrations.Set();
+            LetGo(item);
         }
     }
 
@@ -445,6 +444,16 @@ public sealed partial class PostgreSqlOrchestrationService
             item.Released = true;
             _notifications.Sessions.LetGo(item.InstanceId);
         }
+    }
+
+    /// <summary>
+    /// Marks the lease released and wakes the poller: results that arrived while the instance was held here did not
+    /// wake it (see <see cref="Storage.SessionWaiters.Wake"/>), so it looks now.
+    /// </summary>
+    private void LetGo(PostgreSqlOrchestrationWorkItem item)
+    {
+        MarkReleased(item);
+        _notifications.Orchestrations.Set();
     }
 
     /// <summary>Releases the lease; fenced by the token, so running it twice is harmless.</summary>
@@ -484,21 +493,15 @@ public sealed partial class PostgreSqlOrchestrationService
             "checkpoint",
             metrics: _metrics);
         ReportCheckpoint(item.InstanceId, Time.GetElapsedTime(started), newOrchestrationRuntimeState.Events.Count);
-        if (!keepLease)
-        {
-            MarkReleased(item);
-        }
-
         item.StoredHistoryBytes = checkpoint.ReplacesHistory ? checkpoint.WrittenBytes : item.StoredHistoryBytes + checkpoint.WrittenBytes;
         item.StoredExecutionId = checkpoint.ExecutionId;
         item.StoredHistoryCount = newOrchestrationRuntimeState.Events.Count;
         item.MessageIds = [];
 
-        // Results that arrived while the instance was held here did not wake the poller: with the lease gone it looks
-        // now; a session that keeps the lease looks itself at its next fetch.
+        // A session that keeps the lease looks for new messages itself at its next fetch.
         if (!keepLease)
         {
-            _notifications.Orchestrations.Set();
+            LetGo(item);
         }
 
         if (checkpoint.IsTerminal)
