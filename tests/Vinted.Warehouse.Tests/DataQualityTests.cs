@@ -81,6 +81,41 @@ public sealed class DataQualityTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => _bed.Normalizer.NormalizeAsync("run-never-staged", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task NormalizeAsync_ListingLeftWithTwoOpenPriceVersions_ThrowsNamingCheckAndRollsBack()
+    {
+        await _bed.IngestAsync(Day1);
+        await _bed.RunPipelineAsync(Day1);
+        await _bed.IngestAsync(Day2);
+        await _bed.Loader.LoadAsync(RunId(Day2), Day2, CancellationToken.None);
+        // A listing day 2 sees again at its price gets a second open version, as a faulty write could leave it: the
+        // run's own writes close neither, so the check has to stop the run.
+        Assert.Equal(1, await _bed.ScalarAsync(
+            """
+            with corrupt as (
+                insert into core.item_price_history (domain, item_id, valid_from, price, currency, run_id)
+                select h.domain, h.item_id, h.valid_from - 1, h.price, h.currency, h.run_id
+                from core.item_price_history h
+                join staging.item_observation o
+                  on o.domain = h.domain and o.item_id = h.item_id and o.price = h.price and o.currency = h.currency
+                where o.run_id = $1 and h.valid_to is null
+                order by h.domain, h.item_id
+                limit 1
+                returning 1)
+            select count(*) from corrupt
+            """,
+            RunId(Day2)));
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Normalizer.NormalizeAsync(RunId(Day2), CancellationToken.None));
+
+        Assert.Equal(WarehouseStage.Normalize, failure.Stage);
+        var check = Assert.Single(failure.Failed);
+        Assert.Equal("one_open_price_version", check.Name);
+        Assert.Equal(1m, check.Observed);
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from core.item_sighting where observed_date = $1", Day2));
+        Assert.Equal(1, await _bed.ScalarAsync("select count(*) from quality.check_result where run_id = $1 and stage = 'normalize' and not passed", RunId(Day2)));
+    }
+
     private async Task AssertBlockedAsync()
     {
         var normalize = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Normalizer.NormalizeAsync(RunId(Day1), CancellationToken.None));

@@ -1,5 +1,9 @@
 -- SCD2 key integrity: a listing has at most one open price version, and versions never overlap.
 -- The date's sightings, not the run's: they are the same rows, and why run_id is left out is in Counts/normalize.sql.
+-- Grouped in key order: both sides are read in (domain, item_id) order and merge-joined, so the groups arrive one after
+-- another. Hashing a group for every listing of the day took 2.8 s on a 1,000,000-listing day, the ordered plan 1.4 s
+-- (issue 21); the planner picks the hash unless told.
+set local enable_hashagg = off;
 select count(*) as observed, 0 as expected, 'run listings with more than one open or overlapping price version' as details
 from (
     select h.domain, h.item_id
@@ -9,4 +13,5 @@ from (
     group by h.domain, h.item_id
     having count(*) filter (where h.valid_to is null) > 1
         or bool_or(h.valid_to is not null and h.valid_to <= h.valid_from)
-) bad
+) bad;
+reset enable_hashagg;
