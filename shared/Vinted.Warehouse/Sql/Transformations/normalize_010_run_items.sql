@@ -14,9 +14,12 @@ from staging.item_observation o
 with no data;
 
 -- (Parameters cannot go into CREATE TABLE AS, hence the separate insert.) The window is ordered like DISTINCT ON, so
--- one sort of the day's rows serves both; partitioned alone it took a second sort of the same rows.
+-- one sort of the day's rows serves both; partitioned alone it took a second sort of the same rows. The item id leads
+-- the sort: nearly every comparison ends on it, where a leading domain compared two equal strings first (the run items
+-- of a 1,000,000-listing day: 11.7 -> 9.3 s, issue 21). The rows then come in item id order, each domain's in key order
+-- of the (domain, item_id) indexes the statements after insert them into.
 insert into run_item
-select distinct on (o.domain, o.item_id)
+select distinct on (o.item_id, o.domain)
        o.domain, o.item_id, o.title, o.price, o.currency, o.total_item_price, o.service_fee,
        o.brand_id, o.brand_title, o.size_id, o.size_title, o.condition_id, o.condition_title,
        o.catalog_id, o.catalog_source, o.seller_id, o.seller_login, o.seller_business,
@@ -25,9 +28,9 @@ select distinct on (o.domain, o.item_id)
        bool_and(o.promoted) over (pick rows between unbounded preceding and unbounded following)
 from staging.item_observation o
 where o.run_id = @run_id
-window pick as (partition by o.domain, o.item_id
+window pick as (partition by o.item_id, o.domain
                 order by (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index)
-order by o.domain, o.item_id, (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index;
+order by o.item_id, o.domain, (o.catalog_source = 'item') desc nulls last, o.promoted, o.s3_key, o.item_index;
 
 -- No index: every statement after joins run_item by hash, and DISTINCT ON already makes (domain, item_id) unique.
 analyze run_item;
