@@ -5,9 +5,9 @@ using Vinted.Warehouse.Options;
 namespace Vinted.Warehouse.Quality;
 
 /// <summary>
-/// Runs a stage's named checks (each an embedded query <c>Sql/Checks/{stage}_{name}.sql</c> returning one row of
-/// observed, expected and details; it passes when observed equals expected, or for a threshold check when observed is
-/// at most expected), records them in
+/// Runs a stage's named checks (each an embedded script <c>Sql/Checks/{stage}_{name}.sql</c> whose one query returns
+/// one row of observed, expected and details, between any <c>set local</c> the query's plan needs; it passes when
+/// observed equals expected, or for a threshold check when observed is at most expected), records them in
 /// <c>quality.check_result</c>, and gates each stage on the checks of the stages before it.
 /// </summary>
 internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Options.IOptions<WarehouseOptions> options)
