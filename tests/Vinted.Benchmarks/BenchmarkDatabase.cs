@@ -11,8 +11,7 @@ internal static class BenchmarkDatabase
 {
     public static async Task<string> CreateAsync(string name)
     {
-        var server = Environment.GetEnvironmentVariable("ConnectionStrings__Warehouse")
-            ?? throw new InvalidOperationException("ConnectionStrings__Warehouse is not set: run benchmarks with ./vinted bench.");
+        var server = Server();
         await using (var dataSource = NpgsqlDataSource.Create(server))
         {
             await using var drop = dataSource.CreateCommand($"drop database if exists \"{name}\" with (force)");
@@ -23,6 +22,12 @@ internal static class BenchmarkDatabase
 
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
+
+    /// <summary>The connection string of a database a benchmark made before, kept as it is.</summary>
+    public static string Existing(string name) => new NpgsqlConnectionStringBuilder(Server()) { Database = name }.ConnectionString;
+
+    private static string Server() => Environment.GetEnvironmentVariable("ConnectionStrings__Warehouse")
+        ?? throw new InvalidOperationException("ConnectionStrings__Warehouse is not set: run benchmarks with ./vinted bench.");
 
     /// <summary>The local stack's S3 server (S3__*, set by ./vinted bench) with a prefix of the benchmark's own.</summary>
     public static ObjectStoreOptions S3(string prefix) => new()

@@ -22,6 +22,9 @@ namespace Vinted.Benchmarks;
 /// plain binary COPY of the same rows into an UNLOGGED table; the process's peak memory. Stops after the day during
 /// which --minutes (default 15) ran out, and says so. Each day's raw pages and staging rows are dropped once its mart
 /// is built, so 30 days of a million listings fit on a laptop's disk (their retention is not what is measured).
+/// With --from-day N (N &gt; 1) the month already in the benchmark's database is kept and days N to --days are added to
+/// it: one more day measured on a month's history without building the month again (the figures that read day 1's pages
+/// are then left out).
 /// Needs the local stack's settings in the environment (<c>./vinted bench warehouse</c> exports them).
 /// </summary>
 internal sealed class WarehouseBenchmark : IBenchmark
@@ -35,7 +38,8 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var listings = arguments.Int("listings", 1_000_000);
         var dayCount = arguments.Int("days", 30);
         var budget = TimeSpan.FromMinutes(arguments.Double("minutes", 15));
-        await using var dataSource = NpgsqlDataSource.Create(await BenchmarkDatabase.CreateAsync("bench_warehouse"));
+        var fromDay = arguments.Int("from-day", 1);
+        await using var dataSource = NpgsqlDataSource.Create(fromDay > 1 ? BenchmarkDatabase.Existing("bench_warehouse") : await BenchmarkDatabase.CreateAsync("bench_warehouse"));
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
         var s3Options = BenchmarkDatabase.S3($"bench/warehouse/{Guid.NewGuid():N}");
@@ -55,7 +59,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var days = new List<DayFigures>();
         IReadOnlyList<StoredPage> previous = [];
         var clock = Stopwatch.StartNew();
-        for (var day = 1; day <= dayCount; day++)
+        for (var day = fromDay; day <= dayCount; day++)
         {
             var date = new DateOnly(2026, 10, 1).AddDays(day - 1);
             var runId = $"bench-day{day}";
@@ -72,7 +76,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
             // Day 1's pages stay: the read-only and plain COPY figures below read them.
-            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
+            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 || day == fromDay ? [] : previous, $"bench-day{day - 1}", cancellationToken);
             previous = stored;
 
             if (clock.Elapsed > budget && day < dayCount)
@@ -80,6 +84,12 @@ internal sealed class WarehouseBenchmark : IBenchmark
                 Console.WriteLine($"stopped after day {day} of {dayCount}: the {budget.TotalMinutes:N0}-minute budget ran out ({clock.Elapsed.TotalMinutes:F1} min)");
                 break;
             }
+        }
+
+        if (fromDay > 1)
+        {
+            Console.WriteLine($"days {fromDay} to {days[^1].Day} added to the month in bench_warehouse; the figures that read day 1's pages are left out");
+            return 0;
         }
 
         // The ceiling: the same rows (generated, parsed and written by the same writer) with no S3, into an unlogged,

@@ -35,10 +35,11 @@ join core.scope_sighting ss on ss.observed_date = p.observed_date and ss.domain 
 where not exists (select 1 from day_listing d where d.domain = ss.domain and d.item_id = ss.item_id)
 group by ss.domain, ss.item_id;
 
+-- The attributes alone (first_seen and listed_at live there): core.item would probe every vanished listing's state too.
 insert into core.item_vanish (domain, item_id, vanished_on, first_seen, last_seen, listed_at, last_price, currency, run_id)
 select c.domain, c.item_id, @observed_date, i.first_seen, c.last_seen, i.listed_at, s.price, s.currency, @run_id
 from exit_candidate c
-join core.item i on i.domain = c.domain and i.item_id = c.item_id
+join core.item_attributes i on i.domain = c.domain and i.item_id = c.item_id
 join core.item_sighting s on s.observed_date = c.last_seen and s.domain = c.domain and s.item_id = c.item_id
 where c.vanished;
 
