@@ -76,7 +76,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
             // Day 1's pages stay: the read-only and plain COPY figures below read them.
-            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 || day == fromDay ? [] : previous, $"bench-day{day - 1}", cancellationToken);
+            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
             previous = stored;
 
             if (clock.Elapsed > budget && day < dayCount)

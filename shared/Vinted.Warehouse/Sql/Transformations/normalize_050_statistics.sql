@@ -1,6 +1,6 @@
 -- Fresh statistics for what the mart reads next. Without them the planner sees the first day's tables as empty and
--- picks nested loops over a million rows. ANALYZE samples a fixed number of rows, so its cost does not grow with
--- the history; the sighting history's partitions are analyzed by core.analyze_history (migration 0019).
+-- picks nested loops over a million rows. ANALYZE samples a fixed number of rows, but a sample of a bigger table reads
+-- pages further apart: the sighting history, which grows the most, is analyzed by core.analyze_history (0019).
 analyze core.item_attributes;
 analyze core.item_state;
 analyze core.seller;
