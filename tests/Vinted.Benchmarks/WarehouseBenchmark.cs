@@ -24,14 +24,14 @@ namespace Vinted.Benchmarks;
 /// is built, so 30 days of a million listings fit on a laptop's disk (their retention is not what is measured).
 /// With --from-day N (N &gt; 1) the month already in the benchmark's database is kept and days N to --days are added to
 /// it: one more day measured on a month's history without building the month again (the figures that read day 1's pages
-/// are then left out).
+/// are then left out). --work-mem sets the stages' PostgreSQL work_mem (default: the option's own).
 /// Needs the local stack's settings in the environment (<c>./vinted bench warehouse</c> exports them).
 /// </summary>
 internal sealed class WarehouseBenchmark : IBenchmark
 {
     public string Name => "warehouse";
 
-    public string Description => "per-day staging/normalize/mart over N days, day N vs day 1, staging vs plain COPY (--listings 1000000 --days 30 --minutes 15)";
+    public string Description => "per-day staging/normalize/mart over N days, day N vs day 1, staging vs plain COPY (--listings 1000000 --days 30 --minutes 15 [--from-day N] [--work-mem 1GB])";
 
     public async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
@@ -48,12 +48,13 @@ internal sealed class WarehouseBenchmark : IBenchmark
         using var s3 = S3ObjectStore.CreateClient(s3Options);
         var rawZone = new RawZoneStore(objects, TimeProvider.System, NullLogger<RawZoneStore>.Instance);
         var options = Options.Create(new WarehouseOptions());
+        options.Value.WorkMem = arguments.Text("work-mem", options.Value.WorkMem);
         var quality = new QualityRunner(TimeProvider.System, options);
         var loader = new StagingLoader(dataSource, rawZone, quality, options, TimeProvider.System, NullLogger<StagingLoader>.Instance);
         var normalizer = new Normalizer(dataSource, quality, options, TimeProvider.System, NullLogger<Normalizer>.Instance);
         var mart = new MartBuilder(dataSource, quality, options, TimeProvider.System, NullLogger<MartBuilder>.Instance);
         var market = new SyntheticMarket(listings);
-        Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
+        Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; work_mem {options.Value.WorkMem}; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
         Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s");
 
         var days = new List<DayFigures>();
