@@ -10,7 +10,7 @@ namespace Vinted.Benchmarks;
 /// </summary>
 internal sealed class WorkingSetSampler : IAsyncDisposable
 {
-    private readonly List<(DateTimeOffset At, long Bytes, long GcCommitted)> _samples = [];
+    private readonly List<(DateTimeOffset At, long Bytes, long GcCommitted, long Peak)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -33,6 +33,28 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// When the kernel's high-water mark first reached its final height: between the sample before and the sample that
+    /// saw it, so a peak too brief for the working-set samples is still placed; with the activities running then.
+    /// </summary>
+    public (long PeakBytes, DateTimeOffset After, DateTimeOffset By, IReadOnlyList<string> Running)? PeakReached(IEnumerable<ActivityStep> steps)
+    {
+        lock (_samples)
+        {
+            if (_samples.Count == 0)
+            {
+                return null;
+            }
+
+            var peak = _samples[^1].Peak;
+            var at = _samples.FindIndex(s => s.Peak == peak);
+            var (after, by) = (_samples[Math.Max(0, at - 1)].At, _samples[at].At);
+            var running = steps.Where(s => s.Scheduled <= by && (s.Completed ?? DateTimeOffset.MaxValue) >= after)
+                .GroupBy(s => s.Name).Select(g => $"{g.Key} ×{g.Count()}").ToList();
+            return (peak, after, by, running);
+        }
+    }
+
     private async Task SampleAsync(TimeSpan interval)
     {
         using var timer = new PeriodicTimer(interval);
@@ -44,7 +66,7 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 process.Refresh();
                 lock (_samples)
                 {
-                    _samples.Add((TimeProvider.System.GetUtcNow(), process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes));
+                    _samples.Add((TimeProvider.System.GetUtcNow(), process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes, process.PeakWorkingSet64));
                 }
             }
         }
@@ -54,10 +76,20 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops sampling: what the benchmark does after the run is not the run's.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await _loop;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
+        await StopAsync();
         _stop.Dispose();
     }
 }
