@@ -155,7 +155,8 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             "  peak working set while each activity ran (sampled every 200 ms), and the GC's committed memory: " +
             string.Join(", ", sampler.PeakByActivity(steps).Select(a => $"{a.Activity} {a.PeakBytes / 1024 / 1024:N0} MiB (GC {a.PeakGcCommitted / 1024 / 1024:N0})")));
-        if (sampler.PeakReached(steps) is { } reached)
+        // Without the reset, the high-water mark is the process's since its start and says nothing about the run.
+        if (peakReset && sampler.PeakReached(steps) is { } reached)
         {
             Console.WriteLine(
                 $"  the high-water mark reached {reached.PeakBytes / 1024 / 1024:N0} MiB between +{(reached.After - started).TotalSeconds:F1} s and +{(reached.By - started).TotalSeconds:F1} s, " +
