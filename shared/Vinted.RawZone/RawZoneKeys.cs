@@ -7,7 +7,8 @@ namespace Vinted.RawZone;
 /// <c>{prefix}/raw/{domain}/{endpoint}/dt={yyyy-MM-dd}/run={runId}/{searchKey}/page={00001}.json</c>;
 /// quarantined pages under <c>{prefix}/quarantine/...</c> with the same tail, item pages under
 /// <c>{prefix}/raw/{domain}/item-page/dt=.../run=.../items/{itemId}.html</c>, and run manifests under
-/// <c>{prefix}/manifests/dt={yyyy-MM-dd}/run={runId}.json</c>.
+/// <c>{prefix}/manifests/dt={yyyy-MM-dd}/run={runId}.json</c>, each built from its searches' page lists under
+/// <c>{prefix}/manifests/searches/dt={yyyy-MM-dd}/run={runId}/{domain}/{searchKey}.json</c>.
 /// </summary>
 public sealed class RawZoneKeys(string prefix)
 {
@@ -25,6 +26,12 @@ public sealed class RawZoneKeys(string prefix)
 
     /// <summary>The prefix under which every run manifest of <paramref name="date"/> lies.</summary>
     public string ManifestPrefix(DateOnly date) => $"{prefix}/manifests/dt={Day(date)}/";
+
+    /// <summary>
+    /// The pages one search of a run stored, which the run's manifest merges (outside <see cref="ManifestPrefix"/>: not a
+    /// run). A search's key does not name its domain (the same filters on two domains share it): the domain is in the key.
+    /// </summary>
+    public string SearchPages(DateOnly date, string runId, string domain, string searchKey) => $"{prefix}/manifests/searches/dt={Day(date)}/run={runId}/{domain}/{searchKey}.json";
 
     public string RunPrefix(string domain, string endpoint, DateOnly date, string runId) => $"{prefix}/raw/{domain}/{endpoint}/dt={Day(date)}/run={runId}/";
 

@@ -118,6 +118,24 @@ public sealed partial class RawZoneStore(IObjectStore store, TimeProvider time, 
         return key;
     }
 
+    /// <summary>Writes the pages one search of a run stored, for the run's manifest to merge (idempotent: the same search rewrites the same key).</summary>
+    public async Task<string> WriteSearchPagesAsync(string runId, DateOnly date, string domain, string searchKey, IReadOnlyList<StoredPage> pages, CancellationToken cancellationToken)
+    {
+        var key = Keys.SearchPages(date, runId, domain, searchKey);
+        await store.PutAsync(key, JsonSerializer.SerializeToUtf8Bytes(pages, Json), "application/json", cancellationToken);
+        return key;
+    }
+
+    /// <summary>Reads the pages a search recorded with <see cref="WriteSearchPagesAsync"/>.</summary>
+    /// <exception cref="FileNotFoundException">Nothing is recorded under <paramref name="key"/>.</exception>
+    public async Task<IReadOnlyList<StoredPage>> ReadSearchPagesAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var content = await store.GetAsync(key, cancellationToken)
+            ?? throw new FileNotFoundException($"{store.Location(key)} does not exist: the search's pages were not recorded", key);
+        return await JsonSerializer.DeserializeAsync<List<StoredPage>>(content.Content, Json, cancellationToken)
+            ?? throw new InvalidDataException($"{store.Location(key)} holds no page list");
+    }
+
     /// <summary>Reads a run's manifest; null when the run wrote none.</summary>
     public async Task<RunManifest?> ReadManifestAsync(string runId, DateOnly date, CancellationToken cancellationToken)
     {

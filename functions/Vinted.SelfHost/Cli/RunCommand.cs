@@ -155,6 +155,7 @@ public static class RunCommand
     {
         nameof(FetchPage) => "Pages fetched",
         nameof(PlanRun) => "Plan",
+        nameof(RecordSearchPages) => "Searches recorded",
         nameof(WriteManifest) => "Manifest",
         "LoadStaging" => "Staging",
         "BuildMart" => "Mart",

@@ -1,5 +1,6 @@
 using Vinted.Lake;
 using Vinted.Pipeline.Activities;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.PriceModel.Scoring;
 using Vinted.RawZone;
 using Vinted.Warehouse.Mart;
@@ -55,18 +56,16 @@ public sealed record IngestionReport(
         $"Announced {(s.Announced is { } a ? a.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown (page 1 missing)")} listings, seen {s.Seen}" +
         $"{(s.Promoted > 0 ? $" (and {s.Promoted} promoted card(s), not counted)" : "")}; its listings are not taken as gone.";
 
-    public static IngestionReport From(int searches, IReadOnlyList<FetchResult> pages, IReadOnlyList<SearchScopeStatus> scopes, ManifestResult manifest)
+    public static IngestionReport From(IReadOnlyList<SearchResult> searches, ManifestResult manifest)
     {
-        var incomplete = scopes.Where(s => !s.Complete).ToList();
-        var warnings = pages.Where(p => p.Warning is not null && p.Stored is not null).Select(p => $"{p.Stored!.Key}: {p.Warning}")
-            .Concat(incomplete.Select(Warning))
-            .ToList();
+        var incomplete = searches.Select(s => s.Scope).Where(s => !s.Complete).ToList();
+        var warnings = searches.SelectMany(s => s.Warnings).Concat(incomplete.Select(Warning)).ToList();
         return new(
-            searches,
+            searches.Count,
             manifest.Pages,
             manifest.Items,
             manifest.QuarantinedPages,
-            pages.Count(p => p.Reused),
+            searches.Sum(s => s.PagesReused),
             manifest.QuarantinedKeys,
             warnings,
             manifest.Bucket,

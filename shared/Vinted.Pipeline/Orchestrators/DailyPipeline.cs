@@ -15,7 +15,7 @@ namespace Vinted.Pipeline.Orchestrators;
 /// rest fanned out), write the manifest (with each search's completeness: a blocked domain leaves its searches
 /// incomplete and the run goes on with warnings), then load staging, normalize and rebuild the run's day of the mart, look
 /// the day's vanished listings up on their item pages (sold, withdrawn or unknown) and write the lake.
-/// Activities pass S3 keys and counts, never page bodies; each call carries the run's retry policy.
+/// Activities and searches pass S3 keys and counts, never page bodies or page lists; each call carries the run's retry policy.
 /// </summary>
 public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
 {
@@ -32,11 +32,10 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             nameof(SearchIngestion),
             new SearchRequest(plan.RunId, plan.Date, search, plan.Retry),
             new SubOrchestrationOptions { InstanceId = SearchIngestion.InstanceIdFor(context.InstanceId, execution, i) })));
-        var pages = searches.SelectMany(s => s.Pages).ToList();
         var scopes = searches.Select(s => s.Scope).ToList();
         var manifest = await context.CallActivityAsync<ManifestResult>(
             nameof(WriteManifest),
-            new ManifestInput(plan.RunId, plan.Date, pages.Where(p => p.Stored is not null).Select(p => p.Stored!).ToList()) { Searches = scopes },
+            new ManifestInput(plan.RunId, plan.Date, searches.Select(s => s.PagesKey).ToList()) { Searches = scopes },
             ActivityRetry.Options(plan.Retry, "manifest"));
         stages[PipelineStages.Ingestion] = (context.CurrentUtcDateTime - started).TotalSeconds;
 
@@ -60,7 +59,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, PipelineStages.Quality));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
 
-        return new RunReport(plan.RunId, plan.Date, IngestionReport.From(plan.Searches.Count, pages, scopes, manifest))
+        return new RunReport(plan.RunId, plan.Date, IngestionReport.From(searches, manifest))
         {
             Staging = digested.Staging,
             Normalize = digested.Normalize,

@@ -9,8 +9,11 @@ namespace Vinted.Pipeline.Orchestrators;
 /// <summary>One search of a run: its plan entry, and the run's retry policy.</summary>
 public sealed record SearchRequest(string RunId, DateOnly Date, PlannedSearch Search, RetrySettings Retry);
 
-/// <summary>Every page of the search that was fetched (page 1 first), and whether the search is complete.</summary>
-public sealed record SearchResult(IReadOnlyList<FetchResult> Pages, SearchScopeStatus Scope);
+/// <summary>
+/// A search's outcome, small whatever the search's size: where its stored pages are recorded (for the manifest), whether
+/// it is complete, how many pages an earlier execution had already stored, and the pages' warnings.
+/// </summary>
+public sealed record SearchResult(string PagesKey, SearchScopeStatus Scope, int PagesReused, IReadOnlyList<string> Warnings);
 
 /// <summary>What a search shows as <c>customStatus</c>: how many pages it will fetch.</summary>
 public sealed record SearchProgress(int Pages);
@@ -19,6 +22,7 @@ public sealed record SearchProgress(int Pages);
 /// Ingests one search: page 1 says how many pages there are; the others, capped by the plan, fan out at once and
 /// carry the result-set time page 1 pinned, so the results do not shift while paging. Pages its domain blocked are
 /// missing: the search completes incomplete, saying which pages and why, as it does for every other cut (see <see cref="SearchExtent"/>).
+/// The stored pages are recorded by an activity (<see cref="RecordSearchPages"/>), so the result the parent keeps is a key.
 /// </summary>
 public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResult>
 {
@@ -36,7 +40,7 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
         if (first.Blocked is not null)
         {
             // Without page 1 the search's extent is unknown: nothing else is asked of a blocked domain.
-            return new SearchResult([first], SearchExtent.Of(input.Search, 1, [first]));
+            return await RecordAsync(context, input, [first], SearchExtent.Of(input.Search, 1, [first]));
         }
 
         var last = Math.Min(first.TotalPages, input.Search.MaxPages);
@@ -44,7 +48,16 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
         var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
             context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), Page(input, page))));
         FetchResult[] pages = [first, .. rest];
-        return new SearchResult(pages, SearchExtent.Of(input.Search, last, pages));
+        return await RecordAsync(context, input, pages, SearchExtent.Of(input.Search, last, pages));
+    }
+
+    private static async Task<SearchResult> RecordAsync(TaskOrchestrationContext context, SearchRequest input, IReadOnlyList<FetchResult> pages, SearchScopeStatus scope)
+    {
+        var stored = pages.Where(p => p.Stored is not null).Select(p => p.Stored!).ToList();
+        var key = await context.CallActivityAsync<string>(
+            nameof(RecordSearchPages), new SearchPagesInput(input.RunId, input.Date, input.Search.Search.Domain, input.Search.Search.Key, stored), ActivityRetry.Options(input.Retry, "record-pages"));
+        var warnings = pages.Where(p => p.Warning is not null && p.Stored is not null).Select(p => $"{p.Stored!.Key}: {p.Warning}").ToList();
+        return new SearchResult(key, scope, pages.Count(p => p.Reused), warnings);
     }
 
     private static TaskOptions Page(SearchRequest input, int page) => ActivityRetry.Options(input.Retry, $"page-{page}");

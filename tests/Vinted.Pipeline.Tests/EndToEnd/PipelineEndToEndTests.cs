@@ -89,6 +89,7 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         var steps = await rig.History.ReadTreeAsync(id, CancellationToken.None);
         var fetches = steps.Where(s => s.Name == "FetchPage").ToList();
         Assert.Equal(pages, fetches.Count);
+        Assert.Equal(ingestion.GetProperty("searches").GetInt32(), steps.Count(s => s.Name == "RecordSearchPages"));
         Assert.All(steps, s => Assert.Equal("Completed", s.Status));
         foreach (var stage in new[] { "PlanRun", "WriteManifest", "LoadStaging", "Normalize", "BuildMart", "ReadQualityResults" })
         {

@@ -12,6 +12,7 @@ using Vinted.Api.Models;
 using Vinted.Testing;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
+using Vinted.Pipeline.Orchestrators;
 using Vinted.RawZone;
 using Vinted.Simulator;
 
@@ -80,6 +81,25 @@ public sealed class IngestionTests : IAsyncLifetime
         }
 
         Assert.Equal(truthCatalog.Listings.Select(l => l.Id), catalogIds);
+
+        // The manifest is the merge of what each search recorded: the searches hand their parent a key, not their pages.
+        foreach (var search in new[] { catalog, seller, capped })
+        {
+            var recorded = await rawZone.ReadSearchPagesAsync(rawZone.Keys.SearchPages(Day, status.InstanceId, search.Domain, search.Key), CancellationToken.None);
+            Assert.Equal(manifest.Pages.Where(p => p.Address.Domain == search.Domain && p.Address.SearchKey == search.Key).Select(p => p.Key), recorded.Select(p => p.Key).Order(StringComparer.Ordinal));
+        }
+
+        var children = new List<OrchestrationMetadata>();
+        await foreach (var child in _host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = status.InstanceId + ":", FetchInputsAndOutputs = true }))
+        {
+            children.Add(child);
+        }
+
+        Assert.Equal(3, children.Count);
+        Assert.All(children, c => Assert.DoesNotContain("page=", c.SerializedOutput!, StringComparison.Ordinal));
+        Assert.Equal(
+            children.Select(c => c.ReadOutputAs<SearchResult>()!.PagesKey).Order(StringComparer.Ordinal),
+            new[] { catalog, seller, capped }.Select(s => rawZone.Keys.SearchPages(Day, status.InstanceId, s.Domain, s.Key)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
