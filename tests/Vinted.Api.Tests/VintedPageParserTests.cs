@@ -54,6 +54,32 @@ public sealed class VintedPageParserTests
         Assert.Equal(PageProblemKind.MissingPagination, page.ProblemKind);
     }
 
+    [Theory]
+    [InlineData("""{"items":[{"id":1,"title":"a \"quoted\" title"}, [] ,{"id":"x"},  {"id":3,"user":{"id":9}}],"pagination":{"current_page":1}}""", 4)]
+    [InlineData("""{"pagination":null,"items":[]}""", 0)]
+    [InlineData("""{"items":[{"id":1}],"items":[{"id":2},{"id":3}]}""", 2)]
+    public void Parse_ElementRanges_AreEachElementsBytesAsInTheBody(string json, int elements)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var page = VintedPageParser.Parse(body);
+
+        // The loader keeps a rejected element's bytes from these ranges: each must be that element exactly as sent.
+        Assert.NotNull(page.ElementRanges);
+        Assert.Equal(elements, page.ElementRanges.Count);
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var last = document.RootElement.EnumerateObject().Last(p => p.NameEquals("items")).Value;
+        Assert.Equal(
+            last.EnumerateArray().Select(e => e.GetRawText()),
+            page.ElementRanges.Select(r => Encoding.UTF8.GetString(body, r.Start, r.Length)));
+    }
+
+    [Theory]
+    [InlineData("""{"items":[{"id":1}""")]
+    [InlineData("""{"item":{"id":1}}""")]
+    [InlineData("""{"items":{"id":1}}""")]
+    public void Parse_NoItemsArray_HasNoElementRanges(string json) =>
+        Assert.Null(Parse(json).ElementRanges);
+
     [Fact]
     public void Parse_NonNumericId_ReportsItemProblemAndKeepsOthers()
     {

@@ -2,7 +2,7 @@ using Vinted.Benchmarks;
 
 // dotnet run --project tests/Vinted.Benchmarks -c Release -- <benchmark> [--seconds N] [--concurrency N] ...
 // Add a benchmark: a new IBenchmark file and one line below.
-IBenchmark[] benchmarks = [new ClientBenchmark(), new OrchestrationBenchmark(), new WarehouseBenchmark(), new PipelineBenchmark(), new ProxyBenchmark(), new LakeBenchmark(), new ModelBenchmark()];
+IBenchmark[] benchmarks = [new ClientBenchmark(), new OrchestrationBenchmark(), new WarehouseBenchmark(), new PipelineBenchmark(), new ProxyBenchmark(), new LakeBenchmark(), new ModelBenchmark(), new ParseBenchmark()];
 
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (chosen is null)

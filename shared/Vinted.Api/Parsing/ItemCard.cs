@@ -21,9 +21,12 @@ internal sealed record ItemCard(string? Brand, string? Size, string? Condition)
     private static readonly string[] SizeWords = ["size", "taille", "größe", "grösse", "tamanho", "talla", "taglia", "rozmiar", "maat", "velikost", "veľkosť", "méret", "dydis", "storlek", "størrelse", "koko", "mărime", "μέγεθος", "izmērs", "suurus", "veličina", "velikost"];
 
     /// <summary>The card of <paramref name="item"/>; null when it has none.</summary>
-    public static ItemCard? Read(JsonElement item)
+    public static ItemCard? Read(JsonElement item) => FromBox(item.TryGetProperty("item_box", out var box) ? box : default);
+
+    /// <summary>The card an item's <c>item_box</c> value draws; null when it is not an object (or absent: <see cref="JsonValueKind.Undefined"/>).</summary>
+    public static ItemCard? FromBox(JsonElement itemBox)
     {
-        if (VintedPageParser.Child(item, "item_box") is not { } box)
+        if (VintedPageParser.Child(itemBox) is not { } box)
         {
             return null;
         }

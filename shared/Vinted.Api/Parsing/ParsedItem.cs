@@ -94,4 +94,12 @@ public sealed record ParsedPage(
     Models.VintedPagination? Pagination,
     IReadOnlyList<ItemProblem> ItemProblems,
     Models.PageProblemKind ProblemKind,
-    string? Problem);
+    string? Problem)
+{
+    /// <summary>
+    /// Where each element of the page's <c>items</c> array lies in the body, (offset, length), in order; null when the
+    /// page has no such array or the parser could not tell. Lets a loader keep an element's bytes without reading the
+    /// body again.
+    /// </summary>
+    public IReadOnlyList<(int Start, int Length)>? ElementRanges { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Vinted.Api.Models;
 
@@ -33,11 +34,25 @@ public static class VintedPageParser
             var root = document.RootElement;
             var items = new List<ParsedItem>();
             var problems = new List<ItemProblem>();
+            List<(int, int)>? ranges = null;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
             {
+                ranges = new List<(int, int)>(array.GetArrayLength());
                 var index = 0;
                 foreach (var element in array.EnumerateArray())
                 {
+                    // The document reads the caller's memory in place, so an element's raw bytes are a slice of the body;
+                    // were it ever a copy, the ranges are left to the caller to find (null).
+                    var raw = JsonMarshal.GetRawUtf8Value(element);
+                    if (ranges is not null && body.Span.Overlaps(raw, out var start) && start >= 0 && start + raw.Length <= body.Length)
+                    {
+                        ranges.Add((start, raw.Length));
+                    }
+                    else
+                    {
+                        ranges = null;
+                    }
+
                     Add(element, index++, items, problems);
                 }
             }
@@ -48,7 +63,7 @@ public static class VintedPageParser
             }
 
             var (pagination, _, kind, problem) = Inspect(root);
-            return new ParsedPage(items, pagination, problems, kind, problem);
+            return new ParsedPage(items, pagination, problems, kind, problem) { ElementRanges = ranges };
         }
     }
 
@@ -110,35 +125,37 @@ public static class VintedPageParser
             return;
         }
 
-        if (Long(element, "id") is not { } id)
+        var item = ItemProperties.Of(element);
+        if (Long(item.Id) is not { } id)
         {
-            var raw = element.TryGetProperty("id", out var idElement) ? idElement.GetRawText() : "absent";
+            var raw = item.Id.ValueKind == JsonValueKind.Undefined ? "absent" : item.Id.GetRawText();
             problems.Add(new ItemProblem(index, $"item id is not a 64-bit integer: {Truncate(raw)}"));
             return;
         }
 
-        var (price, currency) = Money(element, "price");
-        if (price is null && element.TryGetProperty("price", out var priceElement) && priceElement.ValueKind != JsonValueKind.Null)
+        var (price, currency) = Money(item.Price);
+        if (price is null && item.Price.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
         {
-            problems.Add(new ItemProblem(index, $"price is not a decimal number: {Truncate(priceElement.GetRawText())}"));
+            problems.Add(new ItemProblem(index, $"price is not a decimal number: {Truncate(item.Price.GetRawText())}"));
             return;
         }
 
-        currency ??= String(element, "currency");
-        var photo = Photo(element);
-        var card = ItemCard.Read(element);
-        var flatBrand = Text(element, "brand_title") ?? (Child(element, "brand_dto") is { } brand ? Text(brand, "title") : null) ?? Text(element, "brand");
-        var flatSize = Text(element, "size_title") ?? Text(element, "size");
-        var flatStatus = Text(element, "status");
-        var contentSource = String(element, "content_source");
+        currency ??= String(item.Currency);
+        var photo = Photo(item.Photo, item.Photos);
+        var card = ItemCard.FromBox(item.ItemBox);
+        var brandDto = Child(item.BrandDto);
+        var flatBrand = Text(item.BrandTitle) ?? (brandDto is { } brand ? Text(brand, "title") : null) ?? Text(item.Brand);
+        var flatSize = Text(item.SizeTitle) ?? Text(item.Size);
+        var flatStatus = Text(item.Status);
+        var contentSource = String(item.ContentSource);
         items.Add(new ParsedItem
         {
             Id = id,
-            Title = String(element, "title"),
-            Price = price ?? Decimal(element, "price_numeric"),
+            Title = String(item.Title),
+            Price = price ?? ToDecimal(item.PriceNumeric),
             Currency = currency,
-            TotalItemPrice = Money(element, "total_item_price").Amount,
-            ServiceFee = Money(element, "service_fee").Amount,
+            TotalItemPrice = Money(item.TotalItemPrice).Amount,
+            ServiceFee = Money(item.ServiceFee).Amount,
             // The flat field when there is one, else the card (issue 22: svc-catalogue may leave the flat fields out).
             BrandTitle = flatBrand ?? card?.Brand,
             SizeTitle = flatSize ?? card?.Size,
@@ -146,26 +163,81 @@ public static class VintedPageParser
             AttributeSource = ItemCard.SourceOf((flatBrand, card?.Brand), (flatSize, card?.Size), (flatStatus, card?.Condition)),
             ContentSource = contentSource,
             IsPromoted = ItemCard.IsPromoted(contentSource),
-            StatusId = Long(element, "status_id"),
-            BrandId = Long(element, "brand_id") ?? (Child(element, "brand_dto") is { } dto ? Long(dto, "id") : null),
-            SizeId = Long(element, "size_id"),
-            CatalogId = Long(element, "catalog_id"),
-            IsVisible = Bool(element, "is_visible"),
-            FavouriteCount = (int?)Long(element, "favourite_count"),
-            ViewCount = (int?)Long(element, "view_count"),
-            Url = String(element, "url"),
-            Path = String(element, "path"),
-            User = Child(element, "user") is { } user ? new ParsedUser(Long(user, "id"), String(user, "login"), Bool(user, "business")) : null,
+            StatusId = Long(item.StatusId),
+            BrandId = Long(item.BrandId) ?? (brandDto is { } dto ? Long(dto, "id") : null),
+            SizeId = Long(item.SizeId),
+            CatalogId = Long(item.CatalogId),
+            IsVisible = Bool(item.IsVisible),
+            FavouriteCount = (int?)Long(item.FavouriteCount),
+            ViewCount = (int?)Long(item.ViewCount),
+            Url = String(item.Url),
+            Path = String(item.Path),
+            User = Child(item.User) is { } user ? new ParsedUser(Long(user, "id"), String(user, "login"), Bool(user, "business")) : null,
             Photo = photo,
-            PhotoCount = element.TryGetProperty("photos", out var photos) && photos.ValueKind == JsonValueKind.Array ? photos.GetArrayLength() : null,
-            ListedAt = photo?.HighResolutionTimestamp ?? Timestamp(element, "created_at_ts"),
+            PhotoCount = item.Photos.ValueKind == JsonValueKind.Array ? item.Photos.GetArrayLength() : null,
+            ListedAt = photo?.HighResolutionTimestamp ?? Timestamp(item.CreatedAtTs),
         });
     }
 
-    private static ParsedPhoto? Photo(JsonElement item)
+    /// <summary>
+    /// The item's top-level properties the parser reads, found in one pass over the object; an absent one is
+    /// <see cref="JsonValueKind.Undefined"/>. Looking each of them up by name scanned the item's ~40 properties every
+    /// time: 4.3 of the 6.2 µs per item of a search page (issue 21). A name given twice keeps its last value, as a
+    /// lookup by name does.
+    /// </summary>
+    private struct ItemProperties
     {
-        var photo = Child(item, "photo");
-        if (photo is null && item.TryGetProperty("photos", out var photos) && photos.ValueKind == JsonValueKind.Array && photos.GetArrayLength() > 0)
+        public JsonElement Id, Title, Price, PriceNumeric, Currency, TotalItemPrice, ServiceFee, BrandTitle, BrandDto, Brand, SizeTitle, Size,
+            Status, ContentSource, StatusId, BrandId, SizeId, CatalogId, IsVisible, FavouriteCount, ViewCount, Url, Path, User, Photo, Photos,
+            ItemBox, CreatedAtTs;
+
+        public static ItemProperties Of(JsonElement item)
+        {
+            var found = default(ItemProperties);
+            foreach (var property in item.EnumerateObject())
+            {
+                var value = property.Value;
+                switch (property.Name)
+                {
+                    case "id": found.Id = value; break;
+                    case "title": found.Title = value; break;
+                    case "price": found.Price = value; break;
+                    case "price_numeric": found.PriceNumeric = value; break;
+                    case "currency": found.Currency = value; break;
+                    case "total_item_price": found.TotalItemPrice = value; break;
+                    case "service_fee": found.ServiceFee = value; break;
+                    case "brand_title": found.BrandTitle = value; break;
+                    case "brand_dto": found.BrandDto = value; break;
+                    case "brand": found.Brand = value; break;
+                    case "size_title": found.SizeTitle = value; break;
+                    case "size": found.Size = value; break;
+                    case "status": found.Status = value; break;
+                    case "content_source": found.ContentSource = value; break;
+                    case "status_id": found.StatusId = value; break;
+                    case "brand_id": found.BrandId = value; break;
+                    case "size_id": found.SizeId = value; break;
+                    case "catalog_id": found.CatalogId = value; break;
+                    case "is_visible": found.IsVisible = value; break;
+                    case "favourite_count": found.FavouriteCount = value; break;
+                    case "view_count": found.ViewCount = value; break;
+                    case "url": found.Url = value; break;
+                    case "path": found.Path = value; break;
+                    case "user": found.User = value; break;
+                    case "photo": found.Photo = value; break;
+                    case "photos": found.Photos = value; break;
+                    case "item_box": found.ItemBox = value; break;
+                    case "created_at_ts": found.CreatedAtTs = value; break;
+                }
+            }
+
+            return found;
+        }
+    }
+
+    private static ParsedPhoto? Photo(JsonElement photoValue, JsonElement photos)
+    {
+        var photo = Child(photoValue);
+        if (photo is null && photos.ValueKind == JsonValueKind.Array && photos.GetArrayLength() > 0)
         {
             photo = photos[0].ValueKind == JsonValueKind.Object ? photos[0] : null;
         }
@@ -180,29 +252,28 @@ public static class VintedPageParser
             high is { } h ? Timestamp(h, "timestamp") : null);
     }
 
-    private static (decimal? Amount, string? Currency) Money(JsonElement element, string name)
+    // Each reader takes either a value (JsonValueKind.Undefined when absent) or an object and the name to look up in it.
+    private static (decimal? Amount, string? Currency) Money(JsonElement value) => value.ValueKind switch
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return (null, null);
-        }
+        JsonValueKind.Undefined => (null, null),
+        JsonValueKind.Object => (Decimal(value, "amount"), String(value, "currency_code")),
+        _ => (ToDecimal(value), null),
+    };
 
-        return value.ValueKind == JsonValueKind.Object
-            ? (Decimal(value, "amount"), String(value, "currency_code"))
-            : (ToDecimal(value), null);
-    }
+    internal static JsonElement? Child(JsonElement value) => value.ValueKind == JsonValueKind.Object ? value : null;
 
-    internal static JsonElement? Child(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;
+    internal static JsonElement? Child(JsonElement element, string name) => Child(Property(element, name));
 
     /// <summary>A string that says something: null for absent, null, empty or blank.</summary>
-    internal static string? Text(JsonElement element, string name) => String(element, name) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+    internal static string? Text(JsonElement value) => String(value) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 
-    internal static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    internal static string? Text(JsonElement element, string name) => Text(Property(element, name));
 
-    private static decimal? Decimal(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) ? ToDecimal(value) : null;
+    internal static string? String(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    internal static string? String(JsonElement element, string name) => String(Property(element, name));
+
+    private static decimal? Decimal(JsonElement element, string name) => ToDecimal(Property(element, name));
 
     private static decimal? ToDecimal(JsonElement value) => value.ValueKind switch
     {
@@ -213,44 +284,27 @@ public static class VintedPageParser
         _ => null,
     };
 
-    internal static long? Long(JsonElement element, string name)
+    internal static long? Long(JsonElement value) => value.ValueKind switch
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
+        JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+        JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text) => text,
+        _ => null,
+    };
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var text) => text,
-            _ => null,
-        };
-    }
+    internal static long? Long(JsonElement element, string name) => Long(Property(element, name));
 
-    private static bool? Bool(JsonElement element, string name)
+    private static bool? Bool(JsonElement value) => value.ValueKind switch
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when value.TryGetInt64(out var number) => number != 0,
+        _ => null,
+    };
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number when value.TryGetInt64(out var number) => number != 0,
-            _ => null,
-        };
-    }
+    private static bool? Bool(JsonElement element, string name) => Bool(Property(element, name));
 
-    private static DateTimeOffset? Timestamp(JsonElement element, string name)
+    private static DateTimeOffset? Timestamp(JsonElement value)
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds is > 0 and < 253402300799)
         {
             return DateTimeOffset.FromUnixTimeSeconds(seconds);
@@ -261,6 +315,11 @@ public static class VintedPageParser
             ? parsed.ToUniversalTime()
             : null;
     }
+
+    private static DateTimeOffset? Timestamp(JsonElement element, string name) => Timestamp(Property(element, name));
+
+    /// <summary>The property's value; <see cref="JsonValueKind.Undefined"/> when absent.</summary>
+    private static JsonElement Property(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value : default;
 
     private static string Truncate(string text) => text.Length <= 60 ? text : text[..60] + "...";
 }

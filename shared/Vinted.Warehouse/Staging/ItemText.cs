@@ -20,6 +20,13 @@ internal static class ItemText
             return "text is not valid UTF-8";
         }
 
+        if (!item.Contains((byte)'\\'))
+        {
+            // Only an escape can spell a NUL or a lone surrogate (below): an item without a backslash has none, and
+            // scanning its tokens cost more than the rest of its checks (issue 21).
+            return null;
+        }
+
         var reader = new Utf8JsonReader(item, new JsonReaderOptions { MaxDepth = 128 });
         try
         {

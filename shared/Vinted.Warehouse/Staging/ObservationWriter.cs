@@ -42,7 +42,7 @@ internal static class ObservationWriter
     public static PreparedPage Prepare(StoredPage page, ReadOnlyMemory<byte> body)
     {
         var parsed = VintedPageParser.Parse(body);
-        var slices = ItemSlices.Find(body.Span);
+        var slices = parsed.ElementRanges ?? ItemSlices.Find(body.Span);
         var problems = parsed.ItemProblems.ToDictionary(p => p.Index, p => p.Message);
         var rejects = new List<ItemReject>();
         var rows = new List<StagedItem>(slices.Count);
