@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Vinted.Api;
 using Vinted.Api.Models;
-using Vinted.Api.Options;
 using Vinted.Api.Parsing;
 using Vinted.RawZone;
 using Vinted.Simulator;
+using Vinted.Testing;
 using Vinted.Warehouse.Staging;
 
 namespace Vinted.Benchmarks;
@@ -72,15 +71,7 @@ internal sealed class ParseBenchmark : IBenchmark
     private static async Task<List<(StoredPage Page, byte[] Body)>> FetchAsync(int count, CancellationToken cancellationToken)
     {
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Listings = 200_000, MaxReachableResults = 1_000_000 }, cancellationToken);
-        var options = new VintedApiOptions();
-        options.Domains["pt"] = new VintedDomainOptions
-        {
-            SiteBaseUrl = sim.DomainUrl("pt"),
-            ApiBaseUrl = sim.DomainUrl("pt"),
-            RequestsPerSecond = 100_000,
-            CircuitMinimumThroughput = 100_000,
-        };
-        using var client = new VintedClient(new HttpClient(VintedClient.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, options, TimeProvider.System);
+        using var client = Sim.Client(sim, configure: domain => (domain.RequestsPerSecond, domain.CircuitMinimumThroughput) = (100_000, 100_000));
         var search = VintedSearch.Catalog("pt") with { Order = "newest_first", PerPage = 96 };
         var pages = new List<(StoredPage, byte[])>(count);
         for (var number = 1; number <= count; number++)
