@@ -5,7 +5,7 @@ namespace Vinted.Warehouse.Staging;
 /// <summary>
 /// Finds where each element of a page's top-level <c>items</c> array lies in the body, so each item's text is checked
 /// and a rejected item is kept with its bytes exactly as stored, without building a DOM a second time (the parser
-/// already built one).
+/// already built one). The parser's own <c>ElementRanges</c> come first; this scan is for a body it could not parse.
 /// </summary>
 internal static class ItemSlices
 {
