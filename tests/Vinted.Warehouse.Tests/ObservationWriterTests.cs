@@ -65,4 +65,20 @@ public sealed class ObservationWriterTests
         Assert.Equal([(1, "price not positive: 0"), (2, "text holds a NUL character")], prepared.Load.Rejects.Select(r => (r.ItemIndex, r.Reason)));
         Assert.Equal((2, 4, 3L, 1), (prepared.Load.Rows, prepared.Load.Items, prepared.Load.TotalEntries, prepared.Load.Promoted));
     }
+
+    [Theory]
+    [InlineData("{\"id\":1,\"title\":\"plain, é and 🙂\"}", null)]
+    [InlineData("{\"id\":1,\"title\":\"a \\\"quoted\\\" \\u00e9\"}", null)]
+    [InlineData("{\"id\":1,\"title\":\"a\\u0000b\"}", "text holds a NUL character")]
+    [InlineData("{\"id\":1,\"title\":\"a\\ud800b\"}", "text holds a lone surrogate")]
+    public void ItemText_EscapesAreCheckedWhetherOrNotTheItemHasAny(string item, string? problem) =>
+        Assert.Equal(problem, ItemText.Problem(Encoding.UTF8.GetBytes(item)));
+
+    [Fact]
+    public void ItemText_RawNulOrInvalidUtf8_IsAProblemThoughNoEscapeSpellsIt()
+    {
+        // A raw NUL byte is valid UTF-8 but not JSON text: the check must not take "no backslash" for "nothing to store wrong".
+        Assert.NotNull(ItemText.Problem("{\"title\":\"a\0b\"}"u8));
+        Assert.Equal("text is not valid UTF-8", ItemText.Problem([(byte)'{', (byte)'"', 0xC3, (byte)'"', (byte)'}']));
+    }
 }

@@ -20,10 +20,11 @@ internal static class ItemText
             return "text is not valid UTF-8";
         }
 
-        if (!item.Contains((byte)'\\'))
+        if (item.IndexOfAny((byte)'\\', (byte)0) < 0)
         {
-            // Only an escape can spell a NUL or a lone surrogate (below): an item without a backslash has none, and
-            // scanning its tokens cost more than the rest of its checks (issue 21).
+            // Valid UTF-8 spells no lone surrogate, so only an escape (below) or a raw NUL byte can put one of the two
+            // into text: an item with neither has none, and scanning its tokens cost more than the rest of its checks
+            // (issue 21).
             return null;
         }
 
