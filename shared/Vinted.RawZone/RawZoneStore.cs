@@ -128,13 +128,9 @@ public sealed partial class RawZoneStore(IObjectStore store, TimeProvider time, 
 
     /// <summary>Reads the pages a search recorded with <see cref="WriteSearchPagesAsync"/>.</summary>
     /// <exception cref="FileNotFoundException">Nothing is recorded under <paramref name="key"/>.</exception>
-    public async Task<IReadOnlyList<StoredPage>> ReadSearchPagesAsync(string key, CancellationToken cancellationToken)
-    {
-        await using var content = await store.GetAsync(key, cancellationToken)
-            ?? throw new FileNotFoundException($"{store.Location(key)} does not exist: the search's pages were not recorded", key);
-        return await JsonSerializer.DeserializeAsync<List<StoredPage>>(content.Content, Json, cancellationToken)
+    public async Task<IReadOnlyList<StoredPage>> ReadSearchPagesAsync(string key, CancellationToken cancellationToken) =>
+        JsonSerializer.Deserialize<List<StoredPage>>(await store.ReadAllBytesAsync(key, cancellationToken), Json)
             ?? throw new InvalidDataException($"{store.Location(key)} holds no page list");
-    }
 
     /// <summary>Reads a run's manifest; null when the run wrote none.</summary>
     public async Task<RunManifest?> ReadManifestAsync(string runId, DateOnly date, CancellationToken cancellationToken)
