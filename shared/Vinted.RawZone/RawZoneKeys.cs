@@ -13,7 +13,25 @@ namespace Vinted.RawZone;
 public sealed class RawZoneKeys(string prefix)
 {
     public string Page(PageAddress address, bool quarantined = false) =>
-        $"{prefix}/{(quarantined ? "quarantine" : "raw")}/{address.Domain}/{address.Endpoint}/dt={Day(address.Date)}/run={address.RunId}/{address.SearchKey}/page={address.Page.ToString("D5", CultureInfo.InvariantCulture)}.json";
+        $"{SearchPrefix(address, quarantined)}{PageFile(address.Page)}";
+
+    /// <summary>The prefix under which every page of <paramref name="address"/>'s search in its run lies.</summary>
+    public string SearchPrefix(PageAddress address, bool quarantined = false) =>
+        $"{prefix}/{(quarantined ? "quarantine" : "raw")}/{address.Domain}/{address.Endpoint}/dt={Day(address.Date)}/run={address.RunId}/{address.SearchKey}/";
+
+    /// <summary>The page number a key of <see cref="Page"/> names; null for any other key.</summary>
+    public static int? PageNumber(string key)
+    {
+        var file = key.AsSpan(key.LastIndexOf('/') + 1);
+        return file.StartsWith(PageFileStart, StringComparison.Ordinal) && file.EndsWith(".json", StringComparison.Ordinal)
+            && int.TryParse(file[PageFileStart.Length..^".json".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
+                ? page
+                : null;
+    }
+
+    private const string PageFileStart = "page=";
+
+    private static string PageFile(int page) => $"{PageFileStart}{page.ToString("D5", CultureInfo.InvariantCulture)}.json";
 
     /// <summary>
     /// A public item page looked up for a listing that vanished:

@@ -63,6 +63,25 @@ public sealed partial class RawZoneStore(IObjectStore store, TimeProvider time, 
         return new StoredPage(key, address, sha256, head.Length, items, status, Meta("request-url") ?? "", fetchedAt, null);
     }
 
+    /// <summary>
+    /// The numbers of the pages stored (not quarantined) for <paramref name="address"/>'s search in its run, from one
+    /// listing of the search's prefix: a new search learns in one request that none of its pages needs a look, where a
+    /// look per page cost a HEAD each (7.4 s of a 1,000,000-listing day, issue 21).
+    /// </summary>
+    public async Task<IReadOnlyList<int>> ListStoredPagesAsync(PageAddress address, CancellationToken cancellationToken)
+    {
+        var pages = new List<int>();
+        await foreach (var entry in store.ListAsync(Keys.SearchPrefix(address), directOnly: true, cancellationToken))
+        {
+            if (RawZoneKeys.PageNumber(entry.Key) is { } page)
+            {
+                pages.Add(page);
+            }
+        }
+
+        return pages;
+    }
+
     /// <summary>Stores an item page (a 200 or a 404 body, exactly as received) under <see cref="RawZoneKeys.ItemPage"/>, verified as pages are.</summary>
     public async Task<StoredItemPage> WriteItemPageAsync(ItemPageToStore page, CancellationToken cancellationToken)
     {

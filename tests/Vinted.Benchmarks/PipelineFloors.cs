@@ -29,19 +29,18 @@ internal static class PipelineFloors
             ?? throw new InvalidOperationException($"run {report.RunId} has no manifest");
         var pages = manifest.Pages.Where(p => !p.Quarantined).ToList();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var floors = new List<StageFloor>(await IngestionAsync(services, rawZone, pages, searches, concurrency, cancellationToken));
+        var floors = new List<StageFloor>
+        {
+            await IngestionAsync(services, rawZone, pages, searches, concurrency, cancellationToken),
+        };
         floors.AddRange(await StagingAsync(rawZone, dataSource, report, pages, cancellationToken));
         floors.Add(await SqlAsync(dataSource, "normalize", "pipeline_floor_normalize", report.Date, "the day's listings, states, sightings and photos inserted into empty tables of the same shape", cancellationToken));
         floors.Add(await SqlAsync(dataSource, "mart", "pipeline_floor_mart", report.Date, "the day's facts, features and aggregates inserted into empty tables of the same shape", cancellationToken));
         return floors;
     }
 
-    /// <summary>
-    /// The same pages fetched from the simulator and stored in S3, as many at a time as the run's activities, with no
-    /// orchestration; beside it, the reuse check FetchPage makes before each fetch (a HEAD of the page's key, absent in a
-    /// new run), which the floor does not.
-    /// </summary>
-    private static async Task<IReadOnlyList<StageFloor>> IngestionAsync(
+    /// <summary>The same pages fetched from the simulator and stored in S3, as many at a time as the run's activities, with no orchestration.</summary>
+    private static async Task<StageFloor> IngestionAsync(
         IServiceProvider services, RawZoneStore rawZone, IReadOnlyList<StoredPage> pages, IReadOnlyList<VintedSearch> searches, int concurrency, CancellationToken cancellationToken)
     {
         var client = services.GetRequiredService<IVintedClient>();
@@ -55,16 +54,7 @@ internal static class PipelineFloors
                 new PageToStore(page.Address with { RunId = run }, fetched.Body, fetched.RequestUri.ToString(), fetched.StatusCode, fetched.ContentType, fetched.FetchedAt, fetched.ItemCount, null),
                 token);
         });
-        var fetchAndStore = watch.Elapsed;
-
-        watch.Restart();
-        await Parallel.ForEachAsync(pages, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (page, token) =>
-            await rawZone.FindPageAsync(page.Address with { RunId = run + "-absent" }, token));
-        return
-        [
-            new StageFloor("ingestion", fetchAndStore.TotalSeconds, $"the {pages.Count:N0} pages fetched and stored, {concurrency} at a time, no orchestration"),
-            new StageFloor("  (lookups)", watch.Elapsed.TotalSeconds, $"FetchPage's look for a stored page (an S3 HEAD) alone, {concurrency} at a time"),
-        ];
+        return new StageFloor("ingestion", watch.Elapsed.TotalSeconds, $"the {pages.Count:N0} pages fetched and stored, {concurrency} at a time, no orchestration");
     }
 
     /// <summary>The staging loader's three parts apart: S3 read with its SHA-256 check, parsing on every core, and a binary COPY of the same rows into an unlogged table.</summary>

@@ -8,7 +8,15 @@ using Vinted.RawZone;
 namespace Vinted.Pipeline.Activities;
 
 /// <summary>One page to fetch for a run; pages after the first carry the result-set time the first page pinned.</summary>
-public sealed record PageRequest(string RunId, DateOnly Date, VintedSearch Search, int Page, long? PinnedTime = null);
+public sealed record PageRequest(string RunId, DateOnly Date, VintedSearch Search, int Page, long? PinnedTime = null)
+{
+    /// <summary>
+    /// Page 1's listing of the search's stored pages did not show this one: fetch it without looking for it first. A
+    /// re-delivery of this fetch (a crash after the page was stored, before the step completed) then fetches and stores it
+    /// again, over the same key; without the hint the fetch looks first.
+    /// </summary>
+    public bool KnownAbsent { get; init; }
+}
 
 /// <summary>A fetched and stored page, with what the fan-out needs to know of the search's extent.</summary>
 /// <param name="TotalPages">Pages the API announces (1 without pagination, or when this page was empty).</param>
@@ -28,6 +36,9 @@ public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage
     /// <summary>The anti-bot layer and shape that blocked the page; null unless <see cref="FetchResult.Blocked"/>.</summary>
     public VintedBlockKind? BlockKind { get; init; }
 
+    /// <summary>Page 1 only: the numbers of the search's pages stored in the run when it ran (an earlier execution's), listed once for every page.</summary>
+    public IReadOnlyList<int>? StoredPages { get; init; }
+
     /// <summary>The page's results: its items less the promoted cards; 0 when nothing loadable was stored.</summary>
     public int Results => Stored is { Quarantined: false } stored ? Math.Max(0, stored.ItemCount - Promoted) : 0;
 }
@@ -40,7 +51,8 @@ public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage
 /// failure: the page is reported missing with the reason and the block's kind, nothing is stored, the run goes on.
 /// A refused request fails the step at once. A page that an earlier execution already stored (the activity was
 /// re-delivered after a crash, or the run restarted) is reused, not fetched again; page 1's extent (pages, pinned time)
-/// is read back from its stored bytes.
+/// is read back from its stored bytes. Page 1 lists the search's stored pages once, so the other pages look for
+/// themselves (a HEAD) only when that listing showed them (<see cref="PageRequest.KnownAbsent"/>).
 /// </summary>
 public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : TaskActivity<PageRequest, FetchResult>
 {
@@ -49,29 +61,39 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         // Microsoft.DurableTask gives activities no token: terminate does not stop them, their results are discarded.
         var cancellationToken = CancellationToken.None;
         var address = new PageAddress(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);
-        if (await rawZone.FindPageAsync(address, cancellationToken) is { } stored)
-        {
-            PipelineTelemetry.Page(input.Search.Domain, "reused");
-            // Read back: page 1's extent, and every page's promoted cards, which completeness must not count.
-            var inspection = VintedPageParser.Inspect(await rawZone.ReadPageAsync(stored, cancellationToken));
-            if (input.Page > 1)
-            {
-                return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true)
-                {
-                    TotalEntries = inspection.Pagination?.TotalEntries,
-                    Promoted = inspection.PromotedCount,
-                };
-            }
+        var storedPages = input.Page == 1 ? await rawZone.ListStoredPagesAsync(address, cancellationToken) : null;
+        var mayBeStored = storedPages?.Contains(input.Page) ?? !input.KnownAbsent;
+        var result = mayBeStored && await rawZone.FindPageAsync(address, cancellationToken) is { } stored
+            ? await ReuseAsync(input, stored, cancellationToken)
+            : await FetchAndStoreAsync(input, address, cancellationToken);
+        return result with { StoredPages = storedPages };
+    }
 
-            return new FetchResult(
-                stored, TotalPages(inspection.Pagination, inspection.ItemCount, 1), inspection.Pagination?.PerPage ?? input.Search.PerPage,
-                inspection.Pagination?.Time, inspection.Problem, Reused: true)
+    private async Task<FetchResult> ReuseAsync(PageRequest input, StoredPage stored, CancellationToken cancellationToken)
+    {
+        PipelineTelemetry.Page(input.Search.Domain, "reused");
+        // Read back: page 1's extent, and every page's promoted cards, which completeness must not count.
+        var inspection = VintedPageParser.Inspect(await rawZone.ReadPageAsync(stored, cancellationToken));
+        if (input.Page > 1)
+        {
+            return new FetchResult(stored, input.Page, input.Search.PerPage, input.PinnedTime, null, Reused: true)
             {
                 TotalEntries = inspection.Pagination?.TotalEntries,
                 Promoted = inspection.PromotedCount,
             };
         }
 
+        return new FetchResult(
+            stored, TotalPages(inspection.Pagination, inspection.ItemCount, 1), inspection.Pagination?.PerPage ?? input.Search.PerPage,
+            inspection.Pagination?.Time, inspection.Problem, Reused: true)
+        {
+            TotalEntries = inspection.Pagination?.TotalEntries,
+            Promoted = inspection.PromotedCount,
+        };
+    }
+
+    private async Task<FetchResult> FetchAndStoreAsync(PageRequest input, PageAddress address, CancellationToken cancellationToken)
+    {
         FetchedPage fetched;
         try
         {

@@ -45,8 +45,13 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
 
         var last = Math.Min(first.TotalPages, input.Search.MaxPages);
         context.SetCustomStatus(new SearchProgress(last));
+        // Page 1 listed what an earlier execution stored: the other pages look for themselves only if it is there.
+        var stored = first.StoredPages?.ToHashSet();
         var rest = await Task.WhenAll(Enumerable.Range(2, Math.Max(0, last - 1)).Select(page =>
-            context.CallActivityAsync<FetchResult>(nameof(FetchPage), new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime), Page(input, page))));
+            context.CallActivityAsync<FetchResult>(
+                nameof(FetchPage),
+                new PageRequest(input.RunId, input.Date, search, page, first.PinnedTime) { KnownAbsent = stored?.Contains(page) == false },
+                Page(input, page))));
         FetchResult[] pages = [first, .. rest];
         return await RecordAsync(context, input, pages, SearchExtent.Of(input.Search, last, pages));
     }

@@ -227,6 +227,37 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchPage_PageOneListsTheStoredPages_APageKnownAbsentIsFetchedWithoutALook()
+    {
+        var fetch = ActivatorUtilities.CreateInstance<FetchPage>(_host.Services);
+        var search = new VintedSearch { Domain = "pt", PerPage = 10 };
+        var context = new TestActivityContext(nameof(FetchPage), "listed-1");
+        var firstPage = new PageRequest("listed-1", Day, search, 1);
+
+        var one = await fetch.RunAsync(context, firstPage);
+        var three = await fetch.RunAsync(context, new PageRequest("listed-1", Day, search, 3, one.PinnedTime) { KnownAbsent = true });
+        var oneAgain = await fetch.RunAsync(context, firstPage);
+
+        // A new search's page 1 finds nothing stored; run again, it lists what the first execution stored.
+        Assert.Equal([], one.StoredPages!);
+        Assert.False(three.Reused);
+        Assert.True(oneAgain.Reused);
+        Assert.Equal([1, 3], oneAgain.StoredPages!.Order());
+        Assert.Null(three.StoredPages); // only page 1 lists
+
+        // The hint is trusted: a page said to be absent is fetched again and stored over the same key (a re-delivery after
+        // a crash between store and completion pays one more request, no more), where without it the stored page is reused.
+        var requestsBefore = _host.Simulator.State.Count("requests");
+        var threeAgain = await fetch.RunAsync(context, new PageRequest("listed-1", Day, search, 3, one.PinnedTime) { KnownAbsent = true });
+        Assert.False(threeAgain.Reused);
+        Assert.Equal(three.Stored!.Key, threeAgain.Stored!.Key);
+        Assert.Equal(requestsBefore + 1, _host.Simulator.State.Count("requests"));
+        var threeLooked = await fetch.RunAsync(context, new PageRequest("listed-1", Day, search, 3, one.PinnedTime));
+        Assert.True(threeLooked.Reused);
+        Assert.Equal(requestsBefore + 1, _host.Simulator.State.Count("requests"));
+    }
+
+    [Fact]
     public async Task Start_InvalidSearchInInput_Is400BeforeAnythingRuns()
     {
         using var http = _host.CreateClient(LocalStack.Instance.DefaultKey);
