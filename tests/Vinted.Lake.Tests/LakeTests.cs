@@ -47,7 +47,8 @@ public sealed class LakeTests
         foreach (var day in new[] { Day1, Day3, Day2 })
         {
             host.Simulator.State.Date = day;
-            await host.RunAsync(new PipelineInput { Date = day, Searches = BackfillSearches, Trigger = "test" });
+            var run = await host.RunAsync(new PipelineInput { Date = day, Searches = BackfillSearches, Trigger = "test" });
+            Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run of {day}: {run.RuntimeStatus} {run.FailureDetails}");
         }
 
         var store = host.Services.GetRequiredService<LakeStore>();

@@ -264,6 +264,16 @@ public sealed class BlobObjectStoreTests() : ObjectStoreContract(root => StoreSt
     }
 
     [Fact]
+    public async Task List_ContainerMissing_IsEmptyAndCreatesNothing()
+    {
+        using var store = ObjectStoreServiceCollectionExtensions.CreateObjectStore(StoreStack.Blob(Root, $"t{Guid.NewGuid():N}"[..20]));
+
+        Assert.Empty(await store.ListAsync($"{Root}/", directOnly: false, CancellationToken.None).ToListAsync());
+        Assert.Empty(await store.ListAsync($"{Root}/", directOnly: true, CancellationToken.None).ToListAsync());
+        await Assert.ThrowsAnyAsync<Exception>(() => store.CheckAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Check_ContainerMissing_Throws()
     {
         using var store = ObjectStoreServiceCollectionExtensions.CreateObjectStore(StoreStack.Blob(Root, $"t{Guid.NewGuid():N}"[..20]));

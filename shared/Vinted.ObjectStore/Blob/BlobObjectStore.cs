@@ -108,7 +108,7 @@ public sealed partial class BlobObjectStore(BlobContainerClient container, Objec
     {
         if (!directOnly)
         {
-            await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken: cancellationToken).AsPages(pageSizeHint: Options.ListPageSize))
+            await foreach (var page in PagesOrNone(container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken: cancellationToken).AsPages(pageSizeHint: Options.ListPageSize), cancellationToken))
             {
                 foreach (var item in page.Values)
                 {
@@ -119,12 +119,38 @@ public sealed partial class BlobObjectStore(BlobContainerClient container, Objec
             yield break;
         }
 
-        await foreach (var page in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken: cancellationToken).AsPages(pageSizeHint: Options.ListPageSize))
+        await foreach (var page in PagesOrNone(container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken: cancellationToken).AsPages(pageSizeHint: Options.ListPageSize), cancellationToken))
         {
             foreach (var item in page.Values.Where(i => i.IsBlob))
             {
                 yield return new ObjectEntry(item.Blob.Name, item.Blob.Properties.ContentLength ?? 0);
             }
+        }
+    }
+
+    /// <summary>
+    /// A listing's pages; none when the container does not exist. A missing container holds no objects, as a missing
+    /// key is null to a get: a fresh emulator has no container until the first put creates it, and a run's first
+    /// listing (page 1 asks which pages an earlier execution stored) comes before that put.
+    /// </summary>
+    private static async IAsyncEnumerable<Page<T>> PagesOrNone<T>(IAsyncEnumerable<Page<T>> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                yield break;
+            }
+
+            yield return enumerator.Current;
         }
     }
 
