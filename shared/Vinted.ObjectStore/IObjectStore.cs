@@ -33,7 +33,9 @@ public interface IObjectStore : IDisposable
 
     /// <summary>
     /// Every object whose key starts with <paramref name="prefix"/>, in key order, page after page; with
-    /// <paramref name="directOnly"/>, only those directly in the "folder" (no further <c>/</c> after the prefix).
+    /// <paramref name="directOnly"/>, only those directly in the "folder" (no further <c>/</c> after the prefix). A Blob
+    /// container not yet created lists nothing (the first put creates it); a missing S3 bucket is a configuration error
+    /// and throws.
     /// </summary>
     IAsyncEnumerable<ObjectEntry> ListAsync(string prefix, bool directOnly, CancellationToken cancellationToken);
 
