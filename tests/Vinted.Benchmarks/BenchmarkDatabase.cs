@@ -54,6 +54,9 @@ internal static class BenchmarkDatabase
         return keys.Count;
     }
 
+    /// <summary>Removes what a benchmark wrote under its prefix (<see cref="DeletePrefixAsync"/>) when disposed, and says how many objects went.</summary>
+    public static IAsyncDisposable RemoveObjectsAtEnd(ObjectStoreOptions options) => new PrefixRemoval(options);
+
     /// <summary>Deletes the keys 1,000 a request (S3's limit for one bulk delete).</summary>
     public static async Task DeleteObjectsAsync(IAmazonS3 s3, string bucket, IEnumerable<string> keys, CancellationToken cancellationToken)
     {
@@ -67,4 +70,10 @@ internal static class BenchmarkDatabase
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"{name} is not set: run benchmarks through ./vinted bench, or source .local/stack.env.");
+
+    private sealed class PrefixRemoval(ObjectStoreOptions options) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() =>
+            Console.WriteLine($"removed the benchmark's {await DeletePrefixAsync(options, CancellationToken.None):N0} objects from the local S3 server");
+    }
 }

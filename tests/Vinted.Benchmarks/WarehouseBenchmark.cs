@@ -43,86 +43,80 @@ internal sealed class WarehouseBenchmark : IBenchmark
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
         var s3Options = BenchmarkDatabase.S3($"bench/warehouse/{Guid.NewGuid():N}");
+        // However the run ends: day 1's pages (kept for the floors) and the last day's stay otherwise, and runs that left
+        // theirs filled 13 GB of the local S3 server.
+        await using var removal = BenchmarkDatabase.RemoveObjectsAtEnd(s3Options);
         using var objects = ObjectStoreServiceCollectionExtensions.CreateObjectStore(s3Options);
         // The day before is dropped with S3's bulk delete (1,000 keys a request), outside the measured stages.
         using var s3 = S3ObjectStore.CreateClient(s3Options);
         var rawZone = new RawZoneStore(objects, TimeProvider.System, NullLogger<RawZoneStore>.Instance);
-        try
+        var options = Options.Create(new WarehouseOptions());
+        options.Value.WorkMem = arguments.Text("work-mem", options.Value.WorkMem);
+        var quality = new QualityRunner(TimeProvider.System, options);
+        var loader = new StagingLoader(dataSource, rawZone, quality, options, TimeProvider.System, NullLogger<StagingLoader>.Instance);
+        var normalizer = new Normalizer(dataSource, quality, options, TimeProvider.System, NullLogger<Normalizer>.Instance);
+        var mart = new MartBuilder(dataSource, quality, options, TimeProvider.System, NullLogger<MartBuilder>.Instance);
+        var market = new SyntheticMarket(listings);
+        Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; work_mem {options.Value.WorkMem}; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
+        Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s");
+
+        var days = new List<DayFigures>();
+        IReadOnlyList<StoredPage> previous = [];
+        var clock = Stopwatch.StartNew();
+        for (var day = fromDay; day <= dayCount; day++)
         {
-            var options = Options.Create(new WarehouseOptions());
-            options.Value.WorkMem = arguments.Text("work-mem", options.Value.WorkMem);
-            var quality = new QualityRunner(TimeProvider.System, options);
-            var loader = new StagingLoader(dataSource, rawZone, quality, options, TimeProvider.System, NullLogger<StagingLoader>.Instance);
-            var normalizer = new Normalizer(dataSource, quality, options, TimeProvider.System, NullLogger<Normalizer>.Instance);
-            var mart = new MartBuilder(dataSource, quality, options, TimeProvider.System, NullLogger<MartBuilder>.Instance);
-            var market = new SyntheticMarket(listings);
-            Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; work_mem {options.Value.WorkMem}; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
-            Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s");
+            var date = new DateOnly(2026, 10, 1).AddDays(day - 1);
+            var runId = $"bench-day{day}";
+            var ingest = Stopwatch.StartNew();
+            var stored = await StoreDayAsync(rawZone, market, day, date, runId, cancellationToken);
+            ingest.Stop();
+            GC.Collect();
+            var staged = await loader.LoadAsync(runId, date, cancellationToken);
+            var peakAfterLoad = Process.GetCurrentProcess().PeakWorkingSet64;
+            var normalized = await normalizer.NormalizeAsync(runId, cancellationToken);
+            var built = await mart.BuildAsync(runId, cancellationToken);
+            var figures = new DayFigures(day, stored.Count, ingest.Elapsed, staged, normalized, built, peakAfterLoad);
+            days.Add(figures);
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
+            // Day 1's pages stay: the read-only and plain COPY figures below read them.
+            await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
+            previous = stored;
 
-            var days = new List<DayFigures>();
-            IReadOnlyList<StoredPage> previous = [];
-            var clock = Stopwatch.StartNew();
-            for (var day = fromDay; day <= dayCount; day++)
+            if (clock.Elapsed > budget && day < dayCount)
             {
-                var date = new DateOnly(2026, 10, 1).AddDays(day - 1);
-                var runId = $"bench-day{day}";
-                var ingest = Stopwatch.StartNew();
-                var stored = await StoreDayAsync(rawZone, market, day, date, runId, cancellationToken);
-                ingest.Stop();
-                GC.Collect();
-                var staged = await loader.LoadAsync(runId, date, cancellationToken);
-                var peakAfterLoad = Process.GetCurrentProcess().PeakWorkingSet64;
-                var normalized = await normalizer.NormalizeAsync(runId, cancellationToken);
-                var built = await mart.BuildAsync(runId, cancellationToken);
-                var figures = new DayFigures(day, stored.Count, ingest.Elapsed, staged, normalized, built, peakAfterLoad);
-                days.Add(figures);
-                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
-                // Day 1's pages stay: the read-only and plain COPY figures below read them.
-                await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
-                previous = stored;
-
-                if (clock.Elapsed > budget && day < dayCount)
-                {
-                    Console.WriteLine($"stopped after day {day} of {dayCount}: the {budget.TotalMinutes:N0}-minute budget ran out ({clock.Elapsed.TotalMinutes:F1} min)");
-                    break;
-                }
+                Console.WriteLine($"stopped after day {day} of {dayCount}: the {budget.TotalMinutes:N0}-minute budget ran out ({clock.Elapsed.TotalMinutes:F1} min)");
+                break;
             }
+        }
 
-            if (fromDay > 1)
-            {
-                Console.WriteLine($"days {fromDay} to {days[^1].Day} added to the month in bench_warehouse; the figures that read day 1's pages are left out");
-                return 0;
-            }
-
-            // The ceiling: the same rows (generated, parsed and written by the same writer) with no S3, into an unlogged,
-            // unpartitioned table. The loader's ratio to it is what S3 reads, checksums, logging and checks cost.
-            var (plainRows, plainElapsed) = await PlainCopyAsync(dataSource, market, cancellationToken);
-            // Where the loader's time goes: reading and verifying the day's pages alone, with the loader's read-ahead.
-            var manifest = (await rawZone.ReadManifestAsync("bench-day1", new DateOnly(2026, 10, 1), cancellationToken))!;
-            var read = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(manifest.Pages, new ParallelOptions { MaxDegreeOfParallelism = options.Value.PageReadAhead, CancellationToken = cancellationToken },
-                async (page, ct) => await rawZone.ReadPageAsync(page, ct));
-            read.Stop();
-            Console.WriteLine($"S3 read + SHA-256 only of day 1's {manifest.Pages.Count:N0} pages ({options.Value.PageReadAhead} in flight): {read.Elapsed.TotalSeconds:F1} s = {manifest.ItemCount / read.Elapsed.TotalSeconds:N0} items/s");
-            var day1 = days[0];
-            var rate = day1.Staged.Rows / day1.Staged.Elapsed.TotalSeconds;
-            var plainRate = plainRows / plainElapsed.TotalSeconds;
-            Console.WriteLine($"plain binary COPY of the same {plainRows:N0} rows (same parser and writer, no S3, page generation time subtracted) into an UNLOGGED table: {plainElapsed.TotalSeconds:F1} s = {plainRate:N0} rows/s; staging loader at {rate / plainRate:P0} of it");
-            var last = days[^1];
-            Console.WriteLine($"day {last.Day} / day 1: staging {last.Staged.Elapsed / day1.Staged.Elapsed:F2}, normalize {last.Normalized.Elapsed / day1.Normalized.Elapsed:F2}, mart {last.Built.Elapsed / day1.Built.Elapsed:F2}, "
-                + $"all three {(last.Staged.Elapsed + last.Normalized.Elapsed + last.Built.Elapsed) / (day1.Staged.Elapsed + day1.Normalized.Elapsed + day1.Built.Elapsed):F2} (target: at most 1.2)");
-            var gc = GC.GetGCMemoryInfo();
-            Console.WriteLine($"process: peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:N0} MiB, GC heap now {GC.GetTotalMemory(false) / 1_048_576.0:N0} MiB, "
-                + $"GC heap peak-ish (last GC) {gc.HeapSizeBytes / 1_048_576.0:N0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1_073_741_824.0:N1} GiB, gen2 collections {GC.CollectionCount(2)}");
+        if (fromDay > 1)
+        {
+            Console.WriteLine($"days {fromDay} to {days[^1].Day} added to the month in bench_warehouse; the figures that read day 1's pages are left out");
             return 0;
         }
-        finally
-        {
-            // Day 1's pages (kept for the floors) and the last day's: the next run writes under a prefix of its own, and
-            // runs that left theirs filled 13 GB of the local S3 server.
-            Console.WriteLine($"removed the benchmark's {await BenchmarkDatabase.DeletePrefixAsync(s3Options, CancellationToken.None):N0} objects from the local S3 server");
-        }
+
+        // The ceiling: the same rows (generated, parsed and written by the same writer) with no S3, into an unlogged,
+        // unpartitioned table. The loader's ratio to it is what S3 reads, checksums, logging and checks cost.
+        var (plainRows, plainElapsed) = await PlainCopyAsync(dataSource, market, cancellationToken);
+        // Where the loader's time goes: reading and verifying the day's pages alone, with the loader's read-ahead.
+        var manifest = (await rawZone.ReadManifestAsync("bench-day1", new DateOnly(2026, 10, 1), cancellationToken))!;
+        var read = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(manifest.Pages, new ParallelOptions { MaxDegreeOfParallelism = options.Value.PageReadAhead, CancellationToken = cancellationToken },
+            async (page, ct) => await rawZone.ReadPageAsync(page, ct));
+        read.Stop();
+        Console.WriteLine($"S3 read + SHA-256 only of day 1's {manifest.Pages.Count:N0} pages ({options.Value.PageReadAhead} in flight): {read.Elapsed.TotalSeconds:F1} s = {manifest.ItemCount / read.Elapsed.TotalSeconds:N0} items/s");
+        var day1 = days[0];
+        var rate = day1.Staged.Rows / day1.Staged.Elapsed.TotalSeconds;
+        var plainRate = plainRows / plainElapsed.TotalSeconds;
+        Console.WriteLine($"plain binary COPY of the same {plainRows:N0} rows (same parser and writer, no S3, page generation time subtracted) into an UNLOGGED table: {plainElapsed.TotalSeconds:F1} s = {plainRate:N0} rows/s; staging loader at {rate / plainRate:P0} of it");
+        var last = days[^1];
+        Console.WriteLine($"day {last.Day} / day 1: staging {last.Staged.Elapsed / day1.Staged.Elapsed:F2}, normalize {last.Normalized.Elapsed / day1.Normalized.Elapsed:F2}, mart {last.Built.Elapsed / day1.Built.Elapsed:F2}, "
+            + $"all three {(last.Staged.Elapsed + last.Normalized.Elapsed + last.Built.Elapsed) / (day1.Staged.Elapsed + day1.Normalized.Elapsed + day1.Built.Elapsed):F2} (target: at most 1.2)");
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine($"process: peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:N0} MiB, GC heap now {GC.GetTotalMemory(false) / 1_048_576.0:N0} MiB, "
+            + $"GC heap peak-ish (last GC) {gc.HeapSizeBytes / 1_048_576.0:N0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1_073_741_824.0:N1} GiB, gen2 collections {GC.CollectionCount(2)}");
+        return 0;
     }
 
     private static async Task<IReadOnlyList<StoredPage>> StoreDayAsync(RawZoneStore rawZone, SyntheticMarket market, int day, DateOnly date, string runId, CancellationToken cancellationToken)
