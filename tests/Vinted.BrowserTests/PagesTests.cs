@@ -22,7 +22,7 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         // The demo's three days: the newest held out, the two before trained on; one model per currency.
         var id = await _site.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainModel), new TrainRequest());
         var status = await _site.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(5));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync($"/models?code={BrowserSite.Stack.DefaultKey}");

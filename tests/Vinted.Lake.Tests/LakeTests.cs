@@ -48,13 +48,13 @@ public sealed class LakeTests
         {
             host.Simulator.State.Date = day;
             var run = await host.RunAsync(new PipelineInput { Date = day, Searches = BackfillSearches, Trigger = "test" });
-            Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run of {day}: {run.RuntimeStatus} {run.FailureDetails}");
+            RunAssert.Completed(run);
         }
 
         var store = host.Services.GetRequiredService<LakeStore>();
         var beforeBackfill = await PartKeysAsync(store);
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Backfill", new BackfillInput(Day2, Day2, "test"));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(3))).RuntimeStatus);
+        RunAssert.Completed(await host.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(3)));
         var afterBackfill = await PartKeysAsync(store);
 
         // The backfill rewrote its day's partition (a new part) and left the day before it alone.

@@ -108,7 +108,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
     {
         var status = await _host.RunAsync(nameof(Sleeper), 3);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         var clock = status.ReadOutputAs<DateTime[]>()!;
         var early = backend == EngineBackend.AzureStorage ? TimeSpan.FromSeconds(1) : TimeSpan.Zero;
         Assert.True(clock[1] - clock[0] >= TimeSpan.FromSeconds(3) - early, $"the timer fired at {clock[1]:O}, set at {clock[0]:O}");
@@ -119,7 +119,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
     {
         var status = await _host.RunAsync(nameof(Parent), 10);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal("15:the child gave up", status.ReadOutputAs<string>());
         var children = (await _host.History.ReadAsync(status.InstanceId, CancellationToken.None)).Children;
         Assert.Equal(3, children.Count);
@@ -138,7 +138,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
         await _host.Client.RaiseEventAsync(id, "approval", 20);
         var status = await _host.WaitAsync(id);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(41, status.ReadOutputAs<int>());
     }
 
@@ -157,7 +157,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
         await _host.Client.ResumeInstanceAsync(id, "go");
         var status = await _host.WaitAsync(id);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(10, status.ReadOutputAs<int>());
     }
 
@@ -166,7 +166,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
     {
         var status = await _host.RunAsync(nameof(Counter), new[] { 0, 5 });
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(5, status.ReadOutputAs<int>());
         Assert.Equal([5, 5], status.ReadInputAs<int[]>()!);
         var json = await _host.Store.Client.GetOrchestrationHistoryAsync(status.InstanceId, executionId: null);
@@ -182,7 +182,7 @@ public abstract class BehaviourTests(EngineBackend backend) : IAsyncLifetime
 
         var status = await _host.RunAsync(nameof(Echo), payload);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(payload, status.ReadOutputAs<string>());
         Assert.Equal(payload, status.ReadInputAs<string>());
     }

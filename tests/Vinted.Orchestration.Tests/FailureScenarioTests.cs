@@ -77,7 +77,7 @@ public abstract class FailureScenarioTests(EngineBackend backend) : IAsyncLifeti
 
         var next = await _host.RunAsync(nameof(NulFailing), false);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, next.RuntimeStatus);
+        RunAssert.Completed(next);
         Assert.Equal("ok", next.ReadOutputAs<string>());
     }
 
@@ -92,7 +92,7 @@ public abstract class FailureScenarioTests(EngineBackend backend) : IAsyncLifeti
         await SendCompletionAsync(id, executionId, taskScheduledId: 0);
         var done = await _host.WaitAsync(id);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        RunAssert.Completed(done);
         Assert.Equal("6:slow", done.ReadOutputAs<string>());
 
         // After completion both tasks' completions come again.
@@ -102,7 +102,7 @@ public abstract class FailureScenarioTests(EngineBackend backend) : IAsyncLifeti
         {
             await Task.Delay(500);
             var status = await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
-            Assert.Equal(OrchestrationRuntimeStatus.Completed, status!.RuntimeStatus);
+            RunAssert.Completed(status);
             Assert.Equal("6:slow", status.ReadOutputAs<string>());
         }
 
@@ -129,7 +129,7 @@ public abstract class FailureScenarioTests(EngineBackend backend) : IAsyncLifeti
         var status = await _host.WaitAsync(id);
 
         Assert.Equal(1, _effects.Count($"slow-done:{id}:new")); // it finished by its own result, not the old one
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal("new", status.ReadOutputAs<string>());
         Assert.Equal("new", status.ReadInputAs<SlowInput>()!.Tag);
         var step = Assert.Single((await _host.History.ReadAsync(id, CancellationToken.None)).Steps);

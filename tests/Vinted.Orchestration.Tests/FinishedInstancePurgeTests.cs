@@ -32,7 +32,7 @@ public sealed class FinishedInstancePurgeTests
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         await client.RaiseEventAsync(finished, "go", "done");
         var done = await host.WaitAsync(finished);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        RunAssert.Completed(done);
         var cutoff = done.CreatedAt + ((done.LastUpdatedAt - done.CreatedAt) / 2);
         Assert.True(done.CreatedAt < cutoff && cutoff < done.LastUpdatedAt, $"created {done.CreatedAt:O}, finished {done.LastUpdatedAt:O}");
 

@@ -32,7 +32,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
     {
         var status = await _host.RunAsync(nameof(Chain), new ChainInput(10, 3));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(13, status.ReadOutputAs<int>());
         Assert.Equal(new ChainStatus(3), status.ReadCustomStatusAs<ChainStatus>());
         var steps = (await _host.History.ReadAsync(status.InstanceId, CancellationToken.None)).Steps;
@@ -45,7 +45,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
     {
         var status = await _host.RunAsync(nameof(FanOut), 300);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(Enumerable.Range(1, 300).Sum(i => (long)i * i), status.ReadOutputAs<long>());
         Assert.All(Enumerable.Range(1, 300), i => Assert.Equal(1, _effects.Count($"square:{status.InstanceId}:{i}")));
         var steps = (await _host.History.ReadAsync(status.InstanceId, CancellationToken.None)).Steps;
@@ -60,7 +60,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
 
         var status = await _host.RunAsync(nameof(RetryingOrchestrator), new FlakyInput(key, FailTimes: 2));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal("101:ok after 3", status.ReadOutputAs<string>());
         Assert.Equal(3, _effects.Count($"flaky:{key}"));
         var step = Assert.Single((await _host.History.ReadAsync(status.InstanceId, CancellationToken.None)).Steps, s => s.Step == "flaky");
@@ -101,7 +101,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
 
         var status = await RewindAsync(failed);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal("101:ok after 2", status.ReadOutputAs<string>());
         Assert.Equal(1, _effects.Count($"add:{failed.InstanceId}:100"));
         Assert.Equal(2, _effects.Count($"flaky:{key}"));
@@ -142,7 +142,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
         var status = (await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
 
         Assert.Equal(failed.InstanceId, id);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal("101:ok after 4", status.ReadOutputAs<string>());
         Assert.Equal(failed.SerializedInput, status.SerializedInput);
         Assert.Equal(2, _effects.Count($"add:{failed.InstanceId}:100")); // from the top: idempotent activities make that safe
@@ -242,7 +242,7 @@ public abstract class OrchestrationTests(EngineBackend backend) : IAsyncLifetime
         {
             pages++;
             Assert.InRange(page.Values.Count, 0, 2);
-            Assert.All(page.Values, m => Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus));
+            Assert.All(page.Values, m => RunAssert.Completed(m));
             seen.AddRange(page.Values.Select(m => m.InstanceId));
         }
 

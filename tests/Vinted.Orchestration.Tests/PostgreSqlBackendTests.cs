@@ -90,7 +90,7 @@ public sealed class PostgreSqlBackendTests : IAsyncLifetime
         var id = await a.Client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOut), 300);
         var status = await b.WaitAsync(id);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(Enumerable.Range(1, 300).Sum(i => (long)i * i), status.ReadOutputAs<long>());
         var (onA, onB) = (a.Get<Effects>(), b.Get<Effects>());
         var runs = Enumerable.Range(1, 300).Select(i => onA.Count($"square:{id}:{i}") + onB.Count($"square:{id}:{i}")).ToList();
@@ -111,7 +111,7 @@ public sealed class PostgreSqlBackendTests : IAsyncLifetime
         await RestartPostgresAsync();
         var status = await host.WaitAsync(id, TimeSpan.FromMinutes(3));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         Assert.Equal(Enumerable.Range(1, 200).Sum(i => (long)i * i), status.ReadOutputAs<long>());
         Assert.InRange(effects.Count($"slow-square:{id}"), 200, 400); // a call whose result was lost in the restart runs again
     }

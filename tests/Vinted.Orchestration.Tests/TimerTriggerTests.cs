@@ -66,12 +66,12 @@ public sealed class TimerTriggerTests : IAsyncLifetime
         Assert.Equal(SlotOutcome.Skipped, next.Outcome);
         var skipped = await _first.WaitAsync(next.InstanceId);
         Assert.Equal(nameof(SkippedSlot), skipped.Name);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, skipped.RuntimeStatus);
+        RunAssert.Completed(skipped);
         Assert.Contains(slotId, skipped.ReadOutputAs<string>(), StringComparison.Ordinal);
         Assert.Single(await ListAsync(nameof(TimedRun)));
 
         var done = await _first.WaitAsync(slotId);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        RunAssert.Completed(done);
         Assert.Equal(Slot, done.ReadOutputAs<DateTimeOffset>());
         Assert.Equal(1, _first.Get<Effects>().Count($"slow-start:{slotId}:run") + _second.Get<Effects>().Count($"slow-start:{slotId}:run"));
     }

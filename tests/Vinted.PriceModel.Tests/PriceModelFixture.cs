@@ -75,7 +75,7 @@ public sealed class PriceModelFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var status = await Host.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(5));
-        Assert.True(status.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"training {id}: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}");
+        RunAssert.Completed(status);
         return JsonSerializer.Deserialize<List<TrainOutcome>>(status.SerializedOutput!, Json)!;
     }
 
@@ -85,7 +85,7 @@ public sealed class PriceModelFixture : IAsyncLifetime
     {
         Host.Simulator.State.Date = day;
         var run = await Host.RunAsync(new PipelineInput { Date = day, Searches = _searches, Trigger = "test" }, TimeSpan.FromMinutes(5));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        RunAssert.Completed(run);
         return JsonSerializer.Deserialize<RunReport>(run.SerializedOutput!, Json)!;
     }
 }

@@ -37,7 +37,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
             $"--Telemetry:OtlpEndpoint={endpoint}", "--Telemetry:ExportInterval=00:00:00.500");
 
         var run = await host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = new VintedSearch { Domain = "pt", PerPage = 24 }, MaxPages = 2 }] });
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        RunAssert.Completed(run);
 
         string[] traceNames = ["vinted.fetch_page", "Vinted.Api", "Npgsql", "activity:PlanRun", "activity:FetchPage", "activity:LoadStaging", "svc-catalogue", LocalStack.Instance.Bucket];
         string[] metricNames = ["vinted.api.requests", "vinted.api.page.duration", "vinted.pipeline.pages", "vinted.pipeline.runs", "http.client.request.duration"];

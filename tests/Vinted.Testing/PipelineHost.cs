@@ -108,7 +108,7 @@ public sealed class PipelineHost : IAsyncDisposable
     {
         Simulator.State.Date = date;
         var status = await RunAsync(new PipelineInput { Date = date, Searches = DemoDays.Searches, Trigger = "test" }, TimeSpan.FromMinutes(5));
-        Assert.True(status.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run {status.InstanceId}: {status.RuntimeStatus} {status.FailureDetails?.ErrorMessage}");
+        RunAssert.Completed(status);
         Runs.Add(status);
         return status;
     }
@@ -132,7 +132,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var before = Simulator.State.Count("requests");
         await Client.RestartAsync(finished.InstanceId);
         var status = await Client.WaitForFinishAsync(finished.InstanceId, TimeSpan.FromMinutes(3), after: finished.LastUpdatedAt);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         return (status, Simulator.State.Count("requests") - before);
     }
 

@@ -37,7 +37,7 @@ public sealed class BackfillTests
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var status = await host.Client.WaitForFinishAsync(id, TimeSpan.FromMinutes(3));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         var report = JsonSerializer.Deserialize<BackfillReport>(status.SerializedOutput!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal([Day1, Day2, Day3], report.Days.Select(d => d.Date));
         Assert.Equal([runs[Day1], runs[Day2], runs[Day3]], report.Days.Select(d => d.RunId));

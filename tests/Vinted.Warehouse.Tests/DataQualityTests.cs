@@ -1,4 +1,6 @@
+using Npgsql;
 using Vinted.RawZone;
+using Vinted.Warehouse.Options;
 using Vinted.Warehouse.Quality;
 using Vinted.Testing;
 using static Vinted.Testing.WarehouseTestBed;
@@ -60,6 +62,35 @@ public sealed class DataQualityTests : IAsyncLifetime
         Assert.Equal(["rejects_within_share"], failure.Failed.Select(f => f.Name));
         Assert.Equal(pages.Sum(p => (long)p.ItemCount), await _bed.ScalarAsync("select count(*) from staging.item_reject where run_id = $1 and reason like 'price is not a decimal number%'", RunId(Day1)));
         await AssertBlockedAsync();
+    }
+
+    [Fact]
+    public async Task StagingChecks_ItemsStagedTwice_ObservationKeysUniqueCountsEachCopy()
+    {
+        await _bed.IngestAsync(Day1);
+        await _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None);
+        await using var connection = await _bed.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // Two items of the run staged a second time, one of them a third: three rows beyond the first of their key.
+        await using (var copy = new NpgsqlCommand(
+            """
+            insert into staging.item_observation
+            select o.* from staging.item_observation o
+            cross join generate_series(1, 2) n
+            where o.run_id = $1 and (o.item_index, o.page) in ((0, 1), (1, 1)) and (n = 1 or o.item_index = 0)
+              and o.s3_key = (select min(s3_key) from staging.item_observation where run_id = $1 and page = 1)
+            """, connection, transaction))
+        {
+            copy.Parameters.AddWithValue(RunId(Day1));
+            Assert.Equal(3, await copy.ExecuteNonQueryAsync());
+        }
+
+        var results = await new QualityRunner(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new WarehouseOptions()))
+            .EvaluateAsync(connection, transaction, RunId(Day1), Day1, WarehouseStage.Staging, CancellationToken.None);
+
+        var keys = Assert.Single(results, r => r.Name == "observation_keys_unique");
+        Assert.False(keys.Passed);
+        Assert.Equal(3m, keys.Observed);
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public sealed class VanishedOutcomeTests
 
         var status = await host.RunAsync(new PipelineInput { Date = Day2, Searches = [new() { Search = Complete }], Trigger = "test" });
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         var left = host.Simulator.Marketplace.Changes(Day1, Day2, Complete).Sold.Count;
         var report = status.ReadOutputAs<RunReport>()!.Vanished!;
         Assert.Equal((left, 0, left, 0L, 0L, (long)left), (report.Vanished, report.LookedUp, report.Failed, report.Sold, report.Withdrawn, report.Unknown));

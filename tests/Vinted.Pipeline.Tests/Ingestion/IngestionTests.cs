@@ -45,7 +45,7 @@ public sealed class IngestionTests : IAsyncLifetime
             Searches = [new() { Search = catalog }, new() { Search = seller }, new() { Search = capped, MaxPages = 2 }],
         });
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+        RunAssert.Completed(status);
         var report = status.ReadOutputAs<RunReport>()!;
         var rawZone = _host.Services.GetRequiredService<RawZoneStore>();
         var manifest = (await rawZone.ReadManifestAsync(status.InstanceId, Day, CancellationToken.None))!;
@@ -112,7 +112,7 @@ public sealed class IngestionTests : IAsyncLifetime
 
             var status = await _host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = search, MaxPages = 12 }] });
 
-            Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+            RunAssert.Completed(status);
             var report = status.ReadOutputAs<RunReport>()!.Ingestion;
             Assert.InRange(report.QuarantinedPages, 1, 11);
             Assert.All(report.QuarantinedKeys, k => Assert.StartsWith($"{_host.S3Prefix}/quarantine/pt/catalog/dt=2026-10-01/", k, StringComparison.Ordinal));
@@ -151,7 +151,7 @@ public sealed class IngestionTests : IAsyncLifetime
             _host.Simulator.State.Faults = new SimulatorFaults();
         }
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        RunAssert.Completed(first);
         var blocked = first.ReadOutputAs<RunReport>()!.Ingestion;
         var scope = Assert.Single(blocked.IncompleteSearches);
         Assert.Equal(("pt", search.Key, false), (scope.Domain, scope.SearchKey, scope.Complete));

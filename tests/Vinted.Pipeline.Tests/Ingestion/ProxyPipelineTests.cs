@@ -57,7 +57,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
         var first = await _host.RunAsync(new PipelineInput { Date = Day, Searches = [new() { Search = Pt, MaxPages = 6 }, new() { Search = Fr, MaxPages = 4 }] });
 
         // Rotation: pt's pages all went through the good proxy after its blocked one was tried and cooled down.
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        RunAssert.Completed(first);
         Assert.Equal(6, state.Count("requests:from:127.0.0.32"));
         Assert.Equal(0, state.Count("requests:from:127.0.0.31"));
         Assert.True(state.Count("blocked:from:127.0.0.31") >= 1);

@@ -34,7 +34,7 @@ public sealed class SearchCutTests : IAsyncLifetime
         try
         {
             var status = await _host.RunAsync(new PipelineInput { Date = day, Searches = searches });
-            Assert.Equal(OrchestrationRuntimeStatus.Completed, status.RuntimeStatus);
+            RunAssert.Completed(status);
             return (status, status.ReadOutputAs<RunReport>()!.Ingestion);
         }
         finally
