@@ -65,6 +65,20 @@ public sealed class DataQualityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoadAsync_ManifestListsPageTwice_ThrowsNamingPageAndStagesNothing()
+    {
+        var pages = await _bed.IngestAsync(Day1);
+        var twice = pages.First(p => !p.Quarantined && p.ItemCount > 0);
+        await _bed.RawZone.WriteManifestAsync(RunId(Day1), Day1, [.. pages, twice], CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Loader.LoadAsync(RunId(Day1), Day1, CancellationToken.None));
+
+        Assert.Contains($"lists page '{twice.Key}' 2 times", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from staging.item_observation where run_id = $1", RunId(Day1)));
+        Assert.Equal(0, await _bed.ScalarAsync("select count(*) from staging.run where run_id = $1", RunId(Day1)));
+    }
+
+    [Fact]
     public async Task StagingChecks_ItemsStagedTwice_ObservationKeysUniqueCountsEachCopy()
     {
         await _bed.IngestAsync(Day1);

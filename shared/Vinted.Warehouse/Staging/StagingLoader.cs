@@ -44,6 +44,7 @@ public sealed class StagingLoader
         var started = _time.GetTimestamp();
         var manifest = await _rawZone.ReadManifestAsync(runId, date, cancellationToken)
             ?? throw new InvalidOperationException($"Run '{runId}' of {date:yyyy-MM-dd} has no manifest in the raw zone.");
+        ThrowIfListedTwice(manifest);
         var pages = manifest.Pages.Where(p => !p.Quarantined).ToList();
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -84,6 +85,26 @@ public sealed class StagingLoader
         _logger.Staged(runId, date, rows, result.Pages, result.QuarantinedPages, (long)result.Elapsed.TotalMilliseconds);
         FailIfBlocking(runId, WarehouseStage.Staging, checks);
         return result;
+    }
+
+    /// <summary>
+    /// A manifest that lists a page twice would stage its items twice; one that lists a search twice gives it two
+    /// verdicts. Ingestion never writes either, so the manifest was damaged or written by hand: nothing is staged, and
+    /// no retry will make it whole.
+    /// </summary>
+    /// <exception cref="DataQualityException">A page key or a search is listed more than once.</exception>
+    private static void ThrowIfListedTwice(RunManifest manifest)
+    {
+        if (manifest.Pages.CountBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault(c => c.Value > 1) is { Value: > 1 } page)
+        {
+            throw new DataQualityException($"Run '{manifest.RunId}' of {manifest.Date:yyyy-MM-dd}: its manifest lists page '{page.Key}' {page.Value} times.");
+        }
+
+        if (manifest.Searches.CountBy(s => (s.Domain, s.SearchKey)).FirstOrDefault(c => c.Value > 1) is { Value: > 1 } search)
+        {
+            throw new DataQualityException(
+                $"Run '{manifest.RunId}' of {manifest.Date:yyyy-MM-dd}: its manifest lists search '{search.Key.SearchKey}' on {search.Key.Domain} {search.Value} times.");
+        }
     }
 
     private void FailIfBlocking(string runId, string stage, IReadOnlyList<CheckResult> checks)
