@@ -37,6 +37,9 @@ internal sealed class PipelineBenchmark : IBenchmark
         var connectionString = await BenchmarkDatabase.CreateAsync("bench_pipeline");
         var hub = $"bench{Guid.NewGuid():N}"[..17];
         var objects = BenchmarkDatabase.S3($"bench/pipeline/{Guid.NewGuid():N}");
+        // The day's raw zone, lake and models are not kept, however the run ends: the next run writes its own, and four
+        // runs filled 8 GB.
+        await using var removal = BenchmarkDatabase.RemoveObjectsAtEnd(objects);
         await using var simulator = await SimulatorProcess.StartAsync(
             new SimulatorOptions { Listings = listings, Date = day, MaxReachableResults = 10_000_000, MarketDays = 30, MarketStart = day.AddDays(-29) },
             cancellationToken);
@@ -115,8 +118,6 @@ internal sealed class PipelineBenchmark : IBenchmark
             ? await PipelineFloors.MeasureAsync(app.Services, connectionString, report, searches, concurrency, cancellationToken)
             : [];
         await app.StopAsync(cancellationToken);
-        // The day's raw zone, lake and models are not kept: the next run writes its own, and four runs filled 8 GB.
-        Console.WriteLine($"removed the run's {await BenchmarkDatabase.DeletePrefixAsync(objects, cancellationToken):N0} objects from the local S3 server");
         if (backend == EngineBackend.AzureStorage && Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { } storage)
         {
             await OrchestrationBenchmark.DeleteHubAsync(hub, storage);
