@@ -156,6 +156,10 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             "  peak working set while each activity ran (sampled every 200 ms), and the GC's committed memory: " +
             string.Join(", ", sampler.PeakByActivity(steps).Select(a => $"{a.Activity} {a.PeakBytes / 1024 / 1024:N0} MiB (GC {a.PeakGcCommitted / 1024 / 1024:N0})")));
+        var jit = sampler.Jit(steps);
+        Console.WriteLine(
+            $"  the host's JIT during the run: {jit.Time.TotalSeconds:F1} s of compile time (all threads), {jit.Methods:N0} methods; while each activity ran: " +
+            string.Join(", ", jit.ByActivity.Where(a => a.Time >= TimeSpan.FromSeconds(0.1)).Select(a => $"{a.Activity} {a.Time.TotalSeconds:F1} s ({a.Methods:N0})")));
         // Without the reset, the high-water mark is the process's since its start and says nothing about the run.
         if (peakReset && sampler.PeakReached(steps) is { } reached)
         {
