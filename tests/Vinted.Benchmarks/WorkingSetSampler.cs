@@ -7,7 +7,7 @@ namespace Vinted.Benchmarks;
 /// Samples the process's working set a few times a second, so that a run's peak can be laid at the door of the
 /// activity that was running then (the kernel's high-water mark says how high, not when), and beside it the memory the
 /// GC has committed, which tells the managed heap from native memory; and the JIT's work so far (issue 21: a fresh
-/// host compiled ~14,000 methods in 12-17 s of compile time while the day's pages were fetched, on the same two cores).
+/// host compiled ~14,000 methods in 11-15 s of compile time while the day's pages were fetched, on the same two cores).
 /// </summary>
 internal sealed class WorkingSetSampler : IAsyncDisposable
 {
