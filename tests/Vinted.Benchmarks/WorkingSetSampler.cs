@@ -25,10 +25,7 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
     {
         lock (_samples)
         {
-            return [.. steps.Where(s => s.Completed is not null)
-                .GroupBy(s => s.Name)
-                .Select(g => (Activity: g.Key, From: g.Min(s => s.Scheduled), To: g.Max(s => s.Completed!.Value)))
-                .OrderBy(a => a.From)
+            return [.. ActivityWindows(steps)
                 .Select(a => (a.Activity, Within: _samples.Where(s => s.At >= a.From && s.At <= a.To).ToList()))
                 .Select(a => (a.Activity, a.Within.Select(s => s.Bytes).DefaultIfEmpty(0).Max(), a.Within.Select(s => s.GcCommitted).DefaultIfEmpty(0).Max()))];
         }
@@ -55,14 +52,20 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 return (sample.Jit, sample.JitMethods);
             }
 
-            var byActivity = steps.Where(s => s.Completed is not null)
-                .GroupBy(s => s.Name)
-                .Select(g => (Activity: g.Key, From: At(g.Min(s => s.Scheduled)), To: At(g.Max(s => s.Completed!.Value))))
+            var byActivity = ActivityWindows(steps)
+                .Select(a => (a.Activity, From: At(a.From), To: At(a.To)))
                 .Select(a => (a.Activity, a.To.Jit - a.From.Jit, a.To.Methods - a.From.Methods))
                 .ToList();
             return (byActivity, _samples[^1].Jit - _samples[0].Jit, _samples[^1].JitMethods - _samples[0].JitMethods);
         }
     }
+
+    /// <summary>Per activity name, in the order they began, from its first call's scheduling to its last call's result.</summary>
+    private static IEnumerable<(string Activity, DateTimeOffset From, DateTimeOffset To)> ActivityWindows(IEnumerable<ActivityStep> steps) =>
+        steps.Where(s => s.Completed is not null)
+            .GroupBy(s => s.Name)
+            .Select(g => (Activity: g.Key, From: g.Min(s => s.Scheduled), To: g.Max(s => s.Completed!.Value)))
+            .OrderBy(a => a.From);
 
     /// <summary>
     /// When the kernel's high-water mark first reached its final height: between the sample before and the sample that
