@@ -15,7 +15,8 @@ namespace Vinted.Warehouse.Mart;
 /// </summary>
 public sealed class MartBuilder
 {
-    private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_vanished_outcome", "mart_050_features"];
+    /// <summary>A day's scripts before its features: <see cref="FeatureBuild"/> computes those beside them.</summary>
+    private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_vanished_outcome"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly QualityRunner _quality;
@@ -45,10 +46,23 @@ public sealed class MartBuilder
         var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
         days.AddRange((await StaleDaysAsync(connection, transaction, cancellationToken)).Where(d => d.Date != date));
         var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
-        foreach (var (dayRun, day) in days)
+        await using (var features = FeatureBuild.Start(_dataSource, _options, days, cancellationToken))
         {
-            await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
-            checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
+            for (var i = 0; i < days.Count; i++)
+            {
+                var (dayRun, day) = days[i];
+                await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
+                await features.WaitAsync(i);
+                await WarehouseSql.TransformAsync(connection, transaction, "mart_050_features", dayRun, day, _options.CommandTimeout, cancellationToken);
+                checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
+            }
+        }
+
+        // The computed features are in their partitions now; emptied with this transaction, kept if it rolls back (the
+        // next build deletes a day's before it writes it).
+        await using (var empty = new NpgsqlCommand("truncate mart.feature_build", connection, transaction))
+        {
+            await empty.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))
