@@ -134,11 +134,10 @@ internal sealed class PipelineBenchmark : IBenchmark
         foreach (var (stage, seconds) in report.StageSeconds)
         {
             var floor = floors.FirstOrDefault(f => f.Stage == stage);
-            // The two serving stages run side by side (Digestion): each rate is the stage's while it shared the machine.
             var rate = stage switch
             {
-                "lake" => $"{report.Lake?.Rows / seconds:N0} rows/s, beside the prices",
-                "prices" => $"{report.Prices?.Rows / seconds:N0} listings/s, beside the lake",
+                "lake" => $"{report.Lake?.Rows / seconds:N0} rows/s",
+                "prices" => $"{report.Prices?.Rows / seconds:N0} listings/s",
                 _ => "",
             };
             Console.WriteLine(floor is null

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
+using Vinted.PriceModel.Scoring;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Quality;
@@ -13,8 +14,7 @@ namespace Vinted.Pipeline.Orchestrators;
 /// The daily pipeline, start to end: plan, ingest every search (one sub-orchestration each: page 1, then the
 /// rest fanned out), write the manifest (with each search's completeness: a blocked domain leaves its searches
 /// incomplete and the run goes on with warnings), then load staging, normalize and rebuild the run's day of the mart, look
-/// the day's vanished listings up on their item pages (sold, withdrawn or unknown), then write the lake and score the day's
-/// listings side by side.
+/// the day's vanished listings up on their item pages (sold, withdrawn or unknown) and write the lake.
 /// Activities and searches pass S3 keys and counts, never page bodies or page lists; each call carries the run's retry policy.
 /// </summary>
 public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
@@ -47,11 +47,14 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             return Task.CompletedTask;
         }
 
-        var digested = await Digestion.RunAsync(context, run, plan.Retry, OnStage, lookUpVanished: true, scorePrices: true);
+        var digested = await Digestion.RunAsync(context, run, plan.Retry, OnStage, lookUpVanished: true);
         foreach (var (stage, seconds) in digested.StageSeconds)
         {
             stages[stage] = seconds;
         }
+
+        // Serving: the day's listings scored by the production price model (a currency without one is skipped with a note).
+        var prices = await Digestion.StageAsync<ScoreResult>(context, stages, PipelineStages.Prices, nameof(ScorePrices), run, plan.Retry, OnStage);
 
         var quality = await context.CallActivityAsync<IReadOnlyList<CheckResult>>(nameof(ReadQualityResults), run, ActivityRetry.Options(plan.Retry, PipelineStages.Quality));
         context.SetCustomStatus(new RunProgress("done", plan.Searches.Count));
@@ -64,7 +67,7 @@ public sealed class DailyPipeline : TaskOrchestrator<PipelineInput, RunReport>
             Lake = digested.Lake,
             Vanished = digested.Vanished,
             Quality = quality,
-            Prices = digested.Prices,
+            Prices = prices,
             StageSeconds = stages,
         };
     }

@@ -3,7 +3,6 @@ using Vinted.Pipeline.Activities;
 using Vinted.Pipeline.Models;
 using Vinted.Pipeline.Retries;
 using Vinted.Lake;
-using Vinted.PriceModel.Scoring;
 using Vinted.Warehouse.Mart;
 using Vinted.Warehouse.Normalized;
 using Vinted.Warehouse.Staging;
@@ -18,22 +17,18 @@ public sealed record DigestReport(string RunId, DateOnly Date, StageResult Stagi
 
     /// <summary>The day's vanished listings looked up on their item pages and split (daily runs only; a backfill fetches nothing).</summary>
     public VanishedReport? Vanished { get; init; }
-
-    /// <summary>The day's listings scored by the production price model (daily runs only).</summary>
-    public ScoreResult? Prices { get; init; }
 }
 
 /// <summary>
 /// The warehouse's three stages for one stored run, in order, each checked before the next reads its output, then the
-/// mart days they rebuilt written to the lake (and, in a daily run, the day scored beside it): the part
+/// mart days they rebuilt written to the lake: the part
 /// of <see cref="DailyPipeline"/> after ingestion, and what <see cref="DigestRun"/> does for one day of a backfill.
 /// </summary>
 internal static class Digestion
 {
     /// <param name="lookUpVanished">Look the day's vanished listings up on their item pages between the mart and the lake (the daily run: Vinted serves only the present).</param>
-    /// <param name="scorePrices">Score the day's listings with the production price model while the lake is written (the daily run).</param>
     public static async Task<DigestReport> RunAsync(
-        TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null, bool lookUpVanished = false, bool scorePrices = false)
+        TaskOrchestrationContext context, WarehouseInput run, RetrySettings retry, Func<string, Task>? onStage = null, bool lookUpVanished = false)
     {
         var stages = new Dictionary<string, double>();
         var staged = await StageAsync<StageResult>(context, stages, PipelineStages.Staging, nameof(LoadStaging), run, retry, onStage);
@@ -41,17 +36,8 @@ internal static class Digestion
         var mart = await StageAsync<MartResult>(context, stages, PipelineStages.Mart, nameof(BuildMart), run, retry, onStage);
         // Before the lake: it then holds the day's split of vanished listings into sold, withdrawn and unknown.
         var vanished = lookUpVanished ? await VanishedLookup.RunAsync(context, stages, run, retry, onStage) : null;
-        // The lake and the prices both read the finished mart (its facts and dimensions, its features) and nothing of each
-        // other: side by side, one's database reads and the other's computing share the two cores (the progress status
-        // names the lake while both run).
-        var lake = StageAsync<LakeResult>(context, stages, PipelineStages.Lake, nameof(WriteLake), new LakeInput([mart.Date, .. mart.RebuiltDays]), retry, onStage);
-        var prices = scorePrices ? StageAsync<ScoreResult>(context, stages, PipelineStages.Prices, nameof(ScorePrices), run, retry, onStage: null) : null;
-        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages)
-        {
-            Lake = await lake,
-            Vanished = vanished,
-            Prices = prices is null ? null : await prices,
-        };
+        var lake = await StageAsync<LakeResult>(context, stages, PipelineStages.Lake, nameof(WriteLake), new LakeInput([mart.Date, .. mart.RebuiltDays]), retry, onStage);
+        return new DigestReport(run.RunId, run.Date, staged, normalized, mart, stages) { Lake = lake, Vanished = vanished };
     }
 
     /// <summary>Calls one stage's activity with the run's retry policy and records how long it took under <paramref name="stage"/>.</summary>
