@@ -15,7 +15,7 @@ namespace Vinted.Warehouse.Mart;
 /// </summary>
 public sealed class MartBuilder
 {
-    /// <summary>A day's scripts before its features: <see cref="FeatureBuild"/> computes those beside them.</summary>
+    /// <summary>A day's scripts; its features are computed beside them (<see cref="FeatureBuild"/>) and attached at the end.</summary>
     private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_vanished_outcome"];
 
     private readonly NpgsqlDataSource _dataSource;
@@ -48,21 +48,22 @@ public sealed class MartBuilder
         var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
         await using (var features = FeatureBuild.Start(_dataSource, _options, days, cancellationToken))
         {
-            for (var i = 0; i < days.Count; i++)
+            foreach (var (dayRun, day) in days)
             {
-                var (dayRun, day) = days[i];
                 await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
-                await features.WaitAsync(i);
-                await WarehouseSql.TransformAsync(connection, transaction, "mart_050_features", dayRun, day, _options.CommandTimeout, cancellationToken);
                 checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
             }
+
+            await features.Completion;
         }
 
-        // The computed features are in their partitions now; emptied with this transaction, kept if it rolls back (the
-        // next build deletes a day's before it writes it).
-        await using (var empty = new NpgsqlCommand("truncate mart.feature_build", connection, transaction))
+        // Only once every day's features are computed: dropping a rebuilt day's partition locks the features' table,
+        // which the computation reads the shape of.
+        foreach (var (_, day) in days)
         {
-            await empty.ExecuteNonQueryAsync(cancellationToken);
+            await using var attach = new NpgsqlCommand("select mart.attach_features(@observed_date)", connection, transaction);
+            attach.Parameters.AddWithValue("observed_date", day);
+            await attach.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))

@@ -1,6 +1,6 @@
--- The price model's features of the date's listings, as of that date, into mart.feature_build (0021): run by the mart
--- build on a connection of its own, beside its transaction's dimensions, facts and aggregates, then copied into the
--- date's partition by mart_050_features.sql. It reads only what normalize committed: the date's sightings (the rows of
+-- The price model's features of the date's listings, as of that date, into a table that the mart build's transaction
+-- then attaches as the date's partition (0021): run by the build on a connection of its own, beside its transaction's
+-- dimensions, facts and aggregates. It reads only what normalize committed: the date's sightings (the rows of
 -- the date's facts: every sighting whose listing has attributes), their brand, size, condition and favourites, price
 -- drops counted up to that date, days on sale up to that date. The condition is one id across the sites' languages:
 -- Vinted's status id, which seller pages name; a condition only ever seen by its title (catalog pages) keeps a per-site
@@ -18,8 +18,7 @@
 set local enable_nestloop = off;
 set local enable_mergejoin = off;
 
--- What a build that stopped before its commit left behind (an unlogged table is also emptied by a crash).
-delete from mart.feature_build where snapshot_date = @observed_date;
+select mart.open_feature_build();
 
 insert into mart.feature_build (
     snapshot_date, domain, item_id, currency, price, brand, catalog, size, condition, title, photo_count, days_on_sale,
@@ -63,3 +62,5 @@ where s.observed_date = @observed_date;
 
 reset enable_nestloop;
 reset enable_mergejoin;
+
+select mart.seal_feature_build(@observed_date);
