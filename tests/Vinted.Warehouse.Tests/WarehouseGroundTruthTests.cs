@@ -218,7 +218,7 @@ public sealed class WarehouseGroundTruthTests(GroundTruthPipelineFixture fixture
     public async Task Checks_TwoDays_AllRecordedAndPassed()
     {
         var results = await _bed.QueryAsync("select run_id || ':' || stage || '.' || check_name, passed from quality.check_result", r => (r.GetString(0), r.GetBoolean(1)));
-        Assert.Equal(24, results.Count);
+        Assert.Equal(26, results.Count);
         Assert.All(results, r => Assert.True(r.Item2, r.Item1));
     }
 

@@ -9,8 +9,9 @@ namespace Vinted.Warehouse.Mart;
 
 /// <summary>
 /// Rebuilds the mart for the run's date only: the date's fact partition is created or emptied and refilled from the
-/// normalized model, the date's vanished facts and aggregates are deleted and re-inserted, and dimensions are
-/// upserted. A daily run therefore costs that day's rows, not the history. Refuses a run whose staging or
+/// normalized model, the date's vanished facts and aggregates are deleted and re-inserted, dimensions are
+/// upserted, and the date's features, computed beside all that (<see cref="FeatureBuild"/>), replace its features
+/// partition. A daily run therefore costs that day's rows, not the history. Refuses a run whose staging or
 /// normalize checks did not pass.
 /// </summary>
 public sealed class MartBuilder
@@ -45,13 +46,11 @@ public sealed class MartBuilder
         // The run's day, then every day a late or repeated normalization left stale, in date order.
         var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
         days.AddRange((await StaleDaysAsync(connection, transaction, cancellationToken)).Where(d => d.Date != date));
-        var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
         await using (var features = FeatureBuild.Start(_dataSource, _options, days, cancellationToken))
         {
             foreach (var (dayRun, day) in days)
             {
                 await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
-                checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
             }
 
             await features.Completion;
@@ -59,11 +58,16 @@ public sealed class MartBuilder
 
         // Only once every day's features are computed: dropping a rebuilt day's partition locks the features' table,
         // which the computation reads the shape of.
-        foreach (var (_, day) in days)
+        var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
+        foreach (var (dayRun, day) in days)
         {
-            await using var attach = new NpgsqlCommand("select mart.attach_features(@observed_date)", connection, transaction);
-            attach.Parameters.AddWithValue("observed_date", day);
-            await attach.ExecuteNonQueryAsync(cancellationToken);
+            await using (var attach = new NpgsqlCommand("select mart.attach_features(@observed_date)", connection, transaction))
+            {
+                attach.Parameters.AddWithValue("observed_date", day);
+                await attach.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
         }
 
         if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))

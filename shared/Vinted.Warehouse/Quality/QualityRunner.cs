@@ -26,6 +26,7 @@ internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Opti
         (WarehouseStage.Mart, "facts_match_sightings", true, false),
         (WarehouseStage.Mart, "aggregates_match_facts", true, false),
         (WarehouseStage.Mart, "no_orphan_dimensions", true, false),
+        (WarehouseStage.Mart, "features_match_facts", true, false),
     ];
 
     /// <summary>Evaluates the checks of <paramref name="stage"/> inside the stage's own transaction.</summary>
