@@ -100,6 +100,12 @@ public sealed class MartBuilder
 
     private async Task BuildDayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, CancellationToken cancellationToken)
     {
+        await using (var prepare = new NpgsqlCommand("select mart.prepare_day(@observed_date)", connection, transaction))
+        {
+            prepare.Parameters.AddWithValue("observed_date", date);
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var script in Scripts)
         {
             await WarehouseSql.TransformAsync(connection, transaction, script, runId, date, _options.CommandTimeout, cancellationToken);

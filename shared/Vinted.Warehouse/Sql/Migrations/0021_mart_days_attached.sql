@@ -49,3 +49,13 @@ begin
     execute format('alter table mart.%I drop constraint %I', part, sealed || '_day');
 end
 $$;
+
+-- The day's facts are now written into mart.fact_listing_daily_build (mart_020_facts.sql), and its features partition
+-- is attached by the build: this makes the facts' table to write into.
+create or replace function mart.prepare_day(p_date date) returns text
+language plpgsql as $$
+begin
+    perform mart.open_build('fact_listing_daily');
+    return 'mart.fact_listing_daily_build';
+end
+$$;

@@ -1,8 +1,6 @@
 -- The date's listing snapshots, from every sighting of that date, with the brand, catalog, size, condition and seller
 -- that date observed. "New" = first seen this date; a price drop compares with the listing's previous price in the same
--- currency. Written into an empty table, keyed, then attached as the date's partition (0021).
-select mart.open_build('fact_listing_daily');
-
+-- currency. Written into the empty table prepare_day made, keyed, then attached as the date's partition (0021).
 insert into mart.fact_listing_daily_build (
     snapshot_date, domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id,
     price, currency, previous_price, is_new, price_dropped, favourite_count, run_id, s3_key, item_index,
