@@ -47,12 +47,12 @@ public sealed class WarehouseIdempotencyTests : IAsyncLifetime
         var day = Day2.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
         await using (var leftovers = _bed.DataSource.CreateCommand(
             $"""
-            create table mart.fact_listing_features_build (like mart.fact_listing_features including defaults);
-            insert into mart.fact_listing_features_build select * from mart.fact_listing_features where snapshot_date = '{Day1:yyyy-MM-dd}' limit 5;
-            create table mart.fact_listing_features_build_{day} (like mart.fact_listing_features including defaults);
-            insert into mart.fact_listing_features_build_{day} select * from mart.fact_listing_features where snapshot_date = '{Day2:yyyy-MM-dd}' limit 5;
-            update mart.fact_listing_features_build_{day} set price = price + 1;
-            alter table mart.fact_listing_features_build_{day} add constraint fact_listing_features_build_{day}_pkey primary key (snapshot_date, domain, item_id);
+            create table mart.feature_build (like mart.fact_listing_features including defaults);
+            insert into mart.feature_build select * from mart.fact_listing_features where snapshot_date = '{Day1:yyyy-MM-dd}' limit 5;
+            create table mart.feature_build_{day} (like mart.fact_listing_features including defaults);
+            insert into mart.feature_build_{day} select * from mart.fact_listing_features where snapshot_date = '{Day2:yyyy-MM-dd}' limit 5;
+            update mart.feature_build_{day} set price = price + 1;
+            alter table mart.feature_build_{day} add constraint feature_build_{day}_pkey primary key (snapshot_date, domain, item_id);
             """))
         {
             await leftovers.ExecuteNonQueryAsync();

@@ -8,9 +8,9 @@ using Vinted.Warehouse.Quality;
 namespace Vinted.Warehouse.Mart;
 
 /// <summary>
-/// Rebuilds the mart for the run's date only: the date's facts are written from the normalized model into a table that
-/// replaces the date's fact partition, the date's vanished facts and aggregates are deleted and re-inserted, dimensions
-/// are upserted, and the date's features, computed beside all that (<see cref="FeatureBuild"/>), replace its features
+/// Rebuilds the mart for the run's date only: the date's fact partition is created or emptied and refilled from the
+/// normalized model, the date's vanished facts and aggregates are deleted and re-inserted, dimensions are
+/// upserted, and the date's features, computed beside all that (<see cref="FeatureBuild"/>), replace its features
 /// partition. A daily run therefore costs that day's rows, not the history. Refuses a run whose staging or
 /// normalize checks did not pass.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class MartBuilder
         var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
         foreach (var (dayRun, day) in days)
         {
-            await using (var attach = new NpgsqlCommand("select mart.attach_build('fact_listing_features', @observed_date)", connection, transaction))
+            await using (var attach = new NpgsqlCommand("select mart.attach_features(@observed_date)", connection, transaction))
             {
                 attach.Parameters.AddWithValue("observed_date", day);
                 await attach.ExecuteNonQueryAsync(cancellationToken);

@@ -18,9 +18,9 @@
 set local enable_nestloop = off;
 set local enable_mergejoin = off;
 
-select mart.open_build('fact_listing_features');
+select mart.open_feature_build();
 
-insert into mart.fact_listing_features_build (
+insert into mart.feature_build (
     snapshot_date, domain, item_id, currency, price, brand, catalog, size, condition, title, photo_count, days_on_sale,
     favourite_count, price_drops, seller_business, seller_listings, attribute_source, promoted)
 select s.observed_date,
@@ -63,4 +63,4 @@ where s.observed_date = @observed_date;
 reset enable_nestloop;
 reset enable_mergejoin;
 
-select mart.seal_build('fact_listing_features', @observed_date);
+select mart.seal_feature_build(@observed_date);

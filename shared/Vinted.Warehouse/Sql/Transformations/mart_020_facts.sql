@@ -1,7 +1,7 @@
--- The date's listing snapshots, from every sighting of that date, with the brand, catalog, size, condition and seller
--- that date observed. "New" = first seen this date; a price drop compares with the listing's previous price in the same
--- currency. Written into the empty table prepare_day made, keyed, then attached as the date's partition (0021).
-insert into mart.fact_listing_daily_build (
+-- The date's listing snapshots, from every sighting of that date (the partition was emptied just before), with the
+-- brand, catalog, size, condition and seller that date observed. "New" = first seen this date; a price drop compares
+-- with the listing's previous price in the same currency.
+insert into mart.fact_listing_daily (
     snapshot_date, domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id,
     price, currency, previous_price, is_new, price_dropped, favourite_count, run_id, s3_key, item_index,
     attribute_source, promoted)
@@ -13,9 +13,6 @@ from core.item_sighting s
 -- The attributes alone: first_seen lives there, and core.item would join every listing's state for nothing.
 join core.item_attributes i on i.domain = s.domain and i.item_id = s.item_id
 where s.observed_date = @observed_date;
-
-select mart.seal_build('fact_listing_daily', @observed_date);
-select mart.attach_build('fact_listing_daily', @observed_date);
 
 -- Statistics of the day's partition before anything reads it (0016).
 select mart.analyze_day(@observed_date);
