@@ -35,6 +35,6 @@ public static class PipelineTasks
     public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(DailyPipeline), typeof(SearchIngestion), typeof(Backfill), typeof(DigestRun), typeof(TrainModel)];
 
     public static IReadOnlyList<Type> Activities { get; } =
-        [typeof(PlanRun), typeof(FetchPage), typeof(RecordSearchPages), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake),
+        [typeof(PlanRun), typeof(FetchPage), typeof(FetchPages), typeof(RecordSearchPages), typeof(WriteManifest), typeof(LoadStaging), typeof(Normalize), typeof(BuildMart), typeof(ReadQualityResults), typeof(PlanBackfill), typeof(WriteLake),
             typeof(TrainPriceModel), typeof(ScorePrices), typeof(PlanVanishedLookups), typeof(LookUpVanished), typeof(ApplyVanishedOutcomes)];
 }

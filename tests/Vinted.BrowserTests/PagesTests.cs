@@ -92,7 +92,8 @@ public sealed class PagesTests(BrowserSite browser) : IClassFixture<BrowserSite>
         var fetch = page.Locator("#stages tr[data-activity='FetchPage']");
         await Assertions.Expect(fetch).ToBeVisibleAsync();
         Assert.Equal("ingestion", await fetch.GetAttributeAsync("data-stage"));
-        await Assertions.Expect(fetch.Locator("td.steps")).ToHaveTextAsync(report.Ingestion.Pages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(fetch.Locator("td.steps")).ToHaveTextAsync(report.Ingestion.Searches.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#stages tr[data-activity='FetchPages']")).ToHaveAttributeAsync("data-stage", "ingestion");
         await Assertions.Expect(page.Locator("#stages tr[data-activity='PlanRun']")).ToHaveAttributeAsync("data-stage", "plan");
         await Assertions.Expect(page.Locator("#quality-checks tbody tr")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#quality-checks .status.failed")).ToHaveCountAsync(0);

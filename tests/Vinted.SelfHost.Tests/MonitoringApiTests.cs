@@ -81,9 +81,14 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var activities = stages[1].GetProperty("activities").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
         var report = run.OutputJson().GetProperty("ingestion");
         var fetch = activities["FetchPage"];
-        Assert.Equal(report.GetProperty("pages").GetInt32(), fetch.GetProperty("steps").GetInt32());
-        Assert.Equal(fetch.GetProperty("steps").GetInt32(), fetch.GetProperty("byStatus").GetProperty("Completed").GetInt32());
-        Assert.True(fetch.GetProperty("attempts").GetInt32() >= fetch.GetProperty("steps").GetInt32());
+        var ranges = activities["FetchPages"];
+        Assert.Equal(report.GetProperty("searches").GetInt32(), fetch.GetProperty("steps").GetInt32()); // each search's page 1
+        foreach (var a in new[] { fetch, ranges })
+        {
+            Assert.Equal(a.GetProperty("steps").GetInt32(), a.GetProperty("byStatus").GetProperty("Completed").GetInt32());
+            Assert.True(a.GetProperty("attempts").GetInt32() >= a.GetProperty("steps").GetInt32());
+        }
+
         Assert.Equal(1, activities["WriteManifest"].GetProperty("steps").GetInt32());
 
         // The page fetches live in the run's SearchIngestion sub-orchestrations, one per search: the stage is their history.
@@ -93,12 +98,16 @@ public sealed class MonitoringApiTests(MonitoringSiteFixture fixture) : IClassFi
         var execution = ids[0].Split(':')[1]; // the run's execution, so that a restart never reuses a finished child's id
         Assert.Equal(Enumerable.Range(0, DemoDays.Searches.Count).Select(i => $"{run.InstanceId}:{execution}:search-{i:D3}"), ids);
         Assert.All(children, c => Assert.Equal("SearchIngestion", c.GetProperty("name").GetString()));
-        Assert.DoesNotContain(status.GetProperty("historyEvents").EnumerateArray(), s => s.GetProperty("name").GetString() == "FetchPage");
+        Assert.DoesNotContain(status.GetProperty("historyEvents").EnumerateArray(), s => s.GetProperty("name").GetString() is "FetchPage" or "FetchPages");
         var tree = await _site.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(run.InstanceId, CancellationToken.None);
-        var fetches = tree.Where(s => s.Name == "FetchPage").ToList();
-        Assert.Equal(fetches.Count, fetch.GetProperty("steps").GetInt32());
-        Assert.Equal(fetches.Sum(s => s.Attempts), fetch.GetProperty("attempts").GetInt32());
-        Assert.Equal(fetches.Sum(s => s.Attempts - 1), fetch.GetProperty("retries").GetInt32());
+        Assert.Equal(report.GetProperty("pages").GetInt32(), tree.Where(FetchSteps.IsFetch).Sum(FetchSteps.PageCount));
+        foreach (var (name, a) in new[] { ("FetchPage", fetch), ("FetchPages", ranges) })
+        {
+            var fetches = tree.Where(s => s.Name == name).ToList();
+            Assert.Equal(fetches.Count, a.GetProperty("steps").GetInt32());
+            Assert.Equal(fetches.Sum(s => s.Attempts), a.GetProperty("attempts").GetInt32());
+            Assert.Equal(fetches.Sum(s => s.Attempts - 1), a.GetProperty("retries").GetInt32());
+        }
 
         var quarantined = detail.GetProperty("quarantinedKeys").EnumerateArray().Select(k => k.GetString()!).ToList();
         Assert.Equal(report.GetProperty("quarantinedPages").GetInt32(), quarantined.Count);

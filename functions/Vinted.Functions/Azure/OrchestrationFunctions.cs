@@ -56,6 +56,10 @@ public static class OrchestrationFunctions
     public static Task<FetchResult> FetchPageActivity([ActivityTrigger] PageRequest input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<FetchPage, PageRequest, FetchResult>(input, instanceId, context);
 
+    [Function(nameof(FetchPages))]
+    public static Task<FetchResult[]> FetchPagesActivity([ActivityTrigger] PageRangeRequest input, string instanceId, FunctionContext context) =>
+        ActivityInvoker.RunAsync<FetchPages, PageRangeRequest, FetchResult[]>(input, instanceId, context);
+
     [Function(nameof(RecordSearchPages))]
     public static Task<string> RecordSearchPagesActivity([ActivityTrigger] SearchPagesInput input, string instanceId, FunctionContext context) =>
         ActivityInvoker.RunAsync<RecordSearchPages, SearchPagesInput, string>(input, instanceId, context);

@@ -153,7 +153,8 @@ public static class RunCommand
 
     private static string Describe(string activity) => activity switch
     {
-        nameof(FetchPage) => "Pages fetched",
+        nameof(FetchPage) => "First pages fetched",
+        nameof(FetchPages) => $"Page ranges fetched (up to {SearchIngestion.PagesPerStep} pages each)",
         nameof(PlanRun) => "Plan",
         nameof(RecordSearchPages) => "Searches recorded",
         nameof(WriteManifest) => "Manifest",

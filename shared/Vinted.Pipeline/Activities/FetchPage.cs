@@ -11,9 +11,8 @@ namespace Vinted.Pipeline.Activities;
 public sealed record PageRequest(string RunId, DateOnly Date, VintedSearch Search, int Page, long? PinnedTime = null)
 {
     /// <summary>
-    /// Page 1's listing of the search's stored pages did not show this one: fetch it without looking for it first. A
-    /// re-delivery of this fetch (a crash after the page was stored, before the step completed) then fetches and stores it
-    /// again, over the same key; without the hint the fetch looks first.
+    /// Page 1's listing of the search's stored pages did not show this page, and the first page of its range is not
+    /// stored (<see cref="FetchPages"/>): fetch it without looking for it first; without the hint the fetch looks first.
     /// </summary>
     public bool KnownAbsent { get; init; }
 }
@@ -51,8 +50,9 @@ public sealed record FetchResult(StoredPage? Stored, int TotalPages, int PerPage
 /// failure: the page is reported missing with the reason and the block's kind, nothing is stored, the run goes on.
 /// A refused request fails the step at once. A page that an earlier execution already stored (the activity was
 /// re-delivered after a crash, or the run restarted) is reused, not fetched again; page 1's extent (pages, pinned time)
-/// is read back from its stored bytes. Page 1 lists the search's stored pages once, so the other pages look for
-/// themselves (a HEAD) only when that listing showed them (<see cref="PageRequest.KnownAbsent"/>).
+/// is read back from its stored bytes. Page 1 lists the search's stored pages once, so the other pages, fetched by
+/// <see cref="FetchPages"/> a range at a time, look for themselves (a HEAD) only when they may be there
+/// (<see cref="PageRequest.KnownAbsent"/>).
 /// </summary>
 public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : TaskActivity<PageRequest, FetchResult>
 {
@@ -60,7 +60,7 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
     {
         // Microsoft.DurableTask gives activities no token: terminate does not stop them, their results are discarded.
         var cancellationToken = CancellationToken.None;
-        var address = new PageAddress(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);
+        var address = AddressOf(input);
         var storedPages = input.Page == 1 ? await rawZone.ListStoredPagesAsync(address, cancellationToken) : null;
         var mayBeStored = storedPages?.Contains(input.Page) ?? !input.KnownAbsent;
         var result = mayBeStored && await rawZone.FindPageAsync(address, cancellationToken) is { } stored
@@ -68,6 +68,13 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
             : await FetchAndStoreAsync(input, address, cancellationToken);
         return result with { StoredPages = storedPages };
     }
+
+    /// <summary>Whether the page is in the raw zone already (a HEAD).</summary>
+    internal async Task<bool> IsStoredAsync(PageRequest input, CancellationToken cancellationToken) =>
+        await rawZone.FindPageAsync(AddressOf(input), cancellationToken) is not null;
+
+    private PageAddress AddressOf(PageRequest input) =>
+        new(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);
 
     private async Task<FetchResult> ReuseAsync(PageRequest input, StoredPage stored, CancellationToken cancellationToken)
     {

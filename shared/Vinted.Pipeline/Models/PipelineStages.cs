@@ -23,7 +23,7 @@ public static class PipelineStages
     public static string Of(string activity) => activity switch
     {
         nameof(PlanRun) => Plan,
-        nameof(FetchPage) or nameof(RecordSearchPages) or nameof(WriteManifest) => Ingestion,
+        nameof(FetchPage) or nameof(FetchPages) or nameof(RecordSearchPages) or nameof(WriteManifest) => Ingestion,
         nameof(LoadStaging) => Staging,
         nameof(Normalize) => Normalize,
         nameof(BuildMart) => Mart,

@@ -177,6 +177,13 @@ public sealed class EndToEndRig : IAsyncDisposable
     public async Task<int> CompletedStepsAsync(string id, string activity) =>
         (await ProgressAsync(id)).GetValueOrDefault(activity)?.GetValueOrDefault("Completed") ?? 0;
 
+    /// <summary>How many of the run's page fetch steps (first pages and ranges, see <see cref="FetchSteps"/>) have completed.</summary>
+    public async Task<int> CompletedFetchStepsAsync(string id)
+    {
+        var progress = await ProgressAsync(id);
+        return new[] { "FetchPage", "FetchPages" }.Sum(a => progress.GetValueOrDefault(a)?.GetValueOrDefault("Completed") ?? 0);
+    }
+
     /// <summary>Whether the run itself (not its searches) has scheduled <paramref name="activity"/>, from the store.</summary>
     public async Task<bool> HasScheduledAsync(string id, string activity) =>
         (await History.ReadAsync(id, CancellationToken.None)).Steps.Any(s => s.Name == activity);

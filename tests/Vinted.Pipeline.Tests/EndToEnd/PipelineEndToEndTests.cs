@@ -62,8 +62,9 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         var first = rig.StartHost(extra: new Dictionary<string, string> { ["DurableTask__MaxConcurrentActivities"] = "2" });
         await rig.WaitUntilReadyAsync(first);
         var id = await rig.StartRunAsync();
-        await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 6, TimeSpan.FromMinutes(2), () => first.Output);
-        var atFirstKill = await rig.CompletedStepsAsync(id, "FetchPage");
+        // Three searches of 10 pages: nine fetch steps (each search's page 1, then pages 2-6 and 7-10).
+        await Eventually.WaitForAsync(async () => await rig.CompletedFetchStepsAsync(id) >= 4, TimeSpan.FromMinutes(2), () => first.Output);
+        var atFirstKill = await rig.CompletedFetchStepsAsync(id);
 
         await first.KillAsync(); // in the middle of the page fan-out
         rig.Simulator.State.Faults = new SimulatorFaults();
@@ -84,11 +85,11 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         var pagesReused = ingestion.GetProperty("pagesReused").GetInt32();
         Assert.InRange(pagesReused, 0, pages);
 
-        // Nothing doubled: one step per page and per stage in the history of the run and its searches, every page
-        // once in the manifest, every item once in staging and once in the mart (AssertMatchesGroundTruthAsync).
+        // Nothing doubled: each page in one fetch step and one step per stage in the history of the run and its searches,
+        // every page once in the manifest, every item once in staging and once in the mart (AssertMatchesGroundTruthAsync).
         var steps = await rig.History.ReadTreeAsync(id, CancellationToken.None);
-        var fetches = steps.Where(s => s.Name == "FetchPage").ToList();
-        Assert.Equal(pages, fetches.Count);
+        var fetches = steps.Where(FetchSteps.IsFetch).ToList();
+        Assert.Equal(pages, fetches.Sum(FetchSteps.PageCount));
         Assert.Equal(ingestion.GetProperty("searches").GetInt32(), steps.Count(s => s.Name == "RecordSearchPages"));
         Assert.All(steps, s => Assert.Equal("Completed", s.Status));
         foreach (var stage in new[] { "PlanRun", "WriteManifest", "LoadStaging", "Normalize", "BuildMart", "ReadQualityResults" })
@@ -102,7 +103,7 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         Assert.Equal(0, martDuplicates);
         var requests = rig.Simulator.State.Count("requests");
         output.WriteLine(
-            $"kill test: {pages} pages, {items} items; first kill after {atFirstKill} completed fetches; pagesReused={pagesReused}; " +
+            $"kill test: {pages} pages, {items} items; first kill after {atFirstKill} completed fetch steps; pagesReused={pagesReused}; " +
             $"page requests served={requests} (re-fetched after the kills: {requests - pages}); fetch attempts in history={fetches.Sum(f => f.Attempts)}; " +
             $"duplicate steps=0, duplicate mart facts={martDuplicates}, staging rows={items}");
     }
@@ -115,7 +116,7 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
         var host = rig.StartHost(extra: new Dictionary<string, string> { ["DurableTask__MaxConcurrentActivities"] = "2" });
         await rig.WaitUntilReadyAsync(host);
         var id = await rig.StartRunAsync();
-        await Eventually.WaitForAsync(async () => await rig.CompletedStepsAsync(id, "FetchPage") >= 4, TimeSpan.FromMinutes(2), () => host.Output);
+        await Eventually.WaitForAsync(async () => await rig.CompletedFetchStepsAsync(id) >= 4, TimeSpan.FromMinutes(2), () => host.Output);
         Assert.False(await rig.HasScheduledAsync(id, "WriteManifest"), "the fan-out was over before the outage");
 
         await EndToEndRig.StackAsync("restart-postgres");
@@ -127,9 +128,9 @@ public sealed class PipelineEndToEndTests(ITestOutputHelper output)
 
         Assert.True("Completed" == status.GetProperty("runtimeStatus").GetString(), status.ToString());
         await rig.AssertMatchesGroundTruthAsync(id);
-        var fetches = (await rig.History.ReadTreeAsync(id, CancellationToken.None)).Where(s => s.Name == "FetchPage").ToList();
-        Assert.Equal(status.GetProperty("output").GetProperty("ingestion").GetProperty("pages").GetInt32(), fetches.Count);
-        output.WriteLine($"outage test: {fetches.Count} pages, {fetches.Sum(f => f.Attempts - 1)} activity retries, failures: {string.Join(" | ", fetches.SelectMany(f => f.Failures).Select(f => f.Error).Distinct().Take(3))}");
+        var fetches = (await rig.History.ReadTreeAsync(id, CancellationToken.None)).Where(FetchSteps.IsFetch).ToList();
+        Assert.Equal(status.GetProperty("output").GetProperty("ingestion").GetProperty("pages").GetInt32(), fetches.Sum(FetchSteps.PageCount));
+        output.WriteLine($"outage test: {fetches.Count} fetch steps, {fetches.Sum(f => f.Attempts - 1)} activity retries, failures: {string.Join(" | ", fetches.SelectMany(f => f.Failures).Select(f => f.Error).Distinct().Take(3))}");
     }
 
     [Fact]

@@ -258,6 +258,33 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchPages_AnEarlierAttemptStoredTheRangesFirstPages_ReusesThemAndFetchesOnlyTheRest()
+    {
+        var fetch = ActivatorUtilities.CreateInstance<FetchPage>(_host.Services);
+        var pages = ActivatorUtilities.CreateInstance<FetchPages>(_host.Services);
+        var search = new VintedSearch { Domain = "pt", PerPage = 10 };
+        var one = await fetch.RunAsync(new TestActivityContext(nameof(FetchPage), "range-1"), new PageRequest("range-1", Day, search, 1));
+        var context = new TestActivityContext(nameof(FetchPages), "range-1");
+        var range = new PageRangeRequest("range-1", Day, search, 2, 5, one.PinnedTime) { KnownAbsent = true };
+
+        // An attempt that stopped after its first two pages (a failure retried, a crash re-delivered): they are stored.
+        await fetch.RunAsync(context, new PageRequest("range-1", Day, search, 2, one.PinnedTime) { KnownAbsent = true });
+        await fetch.RunAsync(context, new PageRequest("range-1", Day, search, 3, one.PinnedTime) { KnownAbsent = true });
+        var requestsBefore = _host.Simulator.State.Count("requests");
+        var results = await pages.RunAsync(context, range);
+
+        Assert.Equal([2, 3, 4, 5], results.Select(r => r.Stored!.Address.Page));
+        Assert.Equal([true, true, false, false], results.Select(r => r.Reused));
+        Assert.Equal(requestsBefore + 2, _host.Simulator.State.Count("requests"));
+
+        // A range no attempt began is fetched after one look at its first page, every page once.
+        var fresh = await pages.RunAsync(context, range with { First = 6, Last = 8 });
+        Assert.Equal([6, 7, 8], fresh.Select(r => r.Stored!.Address.Page));
+        Assert.All(fresh, r => Assert.False(r.Reused));
+        Assert.Equal(requestsBefore + 5, _host.Simulator.State.Count("requests"));
+    }
+
+    [Fact]
     public async Task Start_InvalidSearchInInput_Is400BeforeAnythingRuns()
     {
         using var http = _host.CreateClient(LocalStack.Instance.DefaultKey);

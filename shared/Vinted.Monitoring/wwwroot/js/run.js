@@ -22,13 +22,14 @@ function summary(run, detail) {
 function progress(detail) {
   const node = document.getElementById('progress');
   const custom = detail.customStatus;
-  const fetch = detail.stages.flatMap((s) => s.activities).find((a) => a.name === 'FetchPage');
-  const known = custom?.pagesKnown ?? fetch?.steps ?? 0;
-  const done = fetch?.byStatus?.Completed ?? custom?.pagesFetched ?? 0;
+  // Page 1 of each search is a FetchPage step, the other pages FetchPages steps of a few pages each.
+  const fetches = detail.stages.flatMap((s) => s.activities).filter((a) => a.name === 'FetchPage' || a.name === 'FetchPages');
+  const known = fetches.reduce((sum, a) => sum + a.steps, 0);
+  const done = fetches.reduce((sum, a) => sum + (a.byStatus?.Completed ?? 0), 0);
   node.hidden = !isRunning(detail.run.status) || known === 0;
   if (node.hidden) return;
   node.querySelector('.bar').style.width = `${Math.min(100, (100 * done) / known)}%`;
-  node.querySelector('.label').textContent = `${custom?.stage ?? 'running'}: ${number(done)} of ${number(known)} pages`;
+  node.querySelector('.label').textContent = `${custom?.stage ?? 'running'}: ${number(done)} of ${number(known)} steps fetching pages`;
 }
 
 function states(byStatus) {
