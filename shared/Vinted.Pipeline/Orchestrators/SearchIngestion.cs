@@ -29,8 +29,8 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
 {
     /// <summary>
     /// The pages after page 1 that one <see cref="FetchPages"/> step fetches. The engine's cost of a step (its messages,
-    /// its history, the replay it wakes) is paid once for them: the 1,000,000-listing day's ingestion took 37.9-38.9 s in
-    /// one-page steps and 33.1 s in ranges of 8 (issue 21). A search at Vinted's reach (10 pages) is three steps. The
+    /// its history, the replay it wakes) is paid once for them: the 1,000,000-listing day's ingestion took 48.4-54.6 s in
+    /// one-page steps and 37.0-37.4 s in ranges of 8, in alternating runs (issue 21). A search at Vinted's reach (10 pages) is three steps. The
     /// ranges' calls are what a running search replays: a host that fetched pages one a step cannot finish a search
     /// another began in ranges, nor the reverse (deploy between runs, see docs/engine.md).
     /// </summary>
