@@ -19,8 +19,8 @@ public sealed class PageRangesTests
     {
         var ranges = SearchIngestion.Ranges(2, 5_205).ToList();
 
-        Assert.Equal(Enumerable.Range(2, 5_204), ranges.SelectMany(r => Enumerable.Range(r.First, r.Last - r.First + 1)));
+        Assert.Equal(Enumerable.Range(2, 5_204), ranges.SelectMany(r => r.Pages));
         Assert.Equal((5_204 + SearchIngestion.PagesPerStep - 1) / SearchIngestion.PagesPerStep, ranges.Count);
-        Assert.All(ranges, r => Assert.InRange(r.Last - r.First + 1, SearchIngestion.PagesPerStep - 1, SearchIngestion.PagesPerStep));
+        Assert.All(ranges, r => Assert.InRange(r.Count, SearchIngestion.PagesPerStep - 1, SearchIngestion.PagesPerStep));
     }
 }

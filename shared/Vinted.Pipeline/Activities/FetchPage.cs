@@ -63,15 +63,17 @@ public sealed class FetchPage(IVintedClient client, RawZoneStore rawZone) : Task
         var address = AddressOf(input);
         var storedPages = input.Page == 1 ? await rawZone.ListStoredPagesAsync(address, cancellationToken) : null;
         var mayBeStored = storedPages?.Contains(input.Page) ?? !input.KnownAbsent;
-        var result = mayBeStored && await rawZone.FindPageAsync(address, cancellationToken) is { } stored
-            ? await ReuseAsync(input, stored, cancellationToken)
-            : await FetchAndStoreAsync(input, address, cancellationToken);
-        return result with { StoredPages = storedPages };
+        var stored = mayBeStored ? await rawZone.FindPageAsync(address, cancellationToken) : null;
+        return await ReuseOrFetchAsync(input, stored, cancellationToken) with { StoredPages = storedPages };
     }
 
-    /// <summary>Whether the page is in the raw zone already (a HEAD).</summary>
-    internal async Task<bool> IsStoredAsync(PageRequest input, CancellationToken cancellationToken) =>
-        await rawZone.FindPageAsync(AddressOf(input), cancellationToken) is not null;
+    /// <summary>The page as the raw zone holds it already (a HEAD), or null.</summary>
+    internal Task<StoredPage?> FindAsync(PageRequest input, CancellationToken cancellationToken) =>
+        rawZone.FindPageAsync(AddressOf(input), cancellationToken);
+
+    /// <summary>Reuses <paramref name="stored"/> when an earlier attempt stored the page; otherwise fetches and stores it.</summary>
+    internal Task<FetchResult> ReuseOrFetchAsync(PageRequest input, StoredPage? stored, CancellationToken cancellationToken) =>
+        stored is not null ? ReuseAsync(input, stored, cancellationToken) : FetchAndStoreAsync(input, AddressOf(input), cancellationToken);
 
     private PageAddress AddressOf(PageRequest input) =>
         new(input.Search.Domain, EndpointSlug(client.EndpointFor(input.Search)), input.Date, input.RunId, input.Search.Key, input.Page);

@@ -28,11 +28,16 @@ public sealed class FetchPages(IVintedClient client, RawZoneStore rawZone) : Tas
 
     public override async Task<FetchResult[]> RunAsync(TaskActivityContext context, PageRangeRequest input)
     {
-        var knownAbsent = input.KnownAbsent && !await _page.IsStoredAsync(Request(input, input.First, knownAbsent: false), CancellationToken.None);
+        // Found here, the first page is reused as found: it is not looked for a second time.
+        var first = input.KnownAbsent ? await _page.FindAsync(Request(input, input.First, knownAbsent: false), CancellationToken.None) : null;
+        var knownAbsent = input.KnownAbsent && first is null;
         var results = new FetchResult[input.Last - input.First + 1];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = await _page.RunAsync(context, Request(input, input.First + i, knownAbsent));
+            var request = Request(input, input.First + i, knownAbsent);
+            results[i] = i == 0 && first is not null
+                ? await _page.ReuseOrFetchAsync(request, first, CancellationToken.None)
+                : await _page.RunAsync(context, request);
         }
 
         return results;

@@ -18,6 +18,14 @@ public sealed record SearchResult(string PagesKey, SearchScopeStatus Scope, int 
 /// <summary>What a search shows as <c>customStatus</c>: how many pages it will fetch.</summary>
 public sealed record SearchProgress(int Pages);
 
+/// <summary>Pages <paramref name="First"/> to <paramref name="Last"/> of a search (inclusive): what one <see cref="FetchPages"/> step fetches.</summary>
+internal readonly record struct PageRange(int First, int Last)
+{
+    public int Count => Last - First + 1;
+
+    public IEnumerable<int> Pages => Enumerable.Range(First, Count);
+}
+
 /// <summary>
 /// Ingests one search: page 1 says how many pages there are; the others, capped by the plan, fan out at once in ranges
 /// of <see cref="PagesPerStep"/> and carry the result-set time page 1 pinned, so the results do not shift while
@@ -30,9 +38,9 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
     /// <summary>
     /// The pages after page 1 that one <see cref="FetchPages"/> step fetches. The engine's cost of a step (its messages,
     /// its history, the replay it wakes) is paid once for them: the 1,000,000-listing day's ingestion took 48.4-54.6 s in
-    /// one-page steps and 37.0-37.4 s in ranges of 8, in alternating runs (issue 21). A search at Vinted's reach (10 pages) is three steps. The
-    /// ranges' calls are what a running search replays: a host that fetched pages one a step cannot finish a search
-    /// another began in ranges, nor the reverse (deploy between runs, see docs/engine.md).
+    /// one-page steps and 37.0-37.4 s in ranges of 8, in alternating runs (issue 21). A search at Vinted's reach (10
+    /// pages) is three steps. The ranges' calls are what a running search replays: a host that fetched pages one a step
+    /// cannot finish a search another began in ranges, nor the reverse (deploy between runs, see docs/engine.md).
     /// </summary>
     public const int PagesPerStep = 8;
 
@@ -62,7 +70,7 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
                 nameof(FetchPages),
                 new PageRangeRequest(input.RunId, input.Date, search, range.First, range.Last, first.PinnedTime)
                 {
-                    KnownAbsent = stored?.Overlaps(Enumerable.Range(range.First, range.Last - range.First + 1)) == false,
+                    KnownAbsent = stored?.Overlaps(range.Pages) == false,
                 },
                 ActivityRetry.Options(input.Retry, $"pages-{range.First}-{range.Last}"))));
         FetchResult[] pages = [first, .. ranges.SelectMany(r => r)];
@@ -74,14 +82,14 @@ public sealed class SearchIngestion : TaskOrchestrator<SearchRequest, SearchResu
     /// as there can be, of sizes that differ by one at most: the 9 pages after page 1 of a search at Vinted's reach are
     /// two steps of 5 and 4 pages that run side by side, not 8 pages and then 1.
     /// </summary>
-    internal static IEnumerable<(int First, int Last)> Ranges(int first, int last)
+    internal static IEnumerable<PageRange> Ranges(int first, int last)
     {
         var pages = Math.Max(0, last - first + 1);
         var steps = (pages + PagesPerStep - 1) / PagesPerStep;
         for (var step = 0; step < steps; step++)
         {
             var size = pages / steps + (step < pages % steps ? 1 : 0);
-            yield return (first, first + size - 1);
+            yield return new PageRange(first, first + size - 1);
             first += size;
         }
     }
