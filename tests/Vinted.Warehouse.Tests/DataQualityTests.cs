@@ -161,6 +161,35 @@ public sealed class DataQualityTests : IAsyncLifetime
         Assert.Equal(1, await _bed.ScalarAsync("select count(*) from quality.check_result where run_id = $1 and stage = 'normalize' and not passed", RunId(Day2)));
     }
 
+    [Fact]
+    public async Task BuildAsync_FactsNotMatchingTheSightings_ThrowsNamingCheckAndLeavesTheMartAsItWas()
+    {
+        await _bed.IngestAsync(Day1);
+        await _bed.RunPipelineAsync(Day1);
+        var before = await _bed.ChecksumsAsync("mart");
+        // A sighting of the date whose listing has no attributes: the facts, built beside the build's transaction and
+        // attached by it, cannot hold it.
+        Assert.Equal(1, await _bed.ScalarAsync(
+            """
+            with extra as (
+                insert into core.item_sighting
+                select (jsonb_populate_record(null::core.item_sighting, to_jsonb(s) || jsonb_build_object('item_id', -1))).*
+                from core.item_sighting s
+                where s.observed_date = $1
+                limit 1
+                returning 1)
+            select count(*) from extra
+            """,
+            Day1));
+
+        var failure = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Mart.BuildAsync(RunId(Day1), CancellationToken.None));
+
+        Assert.Equal(WarehouseStage.Mart, failure.Stage);
+        Assert.Contains(failure.Failed, c => c.Name == "facts_match_sightings");
+        // The day's facts and features as the last build left them, and no table of the failed build's left behind.
+        Assert.Equal(before, await _bed.ChecksumsAsync("mart"));
+    }
+
     private async Task AssertBlockedAsync()
     {
         var normalize = await Assert.ThrowsAsync<DataQualityException>(() => _bed.Normalizer.NormalizeAsync(RunId(Day1), CancellationToken.None));

@@ -39,28 +39,30 @@ public sealed class WarehouseIdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BuildAsync_AfterABuildStoppedWithItsFeaturesHalfDone_SameTables()
+    public async Task BuildAsync_AfterABuildStoppedWithItsFactsAndFeaturesHalfDone_SameTables()
     {
         var before = await _bed.ChecksumsAsync();
-        // What a build stopped by a crash leaves: the table the features were being written into, and a day's sealed
-        // table that the stopped transaction never attached, each with rows that are not the day's features.
+        // What a build stopped by a crash leaves of each table built beside it: the table its rows were being written
+        // into, and a day's sealed table that the stopped transaction never attached, each with rows that are not the day's.
         var day = Day2.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        await using (var leftovers = _bed.DataSource.CreateCommand(
-            $"""
-            create table mart.feature_build (like mart.fact_listing_features including defaults);
-            insert into mart.feature_build select * from mart.fact_listing_features where snapshot_date = '{Day1:yyyy-MM-dd}' limit 5;
-            create table mart.feature_build_{day} (like mart.fact_listing_features including defaults);
-            insert into mart.feature_build_{day} select * from mart.fact_listing_features where snapshot_date = '{Day2:yyyy-MM-dd}' limit 5;
-            update mart.feature_build_{day} set price = price + 1;
-            alter table mart.feature_build_{day} add constraint feature_build_{day}_pkey primary key (snapshot_date, domain, item_id);
-            """))
+        foreach (var parent in new[] { "fact_listing_daily", "fact_listing_features" })
         {
+            await using var leftovers = _bed.DataSource.CreateCommand(
+                $"""
+                create table mart.{parent}_build (like mart.{parent} including defaults);
+                insert into mart.{parent}_build select * from mart.{parent} where snapshot_date = '{Day1:yyyy-MM-dd}' limit 5;
+                create table mart.{parent}_build_{day} (like mart.{parent} including defaults);
+                insert into mart.{parent}_build_{day} select * from mart.{parent} where snapshot_date = '{Day2:yyyy-MM-dd}' limit 5;
+                update mart.{parent}_build_{day} set price = price + 1;
+                alter table mart.{parent}_build_{day} add constraint {parent}_build_{day}_pkey primary key (snapshot_date, domain, item_id);
+                """);
             await leftovers.ExecuteNonQueryAsync();
         }
 
         await _bed.Mart.BuildAsync(RunId(Day2), CancellationToken.None);
 
         Assert.Equal(before, await _bed.ChecksumsAsync());
+        Assert.Equal(0L, await _bed.ScalarAsync("select count(*) from pg_tables where schemaname = 'mart' and tablename like '%\\_build%'"));
     }
 
     [Fact]

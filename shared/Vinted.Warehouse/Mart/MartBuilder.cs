@@ -8,16 +8,19 @@ using Vinted.Warehouse.Quality;
 namespace Vinted.Warehouse.Mart;
 
 /// <summary>
-/// Rebuilds the mart for the run's date only: the date's fact partition is created or emptied and refilled from the
-/// normalized model, the date's vanished facts and aggregates are deleted and re-inserted, dimensions are
-/// upserted, and the date's features, computed beside all that (<see cref="FeatureBuild"/>), replace its features
-/// partition. A daily run therefore costs that day's rows, not the history. Refuses a run whose staging or
-/// normalize checks did not pass.
+/// Rebuilds the mart for the run's date only: dimensions are upserted, the date's vanished facts and aggregates are
+/// deleted and re-inserted, and the date's facts and features, each computed beside all that from the normalized model
+/// (<see cref="DayBuild"/>), replace its partitions. A daily run therefore costs that day's rows, not the history.
+/// Refuses a run whose staging or normalize checks did not pass.
 /// </summary>
 public sealed class MartBuilder
 {
-    /// <summary>A day's scripts; its features are computed beside them (<see cref="FeatureBuild"/>) and attached at the end.</summary>
-    private static readonly string[] Scripts = ["mart_010_dimensions", "mart_020_facts", "mart_030_aggregates", "mart_040_vanished_outcome"];
+    /// <summary>A day's scripts in the build's transaction before its facts are attached, and after; its facts and features are computed beside them (<see cref="DayBuild"/>).</summary>
+    private static readonly string[] BeforeFacts = ["mart_010_dimensions", "mart_020_facts"];
+    private static readonly string[] AfterFacts = ["mart_030_aggregates", "mart_040_vanished_outcome"];
+
+    /// <summary>The one mart check that reads the features: run once they are attached, the others before.</summary>
+    private const string FeaturesCheck = "features_match_facts";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly QualityRunner _quality;
@@ -46,33 +49,45 @@ public sealed class MartBuilder
         // The run's day, then every day a late or repeated normalization left stale, in date order.
         var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
         days.AddRange((await StaleDaysAsync(connection, transaction, cancellationToken)).Where(d => d.Date != date));
-        await using (var features = FeatureBuild.Start(_dataSource, _options, days, cancellationToken))
+        var checks = new List<(string RunId, List<CheckResult> Results)>();
+        await using (var factBuild = DayBuild.Start(_dataSource, _options, "mart_006_fact_build", days, cancellationToken))
+        await using (var featureBuild = DayBuild.Start(_dataSource, _options, "mart_005_feature_build", days, cancellationToken))
         {
+            await RunAsync(connection, transaction, BeforeFacts, days, cancellationToken);
+            // Only once every day's facts are built, and the same for the features below: attaching a day drops the
+            // partition a rebuilt day had, which locks the partitioned table that a build still running reads the shape of.
+            await factBuild.Completion;
+            foreach (var (_, day) in days)
+            {
+                await AttachAsync(connection, transaction, "fact_listing_daily", day, cancellationToken);
+            }
+
+            await RunAsync(connection, transaction, AfterFacts, days, cancellationToken);
+            // The checks that read neither the features nor their table, while the features may still be computed.
             foreach (var (dayRun, day) in days)
             {
-                await BuildDayAsync(connection, transaction, dayRun, day, cancellationToken);
+                checks.Add((dayRun, [.. await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken, name => name != FeaturesCheck)]));
             }
 
-            await features.Completion;
+            await featureBuild.Completion;
         }
 
-        // Only once every day's features are computed: dropping a rebuilt day's partition locks the features' table,
-        // which the computation reads the shape of.
-        var checks = new List<(string RunId, IReadOnlyList<CheckResult> Results)>();
-        foreach (var (dayRun, day) in days)
+        foreach (var ((dayRun, results), (_, day)) in checks.Zip(days))
         {
-            await using (var attach = new NpgsqlCommand("select mart.attach_features(@observed_date)", connection, transaction))
-            {
-                attach.Parameters.AddWithValue("observed_date", day);
-                await attach.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            checks.Add((dayRun, await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken)));
+            await AttachAsync(connection, transaction, "fact_listing_features", day, cancellationToken);
+            results.AddRange(await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken, name => name == FeaturesCheck));
         }
 
         if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))
         {
             await transaction.RollbackAsync(cancellationToken);
+            foreach (var (_, day) in days)
+            {
+                await using var discard = _dataSource.CreateCommand("select mart.discard_day_builds($1)");
+                discard.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
+                await discard.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             foreach (var (dayRun, results) in checks)
             {
                 await _quality.RecordAsync(_dataSource, dayRun, results, cancellationToken);
@@ -98,18 +113,25 @@ public sealed class MartBuilder
         return result;
     }
 
-    private async Task BuildDayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, CancellationToken cancellationToken)
+    private async Task RunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string[] scripts, List<(string RunId, DateOnly Date)> days, CancellationToken cancellationToken)
     {
-        await using (var prepare = new NpgsqlCommand("select mart.prepare_day(@observed_date)", connection, transaction))
+        foreach (var (runId, date) in days)
         {
-            prepare.Parameters.AddWithValue("observed_date", date);
-            await prepare.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var script in scripts)
+            {
+                await WarehouseSql.TransformAsync(connection, transaction, script, runId, date, _options.CommandTimeout, cancellationToken);
+            }
         }
+    }
 
-        foreach (var script in Scripts)
-        {
-            await WarehouseSql.TransformAsync(connection, transaction, script, runId, date, _options.CommandTimeout, cancellationToken);
-        }
+    /// <summary>The day's table that a <see cref="DayBuild"/> sealed becomes its partition of <paramref name="parent"/>.</summary>
+    private static async Task AttachAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string parent, DateOnly date, CancellationToken cancellationToken)
+    {
+        await using var attach = new NpgsqlCommand("select mart.attach_day_build($1, $2)", connection, transaction);
+        attach.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parent });
+        attach.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
+        await attach.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<List<(string RunId, DateOnly Date)>> StaleDaysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

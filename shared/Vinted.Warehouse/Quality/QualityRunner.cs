@@ -29,12 +29,13 @@ internal sealed class QualityRunner(TimeProvider time, Microsoft.Extensions.Opti
         (WarehouseStage.Mart, "features_match_facts", true, false),
     ];
 
-    /// <summary>Evaluates the checks of <paramref name="stage"/> inside the stage's own transaction.</summary>
+    /// <summary>Evaluates the checks of <paramref name="stage"/> (those <paramref name="named"/> accepts, when given) inside the stage's own transaction.</summary>
     public async Task<IReadOnlyList<CheckResult>> EvaluateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, string stage, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, DateOnly date, string stage, CancellationToken cancellationToken,
+        Func<string, bool>? named = null)
     {
         var results = new List<CheckResult>();
-        foreach (var (checkStage, name, blocking, atMost) in Checks.Where(c => c.Stage == stage))
+        foreach (var (checkStage, name, blocking, atMost) in Checks.Where(c => c.Stage == stage && (named is null || named(c.Name))))
         {
             var sql = WarehouseSql.Scripts[$"Checks/{checkStage}_{name}"];
             await using var command = WarehouseSql.Command(sql, connection, transaction, options.Value.CommandTimeout);

@@ -1,10 +1,10 @@
 -- The price model's features of the date's listings, as of that date, into a table that the mart build's transaction
--- then attaches as the date's partition (0021): run by the build on a connection of its own, beside its transaction's
--- dimensions, facts and aggregates. It reads only what normalize committed: the date's sightings (the rows of
--- the date's facts: every sighting whose listing has attributes), their brand, size, condition and favourites, price
--- drops counted up to that date, days on sale up to that date. The condition is one id across the sites' languages:
--- Vinted's status id, which seller pages name; a condition only ever seen by its title (catalog pages) keeps a per-site
--- key rather than a guess. The title and the photo count are the listing's as the build sees them (the normalized model
+-- then attaches as the date's partition (0021, 0022): run by the build on a connection of its own, beside its
+-- transaction's dimensions and aggregates and the facts' own build (mart_006_fact_build.sql). It reads only what
+-- normalize committed: the date's sightings (the rows of the date's facts: every sighting whose listing has
+-- attributes), their brand, size, condition and favourites, price drops counted up to that date, days on sale up to
+-- that date. The condition is one id across the sites' languages: Vinted's status id, which seller pages name; a
+-- condition only ever seen by its title (catalog pages) keeps a per-site key rather than a guess. The title and the photo count are the listing's as the build sees them (the normalized model
 -- keeps no history of them; normalize keeps the count). A sighting without a brand, size or condition gets the mart's
 -- unknown member's title, and without a catalog its key, -1 (0003).
 -- Set-based: each aggregate is computed once for the day, never per listing. Read from the facts in the build's own
@@ -18,9 +18,9 @@
 set local enable_nestloop = off;
 set local enable_mergejoin = off;
 
-select mart.open_feature_build();
+select mart.open_day_build('fact_listing_features');
 
-insert into mart.feature_build (
+insert into mart.fact_listing_features_build (
     snapshot_date, domain, item_id, currency, price, brand, catalog, size, condition, title, photo_count, days_on_sale,
     favourite_count, price_drops, seller_business, seller_listings, attribute_source, promoted)
 select s.observed_date,
@@ -63,4 +63,4 @@ where s.observed_date = @observed_date;
 reset enable_nestloop;
 reset enable_mergejoin;
 
-select mart.seal_feature_build(@observed_date);
+select mart.seal_day_build('fact_listing_features', @observed_date);

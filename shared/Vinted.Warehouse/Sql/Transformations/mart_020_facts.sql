@@ -1,21 +1,5 @@
--- The date's listing snapshots, from every sighting of that date (the partition was emptied just before), with the
--- brand, catalog, size, condition and seller that date observed. "New" = first seen this date; a price drop compares
--- with the listing's previous price in the same currency.
-insert into mart.fact_listing_daily (
-    snapshot_date, domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id,
-    price, currency, previous_price, is_new, price_dropped, favourite_count, run_id, s3_key, item_index,
-    attribute_source, promoted)
-select s.observed_date, s.domain, s.item_id,
-       coalesce(s.brand_key, -1), coalesce(s.catalog_id, -1), coalesce(s.size_key, -1), coalesce(s.condition_key, -1), s.seller_id,
-       s.price, s.currency, s.previous_price, i.first_seen = s.observed_date, coalesce(s.previous_price > s.price, false),
-       s.favourite_count, s.run_id, s.s3_key, s.item_index, s.attribute_source, s.promoted
-from core.item_sighting s
--- The attributes alone: first_seen lives there, and core.item would join every listing's state for nothing.
-join core.item_attributes i on i.domain = s.domain and i.item_id = s.item_id
-where s.observed_date = @observed_date;
-
--- Statistics of the day's partition before anything reads it (0016).
-select mart.analyze_day(@observed_date);
+-- The date's facts of listings that left the view (vanished or out of view). Its daily listing facts are built beside
+-- the build's transaction (mart_006_fact_build.sql) and attached as the day's partition.
 
 -- Listings that left the view on this date, with the attributes of the last day they were seen.
 delete from mart.fact_listing_vanished where vanished_on = @observed_date;
