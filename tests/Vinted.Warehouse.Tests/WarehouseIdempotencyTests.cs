@@ -61,8 +61,8 @@ public sealed class WarehouseIdempotencyTests : IAsyncLifetime
 
         await _bed.Mart.BuildAsync(RunId(Day2), CancellationToken.None);
 
+        // The checksums list every mart table: a build table left behind would be one more.
         Assert.Equal(before, await _bed.ChecksumsAsync());
-        Assert.Equal(0L, await _bed.ScalarAsync("select count(*) from pg_tables where schemaname = 'mart' and tablename like '%\\_build%'"));
     }
 
     [Fact]

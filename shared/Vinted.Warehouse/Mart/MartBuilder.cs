@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Vinted.Platform.Threading;
 using Vinted.Warehouse.Logging;
 using Vinted.Warehouse.Options;
 using Vinted.Warehouse.Quality;
@@ -49,6 +50,53 @@ public sealed class MartBuilder
         // The run's day, then every day a late or repeated normalization left stale, in date order.
         var days = new List<(string RunId, DateOnly Date)> { (runId, date) };
         days.AddRange((await StaleDaysAsync(connection, transaction, cancellationToken)).Where(d => d.Date != date));
+        List<(string RunId, List<CheckResult> Results)> checks;
+        try
+        {
+            checks = await BuildDaysAsync(connection, transaction, days, cancellationToken);
+        }
+        catch
+        {
+            // Best effort: what it cannot drop (a broken connection) the day's next build drops.
+            await RollBackAndDiscardAsync(transaction, days).ObserveAsync();
+            throw;
+        }
+
+        if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))
+        {
+            await RollBackAndDiscardAsync(transaction, days);
+            foreach (var (dayRun, results) in checks)
+            {
+                await _quality.RecordAsync(_dataSource, dayRun, results, cancellationToken);
+            }
+
+            var failed = checks.First(c => c.Results.Any(r => r.Blocking && !r.Passed));
+            _logger.ChecksFailed(failed.RunId, WarehouseStage.Mart, string.Join("; ", failed.Results.Where(c => !c.Passed)));
+            QualityRunner.ThrowIfBlockingFailed(failed.RunId, WarehouseStage.Mart, failed.Results);
+        }
+
+        var counts = await stage.CountsAsync("mart", runId, cancellationToken);
+        var (facts, vanished, outOfView, aggregates) = (counts[0], counts[1], counts[2], counts[3]);
+        foreach (var (dayRun, results) in checks)
+        {
+            await _quality.RecordAsync(connection, transaction, dayRun, results, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+
+        var rebuilt = days.Skip(1).Select(d => d.Date).ToList();
+        var result = new MartResult(runId, date, facts, vanished, aggregates, _time.GetElapsedTime(started)) { OutOfViewRows = outOfView, RebuiltDays = rebuilt };
+        _logger.MartBuilt(runId, date, facts, vanished, outOfView, aggregates, rebuilt.Count, (long)result.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    /// <summary>
+    /// The days' dimensions, facts, aggregates and features, the facts and features computed beside the transaction
+    /// (<see cref="DayBuild"/>) and attached to it; returns each day's checks, not yet acted on.
+    /// </summary>
+    private async Task<List<(string RunId, List<CheckResult> Results)>> BuildDaysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<(string RunId, DateOnly Date)> days, CancellationToken cancellationToken)
+    {
         var checks = new List<(string RunId, List<CheckResult> Results)>();
         await using (var factBuild = DayBuild.Start(_dataSource, _options, "mart_006_fact_build", days, cancellationToken))
         await using (var featureBuild = DayBuild.Start(_dataSource, _options, "mart_005_feature_build", days, cancellationToken))
@@ -78,39 +126,28 @@ public sealed class MartBuilder
             results.AddRange(await _quality.EvaluateAsync(connection, transaction, dayRun, day, WarehouseStage.Mart, cancellationToken, name => name == FeaturesCheck));
         }
 
-        if (checks.SelectMany(c => c.Results).Any(c => c.Blocking && !c.Passed))
+        return checks;
+    }
+
+    /// <summary>
+    /// Rolls the build back, then drops the day tables its builds sealed: they are back under their sealed names once the
+    /// attaching transaction has rolled back, and are dropped under the shared lock, so that no build begun since sees
+    /// its own tables dropped.
+    /// </summary>
+    private async Task RollBackAndDiscardAsync(NpgsqlTransaction transaction, List<(string RunId, DateOnly Date)> days)
+    {
+        await transaction.RollbackAsync(CancellationToken.None);
+        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var discard = await connection.BeginTransactionAsync(CancellationToken.None);
+        await WarehouseSql.LockAsync(connection, discard, WarehouseSql.SharedLock, CancellationToken.None);
+        foreach (var (_, day) in days)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            foreach (var (_, day) in days)
-            {
-                await using var discard = _dataSource.CreateCommand("select mart.discard_day_builds($1)");
-                discard.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
-                await discard.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            foreach (var (dayRun, results) in checks)
-            {
-                await _quality.RecordAsync(_dataSource, dayRun, results, cancellationToken);
-            }
-
-            var failed = checks.First(c => c.Results.Any(r => r.Blocking && !r.Passed));
-            _logger.ChecksFailed(failed.RunId, WarehouseStage.Mart, string.Join("; ", failed.Results.Where(c => !c.Passed)));
-            QualityRunner.ThrowIfBlockingFailed(failed.RunId, WarehouseStage.Mart, failed.Results);
+            await using var command = new NpgsqlCommand("select mart.discard_day_builds($1)", connection, discard);
+            command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = day });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
-        var counts = await stage.CountsAsync("mart", runId, cancellationToken);
-        var (facts, vanished, outOfView, aggregates) = (counts[0], counts[1], counts[2], counts[3]);
-        foreach (var (dayRun, results) in checks)
-        {
-            await _quality.RecordAsync(connection, transaction, dayRun, results, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-
-        var rebuilt = days.Skip(1).Select(d => d.Date).ToList();
-        var result = new MartResult(runId, date, facts, vanished, aggregates, _time.GetElapsedTime(started)) { OutOfViewRows = outOfView, RebuiltDays = rebuilt };
-        _logger.MartBuilt(runId, date, facts, vanished, outOfView, aggregates, rebuilt.Count, (long)result.Elapsed.TotalMilliseconds);
-        return result;
+        await discard.CommitAsync(CancellationToken.None);
     }
 
     private async Task RunAsync(

@@ -2,7 +2,7 @@
 -- (two domains, 12 catalogs, 40 brands, prices with cents, a lineage key per page of 96). Day N shifts the listings by 5 %
 -- per day (as many sell as are listed), about 3 % of a day's listings are new and 0.5 % drop their price. Attributes come
 -- from a hash of the listing's id, not from the id's arithmetic, so they compress as real data would, not as a pattern.
--- The day's partition is created (or emptied) first, as the mart builder does.
+-- The day's partition is created (or emptied) first; the mart builder attaches one it built instead.
 select mart.prepare_day(@day);
 
 insert into mart.fact_listing_daily (snapshot_date, domain, item_id, brand_key, catalog_key, size_key, condition_key, seller_id, price,

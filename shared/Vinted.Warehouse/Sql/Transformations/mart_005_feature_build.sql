@@ -4,9 +4,10 @@
 -- normalize committed: the date's sightings (the rows of the date's facts: every sighting whose listing has
 -- attributes), their brand, size, condition and favourites, price drops counted up to that date, days on sale up to
 -- that date. The condition is one id across the sites' languages: Vinted's status id, which seller pages name; a
--- condition only ever seen by its title (catalog pages) keeps a per-site key rather than a guess. The title and the photo count are the listing's as the build sees them (the normalized model
--- keeps no history of them; normalize keeps the count). A sighting without a brand, size or condition gets the mart's
--- unknown member's title, and without a catalog its key, -1 (0003).
+-- condition only ever seen by its title (catalog pages) keeps a per-site key rather than a guess. The title and the
+-- photo count are the listing's as the build sees them (the normalized model keeps no history of them; normalize keeps
+-- the count). A sighting without a brand, size or condition gets the mart's unknown member's title, and without a
+-- catalog its key, -1 (0003).
 -- Set-based: each aggregate is computed once for the day, never per listing. Read from the facts in the build's own
 -- transaction, this statement and the facts' insert took 7.3 and 4.5 s of a 1,000,000-listing day one after the other
 -- on one core while the other idled (issue 21).
