@@ -28,6 +28,13 @@ public interface IObjectStore : IDisposable
     /// <summary>An object's content and properties; null when there is none. The caller disposes it.</summary>
     Task<ObjectContent?> GetAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="GetAsync"/>, for a caller that recorded the object's length and a checksum of its bytes elsewhere (a
+    /// manifest's SHA-256) and checks them itself: the store skips a check of its own on the transfer where it has one.
+    /// Bytes past <paramref name="length"/> are not read; an object of another length fails the caller's check.
+    /// </summary>
+    Task<ObjectContent?> GetCheckedByCallerAsync(string key, long length, CancellationToken cancellationToken);
+
     /// <summary>An object's properties without its content; null when there is none.</summary>
     Task<ObjectProperties?> HeadAsync(string key, CancellationToken cancellationToken);
 

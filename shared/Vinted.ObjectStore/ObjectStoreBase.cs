@@ -42,6 +42,8 @@ public abstract class ObjectStoreBase(ObjectStoreOptions options) : IObjectStore
 
     public abstract Task<ObjectContent?> GetAsync(string key, CancellationToken cancellationToken);
 
+    public virtual Task<ObjectContent?> GetCheckedByCallerAsync(string key, long length, CancellationToken cancellationToken) => GetAsync(key, cancellationToken);
+
     public abstract Task<ObjectProperties?> HeadAsync(string key, CancellationToken cancellationToken);
 
     public abstract IAsyncEnumerable<ObjectEntry> ListAsync(string prefix, bool directOnly, CancellationToken cancellationToken);

@@ -19,9 +19,7 @@ public static class ObjectStoreExtensions
     public static async Task<byte[]> ReadAllBytesAsync(this IObjectStore store, string key, CancellationToken cancellationToken)
     {
         await using var content = await OpenAsync(store, key, cancellationToken);
-        var bytes = new byte[content.Properties.Length];
-        await content.Content.ReadExactlyAsync(bytes, cancellationToken);
-        return bytes;
+        return await ReadToArrayAsync(content, cancellationToken);
     }
 
     /// <summary>An object's bytes, checked against the SHA-256 its writer recorded elsewhere (a manifest, a registry).</summary>
@@ -34,13 +32,26 @@ public static class ObjectStoreExtensions
     }
 
     /// <summary>
-    /// As <see cref="ReadVerifiedAsync"/>, into an array rented from the shared pool: for readers of many objects in a
-    /// row (a run's pages), whose bodies would otherwise each be a new array on the large object heap. Dispose the result
-    /// once its bytes are no longer read.
+    /// As <see cref="ReadVerifiedAsync(IObjectStore, string, string, CancellationToken)"/>, with the length recorded
+    /// beside the checksum, which lets the store skip a check of its own (<see cref="IObjectStore.GetCheckedByCallerAsync"/>).
     /// </summary>
-    public static async Task<PooledBytes> ReadVerifiedPooledAsync(this IObjectStore store, string key, string expectedSha256, CancellationToken cancellationToken)
+    /// <exception cref="ObjectIntegrityException">The bytes have another SHA-256.</exception>
+    public static async Task<byte[]> ReadVerifiedAsync(this IObjectStore store, string key, long expectedLength, string expectedSha256, CancellationToken cancellationToken)
     {
-        await using var content = await OpenAsync(store, key, cancellationToken);
+        await using var content = await OpenCheckedByCallerAsync(store, key, expectedLength, cancellationToken);
+        var body = await ReadToArrayAsync(content, cancellationToken);
+        Verify(store, key, body, expectedSha256);
+        return body;
+    }
+
+    /// <summary>
+    /// As <see cref="ReadVerifiedAsync(IObjectStore, string, long, string, CancellationToken)"/>, into an array rented
+    /// from the shared pool: for readers of many objects in a row (a run's pages), whose bodies would otherwise each be a
+    /// new array on the large object heap. Dispose the result once its bytes are no longer read.
+    /// </summary>
+    public static async Task<PooledBytes> ReadVerifiedPooledAsync(this IObjectStore store, string key, long expectedLength, string expectedSha256, CancellationToken cancellationToken)
+    {
+        await using var content = await OpenCheckedByCallerAsync(store, key, expectedLength, cancellationToken);
         var body = PooledBytes.Rent(checked((int)content.Properties.Length));
         try
         {
@@ -59,6 +70,19 @@ public static class ObjectStoreExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         return await store.GetAsync(key, cancellationToken) ?? throw new FileNotFoundException($"{store.Location(key)} does not exist", key);
+    }
+
+    private static async Task<ObjectContent> OpenCheckedByCallerAsync(IObjectStore store, string key, long length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return await store.GetCheckedByCallerAsync(key, length, cancellationToken) ?? throw new FileNotFoundException($"{store.Location(key)} does not exist", key);
+    }
+
+    private static async Task<byte[]> ReadToArrayAsync(ObjectContent content, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[content.Properties.Length];
+        await content.Content.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     private static void Verify(IObjectStore store, string key, ReadOnlySpan<byte> body, string expectedSha256)

@@ -179,12 +179,12 @@ public sealed partial class RawZoneStore(IObjectStore store, TimeProvider time, 
     /// <summary>Reads a stored page and checks it against the manifest's checksum.</summary>
     /// <exception cref="ObjectIntegrityException">The page no longer has the manifest's SHA-256.</exception>
     public Task<byte[]> ReadPageAsync(StoredPage page, CancellationToken cancellationToken) =>
-        ReadVerifiedAsync(page.Key, page.Sha256, cancellationToken);
+        store.ReadVerifiedAsync(page.Key, page.ContentLength, page.Sha256, cancellationToken);
 
     /// <summary>As <see cref="ReadPageAsync"/>, into a pooled array: for a reader of a whole run's pages. Dispose it when done.</summary>
     /// <exception cref="ObjectIntegrityException">The page no longer has the manifest's SHA-256.</exception>
     public Task<PooledBytes> ReadPagePooledAsync(StoredPage page, CancellationToken cancellationToken) =>
-        store.ReadVerifiedPooledAsync(page.Key, page.Sha256, cancellationToken);
+        store.ReadVerifiedPooledAsync(page.Key, page.ContentLength, page.Sha256, cancellationToken);
 
     /// <summary>An object's bytes, checked against the SHA-256 its writer recorded elsewhere (a manifest, the vanished-item record).</summary>
     /// <exception cref="ObjectIntegrityException">The bytes have another SHA-256.</exception>

@@ -157,7 +157,9 @@ public sealed class MultiDayTests
         var novemberRows = await bed.ScalarAsync("select count(*) from core.item_sighting_202611");
         Assert.True(novemberRows > 0);
         Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where observed_date <> $1", october));
-        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.scope_sighting_202611 where observed_date <> $1", november));
+        Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202611 where observed_date <> $1", november));
+        var novemberScopeListings = await bed.ScalarAsync("select sum(cardinality(item_ids)) from core.scope_listing_set where observed_date = $1", november);
+        Assert.True(novemberScopeListings > 0);
         Assert.Equal(2, await bed.ScalarAsync(
             "select count(*) from pg_partition_tree('core.item_sighting') where isleaf and relid::text in ('core.item_sighting_202610', 'core.item_sighting_202611')"));
 
@@ -166,6 +168,11 @@ public sealed class MultiDayTests
 
         Assert.Equal(0, await bed.ScalarAsync("select count(*) from core.item_sighting_202610 where run_id <> 'second'"));
         Assert.Equal(novemberRows, await bed.ScalarAsync("select count(*) from core.item_sighting_202611 where run_id = 'first-1101'"));
+        // The rerun's scopes hold the listings it staged as results (promoted cards are not), the other month's as before.
+        Assert.Equal(
+            await bed.ScalarAsync("select count(*) from (select distinct domain, search_key, item_id from staging.item_observation where run_id = 'second' and not promoted) r"),
+            await bed.ScalarAsync("select sum(cardinality(item_ids)) from core.scope_listing_set where observed_date = $1", october));
+        Assert.Equal(novemberScopeListings, await bed.ScalarAsync("select sum(cardinality(item_ids)) from core.scope_listing_set where observed_date = $1", november));
     }
 
     [Fact]

@@ -9,11 +9,11 @@ select domain, item_id from core.item_sighting where observed_date = @observed_d
 union
 select domain, item_id from core.item_vanish where vanished_on = @observed_date;
 
--- The date's month partition of the sighting tables, created the first time a date of that month arrives.
+-- The date's month partition of the sightings, created the first time a date of that month arrives.
 select core.prepare_history_month(@observed_date);
 
 delete from core.item_sighting where observed_date = @observed_date;
-delete from core.scope_sighting where observed_date = @observed_date;
+delete from core.scope_listing_set where observed_date = @observed_date;
 delete from core.scope_run where observed_date = @observed_date;
 
 -- This day's mart is stale when another run held it; the same run normalized again leaves it as it was (its mart

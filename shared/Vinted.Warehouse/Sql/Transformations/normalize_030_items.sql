@@ -139,27 +139,21 @@ left join core.condition c on c.domain = r.domain and c.title = r.condition_titl
 
 -- Scopes and their listings, for disappearance; whether a scope is complete was decided when it was staged. A promoted
 -- card is an advert placed into the results, not a result: a listing a scope showed only as one never leaves that scope.
--- In key order: rows arriving in the primary key's order fill its index page after page; in hash order each one
--- landed on a random leaf (75 s for a 1,000,000-listing day, issue 21). One sort makes them distinct and ordered: the
--- planner expects a tenth of the day's rows to be distinct and hashes them first, then sorts what the hash kept, two
--- passes over the day (7.5-8.2 s against 6.5 s for this statement on a 1,000,000-listing day).
-set local enable_hashagg = off;
-insert into core.scope_sighting (observed_date, domain, search_key, item_id)
-select distinct @observed_date, domain, search_key, item_id
+-- A scope's listings are one row, their ids sorted in an array (migration 0023): a row per listing cost this statement
+-- 2.9-4.1 s of a 1,000,000-listing day, the arrays 0.65-1.1 s (issue 21).
+insert into core.scope_listing_set (observed_date, domain, search_key, item_ids)
+select @observed_date, domain, search_key, array_agg(distinct item_id order by item_id)
 from staging.item_observation
 where run_id = @run_id and not promoted
-order by 2, 3, 4;
-reset enable_hashagg;
+group by domain, search_key;
 
 insert into core.scope_run (run_id, domain, search_key, observed_date, complete)
 select run_id, domain, search_key, @observed_date, complete
 from staging.run_scope
 where run_id = @run_id;
 
--- Today's scope runs, before disappearances are judged on them. The sighting tables are not analyzed here: the exits
--- copy the judged date's sightings into a table of their own and analyze that; in the daily case the previous runs'
--- scope sightings they read were analyzed by normalize_050 on their own day (a late date's re-judging of later dates
--- also reads this date's, unanalyzed, through a date the planner cannot see in advance). ANALYZE of the partitioned
--- parents here took 11-18 s by day 5 of a 1,000,000-listing month (it samples every partition, then each partition
--- again, as autovacuum works on the same pages; issue 21).
+-- Today's scope runs, before disappearances are judged on them. The sightings are not analyzed here: the exits copy the
+-- judged date's sightings into a table of their own and analyze that. ANALYZE of the partitioned parent here took
+-- 11-18 s by day 5 of a 1,000,000-listing month (it samples every partition, then each partition again, as autovacuum
+-- works on the same pages; issue 21).
 analyze core.scope_run;
