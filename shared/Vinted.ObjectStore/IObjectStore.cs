@@ -31,7 +31,7 @@ public interface IObjectStore : IDisposable
     /// <summary>
     /// As <see cref="GetAsync"/>, for a caller that recorded the object's length and a checksum of its bytes elsewhere (a
     /// manifest's SHA-256) and checks them itself: the store skips a check of its own on the transfer where it has one.
-    /// Bytes past <paramref name="length"/> are not read; an object of another length fails the caller's check.
+    /// An object of another length is read whole, for the caller's check to fail.
     /// </summary>
     Task<ObjectContent?> GetCheckedByCallerAsync(string key, long length, CancellationToken cancellationToken);
 

@@ -112,6 +112,10 @@ public abstract class ObjectStoreContract : IDisposable
         await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedAsync(key, Sha256(original), CancellationToken.None));
         await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedAsync(key, original.Length, Sha256(original), CancellationToken.None));
         await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedPooledAsync(key, original.Length, Sha256(original), CancellationToken.None));
+
+        // Grown since, its first bytes the recorded ones: the recorded length's range alone would pass the SHA-256.
+        await Store.PutAsync(key, (byte[])[.. original, .. "\n"u8], "application/json", CancellationToken.None);
+        await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadVerifiedPooledAsync(key, original.Length, Sha256(original), CancellationToken.None));
     }
 
     [Fact]

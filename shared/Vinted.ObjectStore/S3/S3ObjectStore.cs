@@ -76,14 +76,15 @@ public sealed class S3ObjectStore(IAmazonS3 s3, ObjectStoreOptions options) : Ob
         }
     }
 
-    public override Task<ObjectContent?> GetAsync(string key, CancellationToken cancellationToken) =>
-        GetAsync(new GetObjectRequest { BucketName = Container, Key = key }, cancellationToken);
+    public override async Task<ObjectContent?> GetAsync(string key, CancellationToken cancellationToken) =>
+        await SendAsync(new GetObjectRequest { BucketName = Container, Key = key }, cancellationToken) is { } response ? Content(key, response) : null;
 
     /// <summary>
     /// The object asked for as the range of its recorded length: the SDK hashes a body it reads without a range with its
     /// own managed MD5 to compare with the ETag, 11 % of the host's CPU while staging read a 1,000,000-listing day's pages
-    /// (perf, issue 21), where the caller checks a SHA-256 anyway. An empty object has no range to ask for, and one
-    /// emptied since has none to give (416): read whole, for the caller's check to fail.
+    /// (perf, issue 21), where the caller checks a SHA-256 anyway. An object of another length is read whole, for the
+    /// caller's check to fail on all of it: one grown since (the range would hold the recorded bytes alone), one emptied
+    /// since (416: no range to give) and an empty one (no range to ask for).
     /// </summary>
     public override async Task<ObjectContent?> GetCheckedByCallerAsync(string key, long length, CancellationToken cancellationToken)
     {
@@ -92,30 +93,40 @@ public sealed class S3ObjectStore(IAmazonS3 s3, ObjectStoreOptions options) : Ob
             return await GetAsync(key, cancellationToken);
         }
 
+        GetObjectResponse? response;
         try
         {
-            return await GetAsync(new GetObjectRequest { BucketName = Container, Key = key, ByteRange = new ByteRange(0, length - 1) }, cancellationToken);
+            response = await SendAsync(new GetObjectRequest { BucketName = Container, Key = key, ByteRange = new ByteRange(0, length - 1) }, cancellationToken);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             return await GetAsync(key, cancellationToken);
         }
+
+        // Content-Range: bytes 0-{length - 1}/{the object's whole length}
+        if (response?.ContentRange is { } range && !range.EndsWith($"/{length}", StringComparison.Ordinal))
+        {
+            response.Dispose();
+            return await GetAsync(key, cancellationToken);
+        }
+
+        return response is null ? null : Content(key, response);
     }
 
-    private async Task<ObjectContent?> GetAsync(GetObjectRequest request, CancellationToken cancellationToken)
+    private async Task<GetObjectResponse?> SendAsync(GetObjectRequest request, CancellationToken cancellationToken)
     {
-        GetObjectResponse response;
         try
         {
-            response = await s3.GetObjectAsync(request, cancellationToken);
+            return await s3.GetObjectAsync(request, cancellationToken);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
-
-        return new ObjectContent(Properties(request.Key, response.ContentLength, response.ETag, response.Headers.ContentType, response.Metadata), response.ResponseStream, response);
     }
+
+    private static ObjectContent Content(string key, GetObjectResponse response) =>
+        new(Properties(key, response.ContentLength, response.ETag, response.Headers.ContentType, response.Metadata), response.ResponseStream, response);
 
     public override async Task<ObjectProperties?> HeadAsync(string key, CancellationToken cancellationToken)
     {

@@ -98,7 +98,9 @@ public sealed partial class SqlMigrator(NpgsqlDataSource dataSource, ILogger<Sql
                 }
             }
 
-            await using (var script = new NpgsqlCommand(text, connection, transaction))
+            // No time limit (Npgsql's default is 30 s): a migration moves or reindexes the history it finds (0020 rebuilt
+            // a month's index in 27 s, 0023 regroups every scope's sightings); the host's shutdown still cancels it.
+            await using (var script = new NpgsqlCommand(text, connection, transaction) { CommandTimeout = 0 })
             {
                 await script.ExecuteNonQueryAsync(cancellationToken);
             }
