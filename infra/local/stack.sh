@@ -41,9 +41,10 @@ pick_port() {
 
 port_listening() { ! port_free "$1"; }
 
+# Up to a minute: a cold Node start of Azurite on a busy two-core machine took more than ten seconds (session 50).
 wait_for_port() {
   local port=$1 what=$2 i
-  for i in $(seq 1 100); do
+  for i in $(seq 1 600); do
     port_listening "$port" && return 0
     sleep 0.1
   done

@@ -1,7 +1,7 @@
 -- Each listing seen in the run: its attributes (the wide row, written only when one changes) and its state (the
 -- narrow row every run updates: last seen, price, favourites). A run of an older date never overwrites a newer state
 -- or newer attributes; a field the observation lacks (null) never erases a value known before. The day's own brand,
--- size and condition keys are looked up by title in the dimensions normalize_010 just upserted.
+-- size and condition keys are those normalize_010 gave each run item.
 -- What would change is found in one read of the attributes and kept aside; only those rows are then updated, by key.
 -- An UPDATE ... FROM of the proposed rows read the attributes twice, each time into a hash of every listing ever
 -- seen (10.5 s on day 31 of the 1,000,000-listing month, with nothing to change; issue 21).
@@ -17,9 +17,9 @@ select p.domain, p.item_id, p.title, p.brand_key, p.size_key, p.condition_key, p
 from (
     select r.domain, r.item_id,
            coalesce(r.title, a.title) as title,
-           coalesce(b.brand_key, a.brand_key) as brand_key,
-           coalesce(z.size_key, a.size_key) as size_key,
-           coalesce(c.condition_key, a.condition_key) as condition_key,
+           coalesce(r.brand_key, a.brand_key) as brand_key,
+           coalesce(r.size_key, a.size_key) as size_key,
+           coalesce(r.condition_key, a.condition_key) as condition_key,
            -- A catalog read from the item itself beats one inferred from a search filter.
            case when r.catalog_source = 'item' or a.catalog_source is distinct from 'item'
                 then coalesce(r.catalog_id, a.catalog_id) else a.catalog_id end as catalog_id,
@@ -33,9 +33,6 @@ from (
                a.listed_at, a.url) as known
     from run_item r
     join core.item_attributes a on a.domain = r.domain and a.item_id = r.item_id
-    left join core.brand b on b.title = r.brand_title
-    left join core.size z on z.title = r.size_title
-    left join core.condition c on c.domain = r.domain and c.title = r.condition_title
     -- Only where no later run saw the listing. When no date after this one was normalized (the daily case), none did, and
     -- the states are not read at all: an inner join of the states read every listing's state into a hash for nothing
     -- (this insert on day 31 of the 1,000,000-listing month, rolled back: 7.6-9.3 s with it, 4.0-5.2 s without; issue 21).
@@ -92,12 +89,9 @@ where a.domain = d.domain and a.item_id = d.item_id and d.delta <> 0;
 insert into core.item_attributes (
     domain, item_id, title, brand_key, size_key, condition_key, catalog_id, catalog_source, seller_id, photo_id,
     listed_at, url, first_seen, photo_count)
-select r.domain, r.item_id, r.title, b.brand_key, z.size_key, c.condition_key, r.catalog_id, r.catalog_source,
+select r.domain, r.item_id, r.title, r.brand_key, r.size_key, r.condition_key, r.catalog_id, r.catalog_source,
        r.seller_id, r.photo_id, r.listed_at, r.url, @observed_date, (r.photo_id is not null)::int
 from run_item r
-left join core.brand b on b.title = r.brand_title
-left join core.size z on z.title = r.size_title
-left join core.condition c on c.domain = r.domain and c.title = r.condition_title
 where not exists (select 1 from core.item_attributes a where a.domain = r.domain and a.item_id = r.item_id);
 
 -- The state of listings known before (one set-based update, not an upsert per row), then of new ones.
@@ -126,16 +120,13 @@ insert into core.item_sighting (
     observed_date, domain, item_id, run_id, price, currency, previous_price, total_item_price, favourite_count, s3_key, item_index,
     brand_key, size_key, condition_key, catalog_id, seller_id, attribute_source, promoted)
 select @observed_date, r.domain, r.item_id, @run_id, r.price, r.currency, pp.price, r.total_item_price, r.favourite_count,
-       r.s3_key, r.item_index, coalesce(b.brand_key, i.brand_key), coalesce(z.size_key, i.size_key),
-       coalesce(c.condition_key, i.condition_key),
+       r.s3_key, r.item_index, coalesce(r.brand_key, i.brand_key), coalesce(r.size_key, i.size_key),
+       coalesce(r.condition_key, i.condition_key),
        case when r.catalog_source = 'item' then r.catalog_id else coalesce(i.catalog_id, r.catalog_id) end,
        coalesce(r.seller_id, i.seller_id), r.attribute_source, r.promoted
 from run_item r
 join core.item_attributes i on i.domain = r.domain and i.item_id = r.item_id
-left join run_previous_price pp on pp.domain = r.domain and pp.item_id = r.item_id
-left join core.brand b on b.title = r.brand_title
-left join core.size z on z.title = r.size_title
-left join core.condition c on c.domain = r.domain and c.title = r.condition_title;
+left join run_previous_price pp on pp.domain = r.domain and pp.item_id = r.item_id;
 
 -- Scopes and their listings, for disappearance; whether a scope is complete was decided when it was staged. A promoted
 -- card is an advert placed into the results, not a result: a listing a scope showed only as one never leaves that scope.
