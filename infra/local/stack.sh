@@ -41,7 +41,7 @@ pick_port() {
 
 port_listening() { ! port_free "$1"; }
 
-# Up to a minute: a cold Node start of Azurite on a busy two-core machine took more than ten seconds (session 50).
+# Up to a minute each: a cold Node start of Azurite on a busy two-core machine has taken more than ten seconds.
 wait_for_port() {
   local port=$1 what=$2 i
   for i in $(seq 1 600); do

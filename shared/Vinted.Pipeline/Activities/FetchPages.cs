@@ -20,7 +20,8 @@ public sealed record PageRangeRequest(string RunId, DateOnly Date, VintedSearch 
 /// did not list looks for its first page (one HEAD) and, only when that is there, reuses it and looks for each of the
 /// others, reusing what the earlier attempt stored instead of fetching it again. A first page that stored nothing
 /// (blocked) or was stored quarantined counts as not there: the range is then fetched again, over the same keys, and a
-/// blocked domain is asked again. The range's pages share its step's retry policy; each attempt keeps what the ones before it stored.
+/// blocked domain is asked again. The range's pages share its step's retry policy; each attempt keeps what the ones
+/// before it stored.
 /// </summary>
 public sealed class FetchPages(IVintedClient client, RawZoneStore rawZone) : TaskActivity<PageRangeRequest, FetchResult[]>
 {
