@@ -108,6 +108,45 @@ public sealed class MultiDayTests
     }
 
     [Fact]
+    public async Task PreviousPrice_CurrencyChangedForADay_IsTheLastEarlierPriceInTheSameCurrency()
+    {
+        await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_currency");
+        var everyDay = Days.Select(d => bed.GroundTruth(d).Select(x => x.Listing.Id).ToHashSet())
+            .Aggregate((a, b) => { a.IntersectWith(b); return a; });
+        var changed = everyDay.Order().Take(5).ToArray();
+        Assert.Equal(5, changed.Length);
+        foreach (var day in Days)
+        {
+            await bed.IngestAsync(day);
+            await bed.Loader.LoadAsync(RunId(day), day, CancellationToken.None);
+            if (day == Day2)
+            {
+                // Priced in another currency on day 2 only: day 3's price before it is day 1's, not day 2's.
+                Assert.True(await bed.ScalarAsync(
+                    "with u as (update staging.item_observation set currency = 'PLN', price = price * 4 where run_id = $1 and item_id = any($2) returning 1) select count(*) from u",
+                    RunId(day), changed) >= changed.Length);
+            }
+
+            await bed.Normalizer.NormalizeAsync(RunId(day), CancellationToken.None);
+            await bed.Mart.BuildAsync(RunId(day), CancellationToken.None);
+        }
+
+        Assert.Equal(0, await bed.ScalarAsync("""
+            select count(*) from (
+                select previous_price, lag(price) over (partition by domain, item_id, currency order by observed_date) as expected
+                from core.item_sighting) s
+            where previous_price is distinct from expected
+            """));
+        Assert.Equal(changed.Length, await bed.ScalarAsync("""
+            select count(*) from core.item_sighting d3
+            join core.item_sighting d1 on d1.domain = d3.domain and d1.item_id = d3.item_id and d1.observed_date = $1
+            join core.item_sighting d2 on d2.domain = d3.domain and d2.item_id = d3.item_id and d2.observed_date = $2
+            where d3.observed_date = $3 and d3.item_id = any($4)
+              and d2.currency = 'PLN' and d2.previous_price is null and d3.currency = d1.currency and d3.previous_price = d1.price
+            """, Day1, Day2, Day3, changed));
+    }
+
+    [Fact]
     public async Task SecondRunOfADate_SupersedesTheFirst()
     {
         await using var bed = await WarehouseTestBed.CreateAsync($"{nameof(MultiDayTests)}_second_run");
