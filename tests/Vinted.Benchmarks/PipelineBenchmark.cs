@@ -84,6 +84,8 @@ internal sealed class PipelineBenchmark : IBenchmark
             $"{Environment.ProcessorCount} cores; {(GCSettings.IsServerGC ? "server" : "workstation")} GC (ConserveMemory {AppContext.GetData("System.GC.ConserveMemory") ?? 0}); " +
             "the simulator in a process of its own, the host in this one, PostgreSQL, S3 server and Azurite on this machine");
 
+        var speedBefore = await MachineSpeed.MeasureAsync(connectionString, rounds: 3, cancellationToken);
+
         // The peak from here on is the run's: the model trained above for the benchmark's sake is not the host's, so its
         // garbage is collected and its memory given back first (without this the run started 200 MiB higher some days).
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
@@ -106,6 +108,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
         var peakAfterSteps = Process.GetCurrentProcess().PeakWorkingSet64;
+        var speedAfter = await MachineSpeed.MeasureAsync(connectionString, rounds: 3, cancellationToken);
         if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
             await app.StopAsync(cancellationToken);
@@ -160,6 +163,19 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             $"  the host's JIT during the run: {jit.Time.TotalSeconds:F1} s of compile time (all threads), {jit.Methods:N0} methods; while each activity ran: " +
             string.Join(", ", jit.ByActivity.Where(a => a.Time >= TimeSpan.FromSeconds(0.1)).Select(a => $"{a.Activity} {a.Time.TotalSeconds:F1} s ({a.Methods:N0})")));
+        var processors = sampler.Processors(steps);
+        if (processors.ByActivity.Count > 0)
+        {
+            // A slow day on a virtual machine is often a day its neighbours took a share of its cores: the steal says so.
+            Console.WriteLine(
+                $"  the machine's {Environment.ProcessorCount} cores during the run: {processors.Run}; while each activity ran: " +
+                string.Join(", ", processors.ByActivity.Select(a => $"{a.Activity} {a.Share}")));
+        }
+
+        Console.WriteLine(
+            $"  the machine's speed, a fixed single-core workload timed before and after the run (best of 3): PostgreSQL {speedBefore.PostgreSql:F2} / {speedAfter.PostgreSql:F2} s, " +
+            $"the host {speedBefore.Host:F2} / {speedAfter.Host:F2} s");
+
         // Without the reset, the high-water mark is the process's since its start and says nothing about the run.
         if (peakReset && sampler.PeakReached(steps) is { } reached)
         {

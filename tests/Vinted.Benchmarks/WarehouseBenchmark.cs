@@ -39,7 +39,8 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var dayCount = arguments.Int("days", 30);
         var budget = TimeSpan.FromMinutes(arguments.Double("minutes", 15));
         var fromDay = arguments.Int("from-day", 1);
-        await using var dataSource = NpgsqlDataSource.Create(fromDay > 1 ? BenchmarkDatabase.Existing("bench_warehouse") : await BenchmarkDatabase.CreateAsync("bench_warehouse"));
+        var connectionString = fromDay > 1 ? BenchmarkDatabase.Existing("bench_warehouse") : await BenchmarkDatabase.CreateAsync("bench_warehouse");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
         var s3Options = BenchmarkDatabase.S3($"bench/warehouse/{Guid.NewGuid():N}");
@@ -58,7 +59,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
         var mart = new MartBuilder(dataSource, quality, options, TimeProvider.System, NullLogger<MartBuilder>.Instance);
         var market = new SyntheticMarket(listings);
         Console.WriteLine($"warehouse benchmark: {listings:N0} live listings a day, {dayCount} days, {budget.TotalMinutes:N0} minutes at most; work_mem {options.Value.WorkMem}; {Environment.ProcessorCount} cores; PostgreSQL {dataSource.ConnectionString.Split(';')[1]}");
-        Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s");
+        Console.WriteLine("day | rows      | staging s | normalize s | mart s | new     | price changes | vanished | raw zone setup s | machine: PostgreSQL / host s");
 
         var days = new List<DayFigures>();
         IReadOnlyList<StoredPage> previous = [];
@@ -71,6 +72,8 @@ internal sealed class WarehouseBenchmark : IBenchmark
             var stored = await StoreDayAsync(rawZone, market, day, date, runId, cancellationToken);
             ingest.Stop();
             GC.Collect();
+            // A month is an hour: the machine's speed that day (MachineSpeed) tells a slower day from a slower machine.
+            var speed = await MachineSpeed.MeasureAsync(connectionString, rounds: 2, cancellationToken);
             var staged = await loader.LoadAsync(runId, date, cancellationToken);
             var peakAfterLoad = Process.GetCurrentProcess().PeakWorkingSet64;
             var normalized = await normalizer.NormalizeAsync(runId, cancellationToken);
@@ -78,7 +81,7 @@ internal sealed class WarehouseBenchmark : IBenchmark
             var figures = new DayFigures(day, stored.Count, ingest.Elapsed, staged, normalized, built, peakAfterLoad);
             days.Add(figures);
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,5:F1}"));
+                $"{day,3} | {staged.Rows,9:N0} | {staged.Elapsed.TotalSeconds,9:F1} | {normalized.Elapsed.TotalSeconds,11:F1} | {built.Elapsed.TotalSeconds,6:F1} | {normalized.NewListings,7:N0} | {normalized.PriceChanges,13:N0} | {normalized.Vanished,8:N0} | {ingest.Elapsed.TotalSeconds,16:F1} | {speed.PostgreSql:F2} / {speed.Host:F2}"));
             // Day 1's pages stay: the read-only and plain COPY figures below read them.
             await DropDayAsync(s3, s3Options.Bucket, dataSource, day <= 2 ? [] : previous, $"bench-day{day - 1}", cancellationToken);
             previous = stored;

@@ -7,11 +7,13 @@ namespace Vinted.Benchmarks;
 /// Samples the process's working set a few times a second, so that a run's peak can be laid at the door of the
 /// activity that was running then (the kernel's high-water mark says how high, not when), and beside it the memory the
 /// GC has committed, which tells the managed heap from native memory; and the JIT's work so far (issue 21: a fresh
-/// host compiled ~14,000 methods in 11-15 s of compile time while the day's pages were fetched, on the same two cores).
+/// host compiled ~14,000 methods in 11-15 s of compile time while the day's pages were fetched, on the same two cores);
+/// and the machine's processors, busy and stolen, for a figure taken on a virtual machine whose neighbours take a share
+/// of its cores some days (the same code ran a day in 121 s one morning and 177 s the next).
 /// </summary>
 internal sealed class WorkingSetSampler : IAsyncDisposable
 {
-    private readonly List<(DateTimeOffset At, long Bytes, long GcCommitted, long Peak, TimeSpan Jit, long JitMethods)> _samples = [];
+    private readonly List<(DateTimeOffset At, long Bytes, long GcCommitted, long Peak, TimeSpan Jit, long JitMethods, ProcessorTime Processors)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -44,21 +46,40 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 return ([], TimeSpan.Zero, 0);
             }
 
-            // The last sample at or before a moment (the first one before the first sample).
-            (TimeSpan Jit, long Methods) At(DateTimeOffset moment)
-            {
-                var i = _samples.FindLastIndex(s => s.At <= moment);
-                var sample = _samples[Math.Max(0, i)];
-                return (sample.Jit, sample.JitMethods);
-            }
-
             var byActivity = ActivityWindows(steps)
                 .Select(a => (a.Activity, From: At(a.From), To: At(a.To)))
-                .Select(a => (a.Activity, a.To.Jit - a.From.Jit, a.To.Methods - a.From.Methods))
+                .Select(a => (a.Activity, a.To.Jit - a.From.Jit, a.To.JitMethods - a.From.JitMethods))
                 .ToList();
             return (byActivity, _samples[^1].Jit - _samples[0].Jit, _samples[^1].JitMethods - _samples[0].JitMethods);
         }
     }
+
+    /// <summary>
+    /// Per activity name that ran a second or more, the machine's processors while any call of it ran: the share of all
+    /// cores busy and the share stolen by the hypervisor (Linux's <c>/proc/stat</c>; empty elsewhere); with the whole run's.
+    /// </summary>
+    public (IReadOnlyList<(string Activity, ProcessorShare Share)> ByActivity, ProcessorShare Run) Processors(IEnumerable<ActivityStep> steps)
+    {
+        lock (_samples)
+        {
+            if (_samples.Count == 0 || _samples[^1].Processors.Total == 0)
+            {
+                return ([], default);
+            }
+
+            // Ticks are USER_HZ (100 a second on Linux): windows shorter than a second between samples say nothing.
+            var byActivity = ActivityWindows(steps)
+                .Select(a => (a.Activity, Time: At(a.To).Processors - At(a.From).Processors))
+                .Where(a => a.Time.Total >= 100L * Environment.ProcessorCount)
+                .Select(a => (a.Activity, a.Time.Share))
+                .ToList();
+            return (byActivity, (_samples[^1].Processors - _samples[0].Processors).Share);
+        }
+    }
+
+    /// <summary>The last sample at or before a moment (the first one before the first sample); callers hold the lock.</summary>
+    private (DateTimeOffset At, long Bytes, long GcCommitted, long Peak, TimeSpan Jit, long JitMethods, ProcessorTime Processors) At(DateTimeOffset moment) =>
+        _samples[Math.Max(0, _samples.FindLastIndex(s => s.At <= moment))];
 
     /// <summary>Per activity name, in the order they began, from its first call's scheduling to its last call's result.</summary>
     private static IEnumerable<(string Activity, DateTimeOffset From, DateTimeOffset To)> ActivityWindows(IEnumerable<ActivityStep> steps) =>
@@ -101,7 +122,7 @@ internal sealed class WorkingSetSampler : IAsyncDisposable
                 lock (_samples)
                 {
                     _samples.Add((TimeProvider.System.GetUtcNow(), process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes, process.PeakWorkingSet64,
-                        System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount()));
+                        System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount(), ProcessorTime.Read()));
                 }
             }
         }
