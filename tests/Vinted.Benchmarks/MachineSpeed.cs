@@ -5,9 +5,9 @@ namespace Vinted.Benchmarks;
 
 /// <summary>
 /// Two fixed single-core workloads, timed: one in PostgreSQL (a query's executor over ten million rows) and one in the
-/// host (a sort of four million numbers). The same code ran the 1,000,000-listing day in 121 s one morning and in
-/// 128-180 s the next with no processor time stolen (issue 21): a figure is only comparable with another taken on a
-/// machine as fast, and these say how fast it was, before and after the run.
+/// host (a sort of four million numbers). The same code ran the 1,000,000-listing day in 121 s on one machine and in
+/// 128-180 s on another of the same kind two hours later, with no processor time stolen (issue 21): a figure is only
+/// comparable with another taken on a machine as fast, and these say how fast it was, before and after the run.
 /// </summary>
 internal static class MachineSpeed
 {

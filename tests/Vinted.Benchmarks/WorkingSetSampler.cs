@@ -9,7 +9,7 @@ namespace Vinted.Benchmarks;
 /// GC has committed, which tells the managed heap from native memory; and the JIT's work so far (issue 21: a fresh
 /// host compiled ~14,000 methods in 11-15 s of compile time while the day's pages were fetched, on the same two cores);
 /// and the machine's processors, busy and stolen, for a figure taken on a virtual machine whose neighbours take a share
-/// of its cores some days (the same code ran a day in 121 s one morning and 177 s the next).
+/// of its cores some days.
 /// </summary>
 internal sealed class WorkingSetSampler : IAsyncDisposable
 {
