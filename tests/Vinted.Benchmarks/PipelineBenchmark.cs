@@ -93,6 +93,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         var peakReset = PeakWorkingSet.Reset();
         var startingSet = Process.GetCurrentProcess().WorkingSet64;
         await using var sampler = new WorkingSetSampler(TimeSpan.FromMilliseconds(200));
+        var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes());
         var started = TimeProvider.System.GetUtcNow();
         var wall = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(
@@ -104,6 +105,8 @@ internal sealed class PipelineBenchmark : IBenchmark
         var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         wall.Stop();
         await sampler.StopAsync();
+        var gc = (Gen0: GC.CollectionCount(0) - gcBefore.Gen0, Gen1: GC.CollectionCount(1) - gcBefore.Gen1, Gen2: GC.CollectionCount(2) - gcBefore.Gen2,
+            Pause: GC.GetTotalPauseDuration() - gcBefore.Pause, Allocated: GC.GetTotalAllocatedBytes() - gcBefore.Allocated);
         // Read before the benchmark folds the run's histories into steps: that read is the benchmark's, not the run's.
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
@@ -163,6 +166,10 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             $"  the host's JIT during the run: {jit.Time.TotalSeconds:F1} s of compile time (all threads), {jit.Methods:N0} methods; while each activity ran: " +
             string.Join(", ", jit.ByActivity.Where(a => a.Time >= TimeSpan.FromSeconds(0.1)).Select(a => $"{a.Activity} {a.Time.TotalSeconds:F1} s ({a.Methods:N0})")));
+        // Collections counted per generation include the older ones' (a gen-2 collection is also a gen-0 and a gen-1).
+        Console.WriteLine(
+            $"  the host's GC during the run: {gc.Allocated / 1_073_741_824.0:N1} GiB allocated; {gc.Gen2:N0} gen-2, {gc.Gen1 - gc.Gen2:N0} gen-1 and {gc.Gen0 - gc.Gen1:N0} gen-0 collections; " +
+            $"paused {gc.Pause.TotalSeconds:F1} s");
         var processors = sampler.Processors(steps);
         if (processors.ByActivity.Count > 0)
         {
