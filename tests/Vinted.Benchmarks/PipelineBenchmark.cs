@@ -22,6 +22,8 @@ namespace Vinted.Benchmarks;
 /// </summary>
 internal sealed class PipelineBenchmark : IBenchmark
 {
+    private const int SpeedRounds = 3;
+
     public string Name => "pipeline";
 
     public string Description =>
@@ -84,7 +86,7 @@ internal sealed class PipelineBenchmark : IBenchmark
             $"{Environment.ProcessorCount} cores; {(GCSettings.IsServerGC ? "server" : "workstation")} GC (ConserveMemory {AppContext.GetData("System.GC.ConserveMemory") ?? 0}); " +
             "the simulator in a process of its own, the host in this one, PostgreSQL, S3 server and Azurite on this machine");
 
-        var speedBefore = await MachineSpeed.MeasureAsync(connectionString, rounds: 3, cancellationToken);
+        var speedBefore = await MachineSpeed.MeasureAsync(connectionString, SpeedRounds, cancellationToken);
 
         // The peak from here on is the run's: the model trained above for the benchmark's sake is not the host's, so its
         // garbage is collected and its memory given back first (without this the run started 200 MiB higher some days).
@@ -93,7 +95,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         var peakReset = PeakWorkingSet.Reset();
         var startingSet = Process.GetCurrentProcess().WorkingSet64;
         await using var sampler = new WorkingSetSampler(TimeSpan.FromMilliseconds(200));
-        var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes());
+        var gcBefore = GcTotals.Now();
         var started = TimeProvider.System.GetUtcNow();
         var wall = Stopwatch.StartNew();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(
@@ -105,13 +107,12 @@ internal sealed class PipelineBenchmark : IBenchmark
         var status = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         wall.Stop();
         await sampler.StopAsync();
-        var gc = (Gen0: GC.CollectionCount(0) - gcBefore.Gen0, Gen1: GC.CollectionCount(1) - gcBefore.Gen1, Gen2: GC.CollectionCount(2) - gcBefore.Gen2,
-            Pause: GC.GetTotalPauseDuration() - gcBefore.Pause, Allocated: GC.GetTotalAllocatedBytes() - gcBefore.Allocated);
+        var gc = GcTotals.Now() - gcBefore;
         // Read before the benchmark folds the run's histories into steps: that read is the benchmark's, not the run's.
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var steps = await app.Services.GetRequiredService<InstanceHistory>().ReadTreeAsync(id, cancellationToken);
         var peakAfterSteps = Process.GetCurrentProcess().PeakWorkingSet64;
-        var speedAfter = await MachineSpeed.MeasureAsync(connectionString, rounds: 3, cancellationToken);
+        var speedAfter = await MachineSpeed.MeasureAsync(connectionString, SpeedRounds, cancellationToken);
         if (status.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
             await app.StopAsync(cancellationToken);
@@ -166,10 +167,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine(
             $"  the host's JIT during the run: {jit.Time.TotalSeconds:F1} s of compile time (all threads), {jit.Methods:N0} methods; while each activity ran: " +
             string.Join(", ", jit.ByActivity.Where(a => a.Time >= TimeSpan.FromSeconds(0.1)).Select(a => $"{a.Activity} {a.Time.TotalSeconds:F1} s ({a.Methods:N0})")));
-        // Collections counted per generation include the older ones' (a gen-2 collection is also a gen-0 and a gen-1).
-        Console.WriteLine(
-            $"  the host's GC during the run: {gc.Allocated / 1_073_741_824.0:N1} GiB allocated; {gc.Gen2:N0} gen-2, {gc.Gen1 - gc.Gen2:N0} gen-1 and {gc.Gen0 - gc.Gen1:N0} gen-0 collections; " +
-            $"paused {gc.Pause.TotalSeconds:F1} s");
+        Console.WriteLine($"  the host's GC during the run: {gc}");
         var processors = sampler.Processors(steps);
         if (processors.ByActivity.Count > 0)
         {
@@ -180,7 +178,7 @@ internal sealed class PipelineBenchmark : IBenchmark
         }
 
         Console.WriteLine(
-            $"  the machine's speed, a fixed single-core workload timed before and after the run (best of 3): PostgreSQL {speedBefore.PostgreSql:F2} / {speedAfter.PostgreSql:F2} s, " +
+            $"  the machine's speed, a fixed single-core workload timed before and after the run (best of {SpeedRounds}): PostgreSQL {speedBefore.PostgreSql:F2} / {speedAfter.PostgreSql:F2} s, " +
             $"the host {speedBefore.Host:F2} / {speedAfter.Host:F2} s");
 
         // Without the reset, the high-water mark is the process's since its start and says nothing about the run.

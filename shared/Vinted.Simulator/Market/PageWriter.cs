@@ -381,13 +381,12 @@ internal static class PageWriter
         return $"02_{hash & 0xFFFFF:x5}_{Hash.Mix(hash):x16}{hash >> 8 & 0xFFFFFF:x6}";
     }
 
-    /// <summary>A signed image URL: <c>https://images1.vinted.net/t/{image}/{size}/{timestamp}.webp?s={40 hex}</c>.</summary>
+    /// <summary>A signed image URL: <c>https://images1.vinted.net/t/{image}/{size}/{timestamp}.webp?s={40 hex}</c>, the size left out when null.</summary>
     private static string ImageUrl(string path, string image, string? size, long timestamp, long id, int n)
     {
         var signature = Hash.Mix((ulong)id * 31 + (ulong)n);
-        return size is null
-            ? $"https://images1.vinted.net/{path}{image}/{timestamp}.webp?s={signature:x16}{Hash.Mix(signature):x16}{signature >> 32:x8}"
-            : $"https://images1.vinted.net/{path}{image}/{size}/{timestamp}.webp?s={signature:x16}{Hash.Mix(signature):x16}{signature >> 32:x8}";
+        var sized = size is null ? "" : size + "/";
+        return $"https://images1.vinted.net/{path}{image}/{sized}{timestamp}.webp?s={signature:x16}{Hash.Mix(signature):x16}{signature >> 32:x8}";
     }
 
     /// <summary>The search envelope's <c>pagination</c> object; <paramref name="time"/> is omitted when null.</summary>
