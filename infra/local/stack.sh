@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local stack: a project-local PostgreSQL cluster, an S3-compatible server (s3rver) and the Azure
+# The local stack: a project-local PostgreSQL cluster, an S3-compatible server (fauxqs) and the Azure
 # Storage emulator (Azurite: blob, queue, table), all on 127.0.0.1.
 #
 #   infra/local/stack.sh up       start all three (idempotent: a running service is left as it is)
@@ -157,12 +157,13 @@ s3_up() {
     log "S3 server already running on 127.0.0.1:$port"
     return
   fi
-  mkdir -p "$STATE/s3"
-  nohup "$S3_DIR/start.sh" --address 127.0.0.1 --port "$port" --directory "$STATE/s3" --bucket "$BUCKET" \
+  # s3-objects, not s3: the folder of the server before (s3rver) has another layout.
+  mkdir -p "$STATE/s3-objects"
+  nohup "$S3_DIR/start.sh" --address 127.0.0.1 --port "$port" --directory "$STATE/s3-objects" --bucket "$BUCKET" \
     >"$STATE/s3.log" 2>&1 </dev/null &
   echo $! >"$STATE/s3.pid"
   wait_for_port "$port" "S3 server" || { tail -20 "$STATE/s3.log" >&2; exit 1; }
-  log "S3 server started on 127.0.0.1:$port (bucket $BUCKET, data: $STATE/s3)"
+  log "S3 server started on 127.0.0.1:$port (bucket $BUCKET, data: $STATE/s3-objects)"
 }
 
 s3_down() {
@@ -252,8 +253,8 @@ write_env() {
 ConnectionStrings__Warehouse='Host=127.0.0.1;Port=$pg;Username=postgres;Database=$DATABASE;Maximum Pool Size=60'
 S3__ServiceUrl='http://127.0.0.1:$s3'
 S3__Bucket='$BUCKET'
-S3__AccessKey='S3RVER'
-S3__SecretKey='S3RVER'
+S3__AccessKey='local'
+S3__SecretKey='local'
 Functions__Keys__Default='$(function_key default)'
 Functions__Keys__Admin='$(function_key admin)'
 AzureWebJobsStorage='DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$blob/$AZURITE_ACCOUNT;QueueEndpoint=http://127.0.0.1:$queue/$AZURITE_ACCOUNT;TableEndpoint=http://127.0.0.1:$table/$AZURITE_ACCOUNT;'

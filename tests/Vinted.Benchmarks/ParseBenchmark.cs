@@ -31,6 +31,13 @@ internal sealed class ParseBenchmark : IBenchmark
 
         (string Name, string What, Action<StoredPage, byte[]> Pass)[] passes =
         [
+            ("reader", "Utf8JsonReader over every token, nothing kept: the tokenizer's floor", (_, body) =>
+            {
+                var reader = new Utf8JsonReader(body);
+                while (reader.Read())
+                {
+                }
+            }),
             ("document", "JsonDocument.Parse alone", (_, body) => JsonDocument.Parse(body.AsMemory()).Dispose()),
             ("parser", "VintedPageParser.Parse: the document and every item read", (_, body) => VintedPageParser.Parse(body)),
             ("text checks", "the parser, then ItemText.Problem of every item (UTF-8, escapes)", (page, body) =>

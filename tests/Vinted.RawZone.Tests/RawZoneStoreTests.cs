@@ -89,14 +89,15 @@ public sealed class RawZoneStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ChunkedUpload_OnThisServer_IsCaughtByTheETagCheck()
+    public async Task ChunkedUpload_OnThisServer_IsStoredByteForByte()
     {
-        // Why the store turns chunk encoding off and checks ETags: this is the corruption it defends against.
+        // The local server before this one (s3rver 3.7.1) kept AWSSDK.S3's aws-chunked framing inside the object, and
+        // other compatible servers may: the store still turns chunk encoding off and checks every put's ETag.
         var body = RandomNumberGenerator.GetBytes(1000);
         var response = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _stack.Bucket, Key = $"{_prefix}/chunked.bin", InputStream = new MemoryStream(body) });
 
-        Assert.NotEqual(Convert.ToHexStringLower(MD5.HashData(body)), response.ETag.Trim('"'));
-        Assert.NotEqual(body.Length, (await _store.ReadAsync($"{_prefix}/chunked.bin", CancellationToken.None)).Length);
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(body)), response.ETag.Trim('"'));
+        Assert.Equal(body, await _store.ReadAsync($"{_prefix}/chunked.bin", CancellationToken.None));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class LocalStack
     /// <summary>The object store <paramref name="options"/> describe; the caller disposes it.</summary>
     public static IObjectStore CreateStore(ObjectStoreOptions options) => ObjectStoreServiceCollectionExtensions.CreateObjectStore(options);
 
-    /// <summary>An S3 client configured as the raw zone configures it (see FACTS: chunked uploads corrupt objects on s3rver).</summary>
+    /// <summary>An S3 client configured as the raw zone configures it (chunk encoding off: s3rver, the local server before fauxqs, stored the framing in the object).</summary>
     public AmazonS3Client CreateS3Client() =>
         new(
             new BasicAWSCredentials(_settings["S3__AccessKey"], _settings["S3__SecretKey"]),

@@ -41,7 +41,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, ObjectStoreOptions options) : Ob
 
     protected override async Task<string?> PutCoreAsync(string key, Stream body, ObjectPut put, CancellationToken cancellationToken)
     {
-        // AWS refuses the put atomically on If-None-Match; compatible servers that ignore the header (s3rver) are caught
+        // AWS refuses the put atomically on If-None-Match; compatible servers that ignore the header (s3rver, fauxqs) are caught
         // by the head first, which leaves them a window between the two calls.
         if (put.CreateOnly && await HeadAsync(key, cancellationToken) is not null)
         {
