@@ -135,6 +135,35 @@ public sealed class VintedPageParserTests
     }
 
     [Theory]
+    [InlineData("""{"items":[{"id":1,"content_source":"promoted"},{"id":2,"content_source":"search"},3,[4],{"content_source":{"x":"promoted"}}],"pagination":{"current_page":2,"total_pages":"7","total_entries":650,"per_page":96,"time":1765000000}}""")]
+    [InlineData("""{"items":[{"id":1,"content_source":"promoted","content_source":"search"}],"pagination":{"per_page":{"n":1},"current_page":"x"}}""")]
+    [InlineData("""{"items":[{"id":1}],"items":{"id":2},"pagination":{}}""")]
+    [InlineData("""{"items":5,"items":[{"id":1},{"id":2}],"pagination":{"total_pages":3},"pagination":[1]}""")]
+    [InlineData("""{"pagination":{"current_page":1},"items":[{"photo":{"thumbnails":[{"url":"u","n":[1,2,{"a":null}]}]},"content_source":"PROMOTED_x"}],"code":0}""")]
+    [InlineData("""{"items":[{"id":1,"content_source":"bad \ud800"}],"pagination":{"total_entries":"12,5","time":"\u0031","per_page":"\ud800"}}""")]
+    [InlineData("""{"items":[]} {"items":[]}""")]
+    [InlineData("""[{"items":[]}]""")]
+    [InlineData("""{"items":[{"id":1}]""")]
+    [InlineData("")]
+    public void Inspect_AnyBody_ReadsWhatTheParsersDocumentReads(string json)
+    {
+        // The inspection reads forward (ingestion inspects every page) and the parser through a document: one rule, two readers.
+        var body = Encoding.UTF8.GetBytes(json);
+        var inspection = VintedPageParser.Inspect(body);
+        var parsed = VintedPageParser.Parse(body);
+
+        Assert.Equal(parsed.ProblemKind, inspection.ProblemKind);
+        Assert.Equal(parsed.Problem, inspection.Problem);
+        Assert.Equal(parsed.Pagination, inspection.Pagination);
+        Assert.Equal(parsed.ElementRanges?.Count ?? 0, inspection.ItemCount);
+        if (parsed.ItemProblems.Count == 0)
+        {
+            // An item the parser rejects is no item of its, but still a card the page showed: the inspection counts it.
+            Assert.Equal(parsed.Items.Count(i => i.IsPromoted), inspection.PromotedCount);
+        }
+    }
+
+    [Theory]
     [InlineData("vinted_fixture_catalog_search.json", 0, 1)]
     [InlineData("vinted_fixture_item_details_2025.json", 1, 0)]
     [InlineData("vinted_fixture_item_legacy_2023.json", 0, 1)]

@@ -38,6 +38,7 @@ internal sealed class ParseBenchmark : IBenchmark
                 {
                 }
             }),
+            ("inspect", "VintedPageParser.Inspect: what ingestion reads of each page it fetches", (_, body) => VintedPageParser.Inspect(body)),
             ("document", "JsonDocument.Parse alone", (_, body) => JsonDocument.Parse(body.AsMemory()).Dispose()),
             ("parser", "VintedPageParser.Parse: the document and every item read", (_, body) => VintedPageParser.Parse(body)),
             ("text checks", "the parser, then ItemText.Problem of every item (UTF-8, escapes)", (page, body) =>

@@ -62,46 +62,46 @@ public static class VintedPageParser
                 return new ParsedPage(items, null, problems, PageProblemKind.None, null);
             }
 
-            var (pagination, _, kind, problem) = Inspect(root);
+            var (pagination, kind, problem) = Envelope(root);
             return new ParsedPage(items, pagination, problems, kind, problem) { ElementRanges = ranges };
         }
     }
 
     /// <summary>Pagination, item count and page-level problem of <paramref name="body"/>, without reading items.</summary>
-    public static PageInspection Inspect(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body, DocumentOptions);
-            return Inspect(document.RootElement);
-        }
-        catch (JsonException exception)
-        {
-            return new PageInspection(null, 0, PageProblemKind.MalformedJson, $"malformed JSON: {exception.Message}");
-        }
-    }
+    public static PageInspection Inspect(ReadOnlyMemory<byte> body) => PageInspector.Inspect(body.Span);
 
-    private static PageInspection Inspect(JsonElement root)
+    /// <summary>
+    /// The page's pagination and problem from its document, by <see cref="PageInspector"/>'s rules (a test holds the two
+    /// readers to one): a count that is absent or unreadable, even a string that is not valid Unicode, is the default.
+    /// </summary>
+    private static (VintedPagination? Pagination, PageProblemKind Kind, string? Problem) Envelope(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            return new PageInspection(null, 0, PageProblemKind.MissingItems, "missing items: the body has no 'items' array");
+            return (null, PageProblemKind.MissingItems, "missing items: the body has no 'items' array");
         }
 
         var count = items.GetArrayLength();
-        var promoted = items.EnumerateArray().Count(i => i.ValueKind == JsonValueKind.Object && ItemCard.IsPromoted(String(i, "content_source")));
         if (!root.TryGetProperty("pagination", out var p) || p.ValueKind != JsonValueKind.Object)
         {
-            return new PageInspection(null, count, PageProblemKind.MissingPagination, "missing pagination: treated as a single page") { PromotedCount = promoted };
+            return (null, PageProblemKind.MissingPagination, "missing pagination: treated as a single page");
+        }
+
+        long? Count(string name)
+        {
+            try
+            {
+                return Long(p, name);
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
         }
 
         var pagination = new VintedPagination(
-            (int)(Long(p, "current_page") ?? 1),
-            (int)(Long(p, "total_pages") ?? 1),
-            Long(p, "total_entries") ?? count,
-            (int)(Long(p, "per_page") ?? count),
-            Long(p, "time"));
-        return new PageInspection(pagination, count, PageProblemKind.None, null) { PromotedCount = promoted };
+            (int)(Count("current_page") ?? 1), (int)(Count("total_pages") ?? 1), Count("total_entries") ?? count, (int)(Count("per_page") ?? count), Count("time"));
+        return (pagination, PageProblemKind.None, null);
     }
 
     private static void Add(JsonElement element, int index, List<ParsedItem> items, List<ItemProblem> problems)
