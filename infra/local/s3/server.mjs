@@ -73,6 +73,10 @@ for (const bucket of options.buckets) {
 }
 
 const app = buildApp({ logger: false, stores: { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store } });
+// fauxqs caps every request body at 11 MiB (dist/app.js); S3 takes up to 5 GB in one PUT, and a lake part of a large
+// day can pass 11 MiB. The same parser for every content type, with room for any object the pipeline writes.
+app.removeContentTypeParser("*");
+app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 1024 ** 3 }, (_request, body, done) => done(null, body));
 // SQS, SNS and STS share one entry point, a POST to "/", which S3 never uses: closed.
 app.addHook("onRequest", (request, reply, done) => {
   if (request.method === "POST" && (request.url === "/" || request.url.startsWith("/?"))) {
