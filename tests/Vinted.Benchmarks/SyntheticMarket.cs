@@ -94,14 +94,14 @@ internal sealed class SyntheticMarket(int listings)
         json.WriteStartObject();
         json.WriteNumber("id", id);
         json.WriteString("title", $"Item {brand} {index}");
-        PageWriter.Money(json, "price", cents, "EUR", oldForm);
+        PageWriter.Money(json, "price"u8, cents, "EUR", oldForm);
         if (oldForm)
         {
             json.WriteString("currency", "EUR");
         }
 
-        PageWriter.Money(json, "total_item_price", cents + fee, "EUR", oldForm);
-        PageWriter.Money(json, "service_fee", fee, "EUR", oldForm);
+        PageWriter.Money(json, "total_item_price"u8, cents + fee, "EUR", oldForm);
+        PageWriter.Money(json, "service_fee"u8, fee, "EUR", oldForm);
         json.WriteNull("discount");
         json.WriteString("brand_title", brand);
         json.WriteString("size_title", Sizes[Hash(index, 6) % (ulong)Sizes.Length]);

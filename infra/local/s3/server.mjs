@@ -5,7 +5,6 @@
 // Not fauxqs's own start function: it listens on 0.0.0.0 whatever it is told (dist/app.js), and everything here binds
 // to 127.0.0.1. The stores are wired as that function wires them, with its file persistence (bodies on disk, only the
 // metadata in memory), so objects survive a restart and a day of raw pages does not sit in the heap.
-import { writeFileSync } from "node:fs";
 import { buildApp } from "fauxqs";
 // The package exports only its entry point; the stores are reached by path (pinned version: see package-lock.json).
 import { S3Store } from "./node_modules/fauxqs/dist/s3/s3Store.js";

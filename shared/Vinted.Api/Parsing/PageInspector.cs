@@ -70,7 +70,7 @@ internal static class PageInspector
 
         if (pagination is not { } p)
         {
-            return new PageInspection(null, count, PageProblemKind.MissingPagination, "missing pagination: treated as a single page") { PromotedCount = promoted };
+            return new PageInspection(null, count, PageProblemKind.MissingPagination, PageInspection.MissingPaginationProblem) { PromotedCount = promoted };
         }
 
         var read = new VintedPagination((int)(p.Current ?? 1), (int)(p.Total ?? 1), p.Entries ?? count, (int)(p.PerPage ?? count), p.Time);
@@ -84,7 +84,7 @@ internal static class PageInspector
         Pagination,
     }
 
-    private static PageInspection MissingItems => new(null, 0, PageProblemKind.MissingItems, "missing items: the body has no 'items' array");
+    private static PageInspection MissingItems => new(null, 0, PageProblemKind.MissingItems, PageInspection.MissingItemsProblem);
 
     /// <summary>The array's elements, and those that are objects whose <c>content_source</c> says promoted; ends on the array's end.</summary>
     private static (int, int) Items(ref Utf8JsonReader reader)

@@ -78,13 +78,13 @@ public static class VintedPageParser
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            return (null, PageProblemKind.MissingItems, "missing items: the body has no 'items' array");
+            return (null, PageProblemKind.MissingItems, PageInspection.MissingItemsProblem);
         }
 
         var count = items.GetArrayLength();
         if (!root.TryGetProperty("pagination", out var p) || p.ValueKind != JsonValueKind.Object)
         {
-            return (null, PageProblemKind.MissingPagination, "missing pagination: treated as a single page");
+            return (null, PageProblemKind.MissingPagination, PageInspection.MissingPaginationProblem);
         }
 
         long? Count(string name)
@@ -327,6 +327,12 @@ public static class VintedPageParser
 /// <summary>What <see cref="VintedPageParser.Inspect(ReadOnlyMemory{byte})"/> finds without reading items.</summary>
 public sealed record PageInspection(VintedPagination? Pagination, int ItemCount, PageProblemKind ProblemKind, string? Problem)
 {
+    /// <summary>The problem's text for <see cref="PageProblemKind.MissingItems"/>, from the parser and the inspector alike.</summary>
+    internal const string MissingItemsProblem = "missing items: the body has no 'items' array";
+
+    /// <summary>The problem's text for <see cref="PageProblemKind.MissingPagination"/>.</summary>
+    internal const string MissingPaginationProblem = "missing pagination: treated as a single page";
+
     /// <summary>Items of <see cref="ItemCount"/> that are promoted cards (adverts), not results of the search.</summary>
     public int PromotedCount { get; init; }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Vinted.Simulator.Market;
 
@@ -31,7 +33,7 @@ internal static class PageWriter
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteStartArray("items");
+            json.WriteStartArray("items"u8);
             var first = (long)(page - 1) * perPage;
             if (!shape.Empty)
             {
@@ -55,9 +57,9 @@ internal static class PageWriter
             json.WriteEndArray();
             if (shape.Catalog)
             {
-                json.WriteNull("dominant_brand");
-                json.WriteStartObject("search_tracking_params");
-                json.WriteString("search_correlation_id", $"sim-{Hash.Mix(shape.Seed ^ (ulong)result.Instant ^ (ulong)result.TotalEntries):x16}");
+                json.WriteNull("dominant_brand"u8);
+                json.WriteStartObject("search_tracking_params"u8);
+                json.WriteString("search_correlation_id"u8, $"sim-{Hash.Mix(shape.Seed ^ (ulong)result.Instant ^ (ulong)result.TotalEntries):x16}");
                 json.WriteEndObject();
             }
 
@@ -66,7 +68,7 @@ internal static class PageWriter
                 Pagination(json, page, perPage, result.TotalEntries, result.Instant);
             }
 
-            json.WriteNumber("code", 0);
+            json.WriteNumber("code"u8, 0);
             json.WriteEndObject();
         }
 
@@ -104,111 +106,111 @@ internal static class PageWriter
         json.WriteStartObject();
         if (bad == BadItem.IdNotNumber)
         {
-            json.WriteString("id", $"x{listing.Id}");
+            json.WriteString("id"u8, $"x{listing.Id}");
         }
         else
         {
-            json.WriteNumber("id", listing.Id);
+            json.WriteNumber("id"u8, listing.Id);
         }
 
         switch (bad)
         {
             // Raw escapes: a writer refuses to produce invalid UTF-16 or a NUL from a string, the wire can carry both.
             case BadItem.LoneSurrogateInTitle:
-                json.WritePropertyName("title");
+                json.WritePropertyName("title"u8);
                 json.WriteRawValue("\"" + truth.Title + " \\ud800\"", skipInputValidation: true);
                 break;
             case BadItem.NulInTitle:
-                json.WritePropertyName("title");
+                json.WritePropertyName("title"u8);
                 json.WriteRawValue("\"" + truth.Title + " \\u0000\"", skipInputValidation: true);
                 break;
             default:
-                json.WriteString("title", truth.Title);
+                json.WriteString("title"u8, truth.Title);
                 break;
         }
 
         if (bad == BadItem.DecimalCommaPrice)
         {
-            json.WriteString("price", (price / 100m).ToString("0.00", CultureInfo.InvariantCulture).Replace('.', ','));
-            json.WriteString("currency", domain.Currency);
+            json.WriteString("price"u8, (price / 100m).ToString("0.00", CultureInfo.InvariantCulture).Replace('.', ','));
+            json.WriteString("currency"u8, domain.Currency);
         }
         else
         {
-            Money(json, "price", price, domain.Currency, oldForm);
+            Money(json, "price"u8, price, domain.Currency, oldForm);
         }
 
         if (oldForm && bad != BadItem.DecimalCommaPrice)
         {
-            json.WriteString("currency", domain.Currency);
+            json.WriteString("currency"u8, domain.Currency);
         }
 
-        Money(json, "total_item_price", price + fee, domain.Currency, oldForm);
-        Money(json, "service_fee", fee, domain.Currency, oldForm);
-        json.WriteNull("discount");
+        Money(json, "total_item_price"u8, price + fee, domain.Currency, oldForm);
+        Money(json, "service_fee"u8, fee, domain.Currency, oldForm);
+        json.WriteNull("discount"u8);
         var cardOnly = shape.Catalog && Hash.Unit(Hash.Of(shape.Seed, listing.Id, 91)) < shape.CardOnlyFraction;
         if (!cardOnly)
         {
             if (truth.BrandTitle is { } brand)
             {
-                json.WriteString("brand_title", brand);
+                json.WriteString("brand_title"u8, brand);
             }
             else
             {
-                json.WriteNull("brand_title");
+                json.WriteNull("brand_title"u8);
             }
 
-            json.WriteString("size_title", truth.SizeTitle ?? "");
-            json.WriteString("status", truth.Status);
+            json.WriteString("size_title"u8, truth.SizeTitle ?? "");
+            json.WriteString("status"u8, truth.Status);
         }
         else if ((listing.Id & 1) == 0)
         {
             // Card-only items come in both forms the issue names: the flat fields empty, or absent altogether.
-            json.WriteString("brand_title", "");
-            json.WriteString("size_title", "");
-            json.WriteString("status", "");
+            json.WriteString("brand_title"u8, "");
+            json.WriteString("size_title"u8, "");
+            json.WriteString("status"u8, "");
         }
 
-        json.WriteBoolean("is_visible", true);
-        json.WriteBoolean("promoted", false);
-        json.WriteNumber("favourite_count", truth.FavouriteCount);
-        json.WriteNumber("view_count", 0);
+        json.WriteBoolean("is_visible"u8, true);
+        json.WriteBoolean("promoted"u8, false);
+        json.WriteNumber("favourite_count"u8, truth.FavouriteCount);
+        json.WriteNumber("view_count"u8, 0);
         var path = $"/items/{listing.Id}-{generator.Slug(listing)}";
-        json.WriteString("path", path);
-        json.WriteString("url", truth.Url);
-        json.WriteStartObject("user");
-        json.WriteNumber("id", truth.SellerId);
-        json.WriteString("login", truth.SellerLogin);
-        json.WriteString("profile_url", $"{domain.SiteUrl}/member/{truth.SellerId}");
+        json.WriteString("path"u8, path);
+        json.WriteString("url"u8, truth.Url);
+        json.WriteStartObject("user"u8);
+        json.WriteNumber("id"u8, truth.SellerId);
+        json.WriteString("login"u8, truth.SellerLogin);
+        json.WriteString("profile_url"u8, $"{domain.SiteUrl}/member/{truth.SellerId}");
         Avatar(json, truth.SellerId);
-        json.WriteBoolean("business", generator.SellerIsBusiness(listing.Seller));
+        json.WriteBoolean("business"u8, generator.SellerIsBusiness(listing.Seller));
         json.WriteEndObject();
         if (truth.PhotoId is { } photoId)
         {
-            json.WritePropertyName("photo");
+            json.WritePropertyName("photo"u8);
             Photo(json, photoId, truth.PhotoUrl!, listing);
         }
         else
         {
-            json.WriteNull("photo");
+            json.WriteNull("photo"u8);
         }
 
         if (shape.Catalog)
         {
             // The card as svc-catalogue draws it (see Vinted.Api's ItemCard for where the shape was seen); an advert's
             // content_source names "promoted" (issue 22; the real value was not found in a public sample).
-            json.WriteString("content_source", promoted ? "promoted" : "search");
+            json.WriteString("content_source"u8, promoted ? "promoted" : "search");
             WriteCard(json, truth, price, domain.Currency);
         }
         else
         {
-            json.WriteNumber("catalog_id", truth.CatalogId);
-            WriteOptional(json, "brand_id", truth.BrandId);
-            WriteOptional(json, "size_id", truth.SizeId);
-            json.WriteNumber("status_id", truth.StatusId);
-            json.WriteString("created_at_ts", DateTimeOffset.FromUnixTimeSeconds(listing.ListedAt).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture));
-            json.WriteBoolean("is_reserved", false);
-            json.WriteBoolean("is_closed", false);
-            json.WriteStartArray("photos");
+            json.WriteNumber("catalog_id"u8, truth.CatalogId);
+            WriteOptional(json, "brand_id"u8, truth.BrandId);
+            WriteOptional(json, "size_id"u8, truth.SizeId);
+            json.WriteNumber("status_id"u8, truth.StatusId);
+            json.WriteString("created_at_ts"u8, DateTimeOffset.FromUnixTimeSeconds(listing.ListedAt).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture));
+            json.WriteBoolean("is_reserved"u8, false);
+            json.WriteBoolean("is_closed"u8, false);
+            json.WriteStartArray("photos"u8);
             if (truth.PhotoId is { } mainPhoto)
             {
                 for (var n = 0; n < listing.PhotoCount; n++)
@@ -225,20 +227,20 @@ internal static class PageWriter
 
     private static void WriteCard(Utf8JsonWriter json, GroundTruthListing truth, long priceCents, string currency)
     {
-        json.WriteStartObject("item_box");
+        json.WriteStartObject("item_box"u8);
         if (truth.BrandTitle is { } brand)
         {
-            json.WriteString("first_line", brand);
+            json.WriteString("first_line"u8, brand);
         }
 
         string?[] parts = [truth.SizeTitle, truth.Status];
         var second = string.Join(" · ", parts.Where(p => !string.IsNullOrEmpty(p)));
         if (second.Length > 0)
         {
-            json.WriteString("second_line", second);
+            json.WriteString("second_line"u8, second);
         }
 
-        json.WriteStartArray("exposures");
+        json.WriteStartArray("exposures"u8);
         json.WriteEndArray();
         var label = new System.Text.StringBuilder(truth.Title);
         if (truth.BrandTitle is { } b)
@@ -253,8 +255,8 @@ internal static class PageWriter
 
         label.Append(", condition: ").Append(truth.Status);
         label.Append(", ").Append((priceCents / 100m).ToString("0.00", CultureInfo.InvariantCulture)).Append(' ').Append(currency);
-        json.WriteString("accessibility_label", label.ToString());
-        json.WriteNumber("item_id", truth.Id);
+        json.WriteString("accessibility_label"u8, label.ToString());
+        json.WriteNumber("item_id"u8, truth.Id);
         json.WriteEndObject();
     }
 
@@ -263,47 +265,51 @@ internal static class PageWriter
     // of 2025-10-13 saved in vshmatok/vinted-observer, src/vinted_network_client/resources/vinted_response_sample.json;
     // the svc-catalogue fixture of 2026-09 in marcocot/vinted-search-mcp, tests/fixtures/search-it.json, 4.2 KB an item).
     // Pages without them were a quarter of the real size, and the benchmarks measured a quarter of the bytes (issue 21).
-    private static readonly (string Type, string Size, int Width, int Height, bool Original)[] PhotoThumbnails =
+    private static readonly Thumbnail[] PhotoThumbnails =
     [
-        ("thumb70x100", "70x100", 70, 100, false),
-        ("thumb150x210", "150x210", 150, 210, false),
-        ("thumb310x430", "310x430", 310, 430, false),
-        ("thumb428x624", "f800", 338, 428, true),
-        ("thumb624x428", "f800", 493, 624, true),
-        ("thumb364x428", "f800", 288, 364, true),
+        new("thumb70x100"u8.ToArray(), "70x100"u8.ToArray(), 70, 100, false),
+        new("thumb150x210"u8.ToArray(), "150x210"u8.ToArray(), 150, 210, false),
+        new("thumb310x430"u8.ToArray(), "310x430"u8.ToArray(), 310, 430, false),
+        new("thumb428x624"u8.ToArray(), "f800"u8.ToArray(), 338, 428, true),
+        new("thumb624x428"u8.ToArray(), "f800"u8.ToArray(), 493, 624, true),
+        new("thumb364x428"u8.ToArray(), "f800"u8.ToArray(), 288, 364, true),
     ];
 
-    private static readonly (string Type, string Size, int Width, int Height, bool Original)[] AvatarThumbnails =
+    private static readonly Thumbnail[] AvatarThumbnails =
     [
-        ("thumb310", "310x310", 310, 310, false),
-        ("thumb150", "150x150", 150, 150, false),
-        ("thumb100", "100x100", 100, 100, false),
-        ("thumb50", "50x50", 50, 50, false),
-        ("thumb20", "20x20", 20, 20, false),
+        new("thumb310"u8.ToArray(), "310x310"u8.ToArray(), 310, 310, false),
+        new("thumb150"u8.ToArray(), "150x150"u8.ToArray(), 150, 150, false),
+        new("thumb100"u8.ToArray(), "100x100"u8.ToArray(), 100, 100, false),
+        new("thumb50"u8.ToArray(), "50x50"u8.ToArray(), 50, 50, false),
+        new("thumb20"u8.ToArray(), "20x20"u8.ToArray(), 20, 20, false),
     ];
+
+    /// <summary>One of an image's thumbnails: its type, its URL's size segment, its size in pixels.</summary>
+    private sealed record Thumbnail(byte[] Type, byte[] Size, int Width, int Height, bool Original);
 
     private static void Photo(Utf8JsonWriter json, long id, string url, in Listing listing)
     {
-        var image = ImageId(id);
+        var image = ImageId(id, stackalloc byte[ImageIdLength]);
+        Span<byte> text = stackalloc byte[TextLength];
         json.WriteStartObject();
-        json.WriteNumber("id", id);
-        json.WriteNumber("image_no", 1);
-        json.WriteNumber("width", 600);
-        json.WriteNumber("height", 800);
-        json.WriteString("dominant_color", $"#{Hash.Mix((ulong)id) & 0xFFFFFF:X6}");
-        json.WriteString("dominant_color_opaque", $"#{Hash.Mix((ulong)id ^ 1) & 0xFFFFFF:X6}");
-        json.WriteString("url", url);
-        json.WriteBoolean("is_main", true);
+        json.WriteNumber("id"u8, id);
+        json.WriteNumber("image_no"u8, 1);
+        json.WriteNumber("width"u8, 600);
+        json.WriteNumber("height"u8, 800);
+        json.WriteString("dominant_color"u8, Format(text, $"#{Hash.Mix((ulong)id) & 0xFFFFFF:X6}"));
+        json.WriteString("dominant_color_opaque"u8, Format(text, $"#{Hash.Mix((ulong)id ^ 1) & 0xFFFFFF:X6}"));
+        json.WriteString("url"u8, url);
+        json.WriteBoolean("is_main"u8, true);
         Thumbnails(json, PhotoThumbnails, image, listing.ListedAt, id);
-        json.WriteStartObject("high_resolution");
-        json.WriteString("id", $"hr{id}");
-        json.WriteNumber("timestamp", listing.ListedAt);
-        json.WriteNull("orientation");
+        json.WriteStartObject("high_resolution"u8);
+        json.WriteString("id"u8, Format(text, $"hr{id}"));
+        json.WriteNumber("timestamp"u8, listing.ListedAt);
+        json.WriteNull("orientation"u8);
         json.WriteEndObject();
-        json.WriteBoolean("is_suspicious", false);
-        json.WriteString("full_size_url", ImageUrl("tc/", image, null, listing.ListedAt, id, 7));
-        json.WriteBoolean("is_hidden", false);
-        json.WriteStartObject("extra");
+        json.WriteBoolean("is_suspicious"u8, false);
+        json.WriteString("full_size_url"u8, ImageUrl(text, "tc/"u8, image, [], listing.ListedAt, id, 7));
+        json.WriteBoolean("is_hidden"u8, false);
+        json.WriteStartObject("extra"u8);
         json.WriteEndObject();
         json.WriteEndObject();
     }
@@ -317,55 +323,56 @@ internal static class PageWriter
         var hash = Hash.Mix((ulong)sellerId ^ 0xA7A7);
         if (hash % 6 == 0)
         {
-            json.WriteNull("photo");
+            json.WriteNull("photo"u8);
             return;
         }
 
         var id = (long)(hash % 1_000_000_000UL) + 100_000_000L;
         var timestamp = 1_600_000_000L + (long)(hash >> 40) % 160_000_000L;
-        var image = ImageId(id);
-        json.WriteStartObject("photo");
-        json.WriteNumber("id", id);
-        json.WriteNumber("width", 600);
-        json.WriteNumber("height", 800);
-        json.WriteNull("temp_uuid");
-        json.WriteString("url", ImageUrl("t/", image, "f800", timestamp, id, 0));
-        json.WriteString("dominant_color", $"#{hash & 0xFFFFFF:x6}");
-        json.WriteString("dominant_color_opaque", $"#{(hash >> 24) & 0xFFFFFF:X6}");
+        var image = ImageId(id, stackalloc byte[ImageIdLength]);
+        Span<byte> text = stackalloc byte[TextLength];
+        json.WriteStartObject("photo"u8);
+        json.WriteNumber("id"u8, id);
+        json.WriteNumber("width"u8, 600);
+        json.WriteNumber("height"u8, 800);
+        json.WriteNull("temp_uuid"u8);
+        json.WriteString("url"u8, ImageUrl(text, "t/"u8, image, "f800"u8, timestamp, id, 0));
+        json.WriteString("dominant_color"u8, Format(text, $"#{hash & 0xFFFFFF:x6}"));
+        json.WriteString("dominant_color_opaque"u8, Format(text, $"#{(hash >> 24) & 0xFFFFFF:X6}"));
         Thumbnails(json, AvatarThumbnails, image, timestamp, id);
-        json.WriteBoolean("is_suspicious", false);
-        json.WriteNull("orientation");
-        json.WriteStartObject("high_resolution");
-        json.WriteString("id", image);
-        json.WriteNumber("timestamp", timestamp);
-        json.WriteNull("orientation");
+        json.WriteBoolean("is_suspicious"u8, false);
+        json.WriteNull("orientation"u8);
+        json.WriteStartObject("high_resolution"u8);
+        json.WriteString("id"u8, image);
+        json.WriteNumber("timestamp"u8, timestamp);
+        json.WriteNull("orientation"u8);
         json.WriteEndObject();
-        json.WriteString("full_size_url", ImageUrl("tc/", image, null, timestamp, id, 7));
-        json.WriteBoolean("is_hidden", false);
-        json.WriteStartObject("extra");
+        json.WriteString("full_size_url"u8, ImageUrl(text, "tc/"u8, image, [], timestamp, id, 7));
+        json.WriteBoolean("is_hidden"u8, false);
+        json.WriteStartObject("extra"u8);
         json.WriteEndObject();
         json.WriteEndObject();
     }
 
-    private static void Thumbnails(
-        Utf8JsonWriter json, (string Type, string Size, int Width, int Height, bool Original)[] thumbnails, string image, long timestamp, long id)
+    private static void Thumbnails(Utf8JsonWriter json, Thumbnail[] thumbnails, ReadOnlySpan<byte> image, long timestamp, long id)
     {
-        json.WriteStartArray("thumbnails");
+        Span<byte> text = stackalloc byte[TextLength];
+        json.WriteStartArray("thumbnails"u8);
         for (var n = 0; n < thumbnails.Length; n++)
         {
             var (type, size, width, height, original) = thumbnails[n];
             json.WriteStartObject();
-            json.WriteString("type", type);
-            json.WriteString("url", ImageUrl("t/", image, size, timestamp, id, n + 1));
-            json.WriteNumber("width", width);
-            json.WriteNumber("height", height);
+            json.WriteString("type"u8, type);
+            json.WriteString("url"u8, ImageUrl(text, "t/"u8, image, size, timestamp, id, n + 1));
+            json.WriteNumber("width"u8, width);
+            json.WriteNumber("height"u8, height);
             if (original)
             {
-                json.WriteBoolean("original_size", true);
+                json.WriteBoolean("original_size"u8, true);
             }
             else
             {
-                json.WriteNull("original_size");
+                json.WriteNull("original_size"u8);
             }
 
             json.WriteEndObject();
@@ -374,39 +381,57 @@ internal static class PageWriter
         json.WriteEndArray();
     }
 
-    /// <summary>An image's id in Vinted's form (<c>02_025aa_NWJ7hfHopQtcvzAZNH84QoB1</c>): 32 characters.</summary>
-    private static string ImageId(long id)
+    /// <summary>Room for <see cref="ImageId"/>'s form (31 bytes).</summary>
+    private const int ImageIdLength = 32;
+
+    /// <summary>Room for any one value the writer formats itself (an image URL is 120-130 bytes).</summary>
+    private const int TextLength = 256;
+
+    /// <summary>An image's id in Vinted's form (<c>02_025aa_NWJ7hfHopQtcvzAZNH84QoB1</c>), into <paramref name="destination"/>.</summary>
+    private static ReadOnlySpan<byte> ImageId(long id, Span<byte> destination)
     {
         var hash = Hash.Mix((ulong)id ^ 0x1D);
-        return $"02_{hash & 0xFFFFF:x5}_{Hash.Mix(hash):x16}{hash >> 8 & 0xFFFFFF:x6}";
+        return Format(destination, $"02_{hash & 0xFFFFF:x5}_{Hash.Mix(hash):x16}{hash >> 8 & 0xFFFFFF:x6}");
     }
 
-    /// <summary>A signed image URL: <c>https://images1.vinted.net/t/{image}/{size}/{timestamp}.webp?s={40 hex}</c>, the size left out when null.</summary>
-    private static string ImageUrl(string path, string image, string? size, long timestamp, long id, int n)
+    /// <summary>A signed image URL: <c>https://images1.vinted.net/t/{image}/{size}/{timestamp}.webp?s={40 hex}</c>, the size left out when empty.</summary>
+    private static ReadOnlySpan<byte> ImageUrl(
+        Span<byte> destination, ReadOnlySpan<byte> path, ReadOnlySpan<byte> image, ReadOnlySpan<byte> size, long timestamp, long id, int n)
     {
         var signature = Hash.Mix((ulong)id * 31 + (ulong)n);
-        var sized = size is null ? "" : size + "/";
-        return $"https://images1.vinted.net/{path}{image}/{sized}{timestamp}.webp?s={signature:x16}{Hash.Mix(signature):x16}{signature >> 32:x8}";
+        return Format(
+            destination,
+            $"https://images1.vinted.net/{path}{image}/{size}{(size.IsEmpty ? ""u8 : "/"u8)}{timestamp}.webp?s={signature:x16}{Hash.Mix(signature):x16}{signature >> 32:x8}");
     }
+
+    /// <summary>
+    /// Formats straight into UTF-8 (invariant: hex digits and integers only): an item's 20-odd image URLs, ids and colours
+    /// were each a string, then transcoded back to UTF-8 by the JSON writer (issue 21: the simulator shares the benchmark's
+    /// two cores with the pipeline it feeds).
+    /// </summary>
+    private static ReadOnlySpan<byte> Format(Span<byte> destination, [InterpolatedStringHandlerArgument(nameof(destination))] scoped ref Utf8.TryWriteInterpolatedStringHandler value) =>
+        Utf8.TryWrite(destination, ref value, out var written)
+            ? destination[..written]
+            : throw new InvalidOperationException($"A formatted value is longer than {destination.Length} bytes.");
 
     /// <summary>The search envelope's <c>pagination</c> object; <paramref name="time"/> is omitted when null.</summary>
     internal static void Pagination(Utf8JsonWriter json, int page, int perPage, long totalEntries, long? time)
     {
-        json.WriteStartObject("pagination");
-        json.WriteNumber("current_page", page);
-        json.WriteNumber("total_pages", (totalEntries + perPage - 1) / perPage);
-        json.WriteNumber("total_entries", totalEntries);
-        json.WriteNumber("per_page", perPage);
+        json.WriteStartObject("pagination"u8);
+        json.WriteNumber("current_page"u8, page);
+        json.WriteNumber("total_pages"u8, (totalEntries + perPage - 1) / perPage);
+        json.WriteNumber("total_entries"u8, totalEntries);
+        json.WriteNumber("per_page"u8, perPage);
         if (time is { } t)
         {
-            json.WriteNumber("time", t);
+            json.WriteNumber("time"u8, t);
         }
 
         json.WriteEndObject();
     }
 
     /// <summary>A price in either of the forms Vinted serves: an object with amount and currency, or the older bare string.</summary>
-    internal static void Money(Utf8JsonWriter json, string name, long cents, string currency, bool oldForm)
+    internal static void Money(Utf8JsonWriter json, ReadOnlySpan<byte> name, long cents, string currency, bool oldForm)
     {
         var amount = (cents / 100m).ToString("0.0#", CultureInfo.InvariantCulture);
         if (oldForm)
@@ -416,12 +441,12 @@ internal static class PageWriter
         }
 
         json.WriteStartObject(name);
-        json.WriteString("amount", amount);
-        json.WriteString("currency_code", currency);
+        json.WriteString("amount"u8, amount);
+        json.WriteString("currency_code"u8, currency);
         json.WriteEndObject();
     }
 
-    private static void WriteOptional(Utf8JsonWriter json, string name, long? value)
+    private static void WriteOptional(Utf8JsonWriter json, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } v)
         {
