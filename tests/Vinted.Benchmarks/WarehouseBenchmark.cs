@@ -43,6 +43,12 @@ internal sealed class WarehouseBenchmark : IBenchmark
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).MigrateAsync(typeof(WarehouseServiceCollectionExtensions).Assembly, "warehouse", cancellationToken);
 
+        if (await DiskShortfallAsync(dataSource, listings, dayCount - fromDay + 1, cancellationToken) is { } shortfall)
+        {
+            Console.Error.WriteLine(shortfall);
+            return 2;
+        }
+
         var s3Options = BenchmarkDatabase.S3($"bench/warehouse/{Guid.NewGuid():N}");
         // However the run ends: day 1's pages (kept for the floors) and the last day's stay otherwise, and runs that left
         // theirs filled 13 GB of the local S3 server.
@@ -120,6 +126,28 @@ internal sealed class WarehouseBenchmark : IBenchmark
         Console.WriteLine($"process: peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:N0} MiB, GC heap now {GC.GetTotalMemory(false) / 1_048_576.0:N0} MiB, "
             + $"GC heap peak-ish (last GC) {gc.HeapSizeBytes / 1_048_576.0:N0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1_073_741_824.0:N1} GiB, gen2 collections {GC.CollectionCount(2)}");
         return 0;
+    }
+
+    /// <summary>
+    /// Whether PostgreSQL's disk can hold the days to come: the month's database was 25 GB after 30 days of 1,000,000
+    /// listings (2026-12-07), about 0.85 GB a day for each million. A month that found the disk full on day 20 had
+    /// measured nothing of its last eleven days; this says so before the first. Checked only where the data directory
+    /// is on this machine (the local stack's).
+    /// </summary>
+    private static async Task<string?> DiskShortfallAsync(NpgsqlDataSource dataSource, int listings, int days, CancellationToken cancellationToken)
+    {
+        const double BytesPerDayPerMillion = 0.85e9;
+        await using var command = dataSource.CreateCommand("select current_setting('data_directory')");
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string directory || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var needed = (long)(BytesPerDayPerMillion * listings / 1_000_000 * days);
+        var free = new DriveInfo(directory).AvailableFreeSpace;
+        return free >= needed
+            ? null
+            : $"{days} days of {listings:N0} listings need about {needed / 1e9:F0} GB on PostgreSQL's disk ({directory}), and it has {free / 1e9:F0} GB free: free some, or ask for fewer --days.";
     }
 
     private static async Task<IReadOnlyList<StoredPage>> StoreDayAsync(RawZoneStore rawZone, SyntheticMarket market, int day, DateOnly date, string runId, CancellationToken cancellationToken)
